@@ -1,0 +1,67 @@
+package dev.sigwatch.schemas.topics;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+
+/**
+ * One topic: its name with the serdes of its keys and values, and how it is created.
+ *
+ * @param name topic name (Kafka's legal characters, at most 249)
+ * @param partitions partitions to create it with (&gt;= 1)
+ * @param cleanupPolicy delete or compact
+ * @param retention {@code retention.ms}; {@link #FOREVER} keeps records forever
+ */
+public record Topic<K, V>(
+    String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, CleanupPolicy cleanupPolicy, Duration retention) {
+
+  /** Retention of {@code -1} ms: never delete by age. */
+  public static final Duration FOREVER = Duration.ofMillis(-1);
+  private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+  public Topic {
+    if (name == null || !LEGAL_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("topic name must match " + LEGAL_NAME + ", was " + name);
+    }
+    if (keySerde == null || valueSerde == null) throw new IllegalArgumentException(name + ": serdes must not be null");
+    if (partitions < 1) throw new IllegalArgumentException(name + ": partitions must be >= 1, was " + partitions);
+    if (cleanupPolicy == null) throw new IllegalArgumentException(name + ": cleanupPolicy must not be null");
+    if (retention == null || (retention.isNegative() && !retention.equals(FOREVER)) || retention.isZero()) {
+      throw new IllegalArgumentException(name + ": retention must be > 0 or FOREVER, was " + retention);
+    }
+  }
+
+  /** This topic with another partition count (the launcher's override for a bigger cluster). */
+  public Topic<K, V> withPartitions(int n) {
+    return new Topic<>(name, keySerde, valueSerde, n, cleanupPolicy, retention);
+  }
+
+  /** The topic-level configs it is created with: {@code cleanup.policy} and {@code retention.ms}. */
+  public Map<String, String> configs() {
+    return Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.config(),
+        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+  }
+
+  /** The admin request creating it with {@code replicationFactor} replicas. */
+  public NewTopic newTopic(short replicationFactor) {
+    if (replicationFactor < 1) throw new IllegalArgumentException("replicationFactor must be >= 1, was " + replicationFactor);
+    return new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor)).configs(configs());
+  }
+
+  /** Kafka Streams source parameters with this topic's serdes. */
+  public Consumed<K, V> consumed() {
+    return Consumed.with(keySerde, valueSerde);
+  }
+
+  /** Kafka Streams sink parameters with this topic's serdes. */
+  public Produced<K, V> produced() {
+    return Produced.with(keySerde, valueSerde);
+  }
+}
