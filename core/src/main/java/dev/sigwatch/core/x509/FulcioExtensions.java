@@ -1,0 +1,84 @@
+package dev.sigwatch.core.x509;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.ASN1UTF8String;
+
+/** Reads the 1.3.6.1.4.1.57264.1.* extensions of a certificate. */
+final class FulcioExtensions {
+  private FulcioExtensions() {}
+
+  static Map<String, FulcioExtension> read(X509Certificate cert) throws CertificateParseException {
+    Map<String, FulcioExtension> out = new HashMap<>();
+    collect(cert, cert.getNonCriticalExtensionOIDs(), out);
+    collect(cert, cert.getCriticalExtensionOIDs(), out);
+    return out;
+  }
+
+  private static void collect(X509Certificate cert, Set<String> oids, Map<String, FulcioExtension> out)
+      throws CertificateParseException {
+    if (oids == null) {
+      return;
+    }
+    for (String oid : oids) {
+      int arc = FulcioOids.arc(oid);
+      if (arc < 0) {
+        continue;
+      }
+      byte[] raw = extnValue(cert, oid);
+      out.put(oid, new FulcioExtension(oid, FulcioOids.name(oid), decode(oid, arc, raw)));
+    }
+  }
+
+  /** Returns the contents of the extnValue OCTET STRING. */
+  static byte[] extnValue(X509Certificate cert, String oid) throws CertificateParseException {
+    byte[] wrapped = cert.getExtensionValue(oid);
+    try {
+      return ASN1OctetString.getInstance(wrapped).getOctets();
+    } catch (RuntimeException e) {
+      throw new CertificateParseException("extension " + oid + ": extnValue is not an OCTET STRING", e);
+    }
+  }
+
+  private static String decode(String oid, int arc, byte[] raw) throws CertificateParseException {
+    if (arc <= FulcioOids.LAST_RAW_ARC) {
+      return utf8(oid, raw);
+    }
+    ASN1Primitive p;
+    try {
+      p = ASN1Primitive.fromByteArray(raw);
+    } catch (java.io.IOException | RuntimeException e) {
+      p = null;
+    }
+    if (p instanceof ASN1UTF8String s) {
+      return s.getString();
+    }
+    if (FulcioOids.name(oid).equals("unknown") && p instanceof ASN1String s) {
+      return s.getString(); // an undocumented arc: accept any DER string type
+    }
+    String got = raw.length == 0 ? "empty value" : String.format(java.util.Locale.ROOT, "tag 0x%02x", raw[0]);
+    throw new CertificateParseException(
+        "extension " + oid + " (" + FulcioOids.name(oid) + "): want DER UTF8String, got " + got);
+  }
+
+  private static String utf8(String oid, byte[] raw) throws CertificateParseException {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(raw))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new CertificateParseException("extension " + oid + ": raw value is not UTF-8", e);
+    }
+  }
+}
