@@ -84,7 +84,7 @@ public record NoteKey(String name, int keyId, NoteKeyType type, PublicKey public
    * (Ed25519) and 0x04 (cosignature/v1) are supported. The key ID must match the key.
    */
   public static NoteKey parseVkey(String vkey) throws NoteFormatException {
-    String[] parts = vkey.strip().split("\\+", -1);
+    String[] parts = vkey.strip().split("\\+", 3);
     if (parts.length != 3) {
       throw new NoteFormatException(
           "malformed vkey \"" + vkey + "\": want <name>+<hex key ID>+<base64 key>");

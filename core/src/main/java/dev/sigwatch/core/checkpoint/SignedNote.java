@@ -97,6 +97,9 @@ public record SignedNote(String text, List<NoteSignature> signatures) {
     }
     String text = note.substring(0, split + 1);
     String block = note.substring(split + 2);
+    if (block.isEmpty()) {
+      throw new NoteFormatException("malformed note: no signature lines");
+    }
     if (!block.endsWith("\n")) {
       throw new NoteFormatException("malformed note: signature block does not end with a newline");
     }
