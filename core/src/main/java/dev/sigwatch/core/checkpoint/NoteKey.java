@@ -169,9 +169,14 @@ public record NoteKey(String name, int keyId, NoteKeyType type, PublicKey public
     return ByteBuffer.wrap(b, 0, 4).getInt();
   }
 
+  /** The key ID as 8 lowercase hex digits. */
+  public String keyIdHex() {
+    return String.format(Locale.ROOT, "%08x", keyId);
+  }
+
   /** {@code name+keyid} as in a vkey, e.g. {@code rekor.sigstore.dev+c0d23d6a}. */
   public String id() {
-    return name + "+" + String.format(Locale.ROOT, "%08x", keyId);
+    return name + "+" + keyIdHex();
   }
 
   @Override
