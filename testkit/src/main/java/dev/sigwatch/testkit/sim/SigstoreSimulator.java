@@ -1,0 +1,281 @@
+package dev.sigwatch.testkit.sim;
+
+import dev.sigwatch.testkit.sim.ca.IssuedCert;
+import dev.sigwatch.testkit.sim.ca.Identity;
+import dev.sigwatch.testkit.sim.ca.SimCa;
+import dev.sigwatch.testkit.sim.ct.CtLog;
+import dev.sigwatch.testkit.sim.ct.CtRoutes;
+import dev.sigwatch.testkit.sim.crypto.SimKey;
+import dev.sigwatch.testkit.sim.faults.Fault;
+import dev.sigwatch.testkit.sim.faults.FaultInjector;
+import dev.sigwatch.testkit.sim.http.SimHttpServer;
+import dev.sigwatch.testkit.sim.rekorv1.BodyTemplate;
+import dev.sigwatch.testkit.sim.rekorv1.RekorV1Incidents;
+import dev.sigwatch.testkit.sim.rekorv1.RekorV1Log;
+import dev.sigwatch.testkit.sim.rekorv1.RekorV1Routes;
+import dev.sigwatch.testkit.sim.rekorv1.V1Bodies;
+import dev.sigwatch.testkit.sim.rekorv2.RekorV2Log;
+import dev.sigwatch.testkit.sim.rekorv2.RekorV2Routes;
+import dev.sigwatch.testkit.sim.trust.TrustedRootWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private Sigstore instance on loopback: Fulcio-like CA (+ a lookalike CA), Rekor v1 (sharded), Rekor v2 (tiles,
+ * witnessed), an RFC 6962 CT log and a static-ct log, a trusted root and a signing config, with faults and incidents
+ * on demand. Public methods are thread-safe; appends are serialized per log.
+ *
+ * <pre>
+ * try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
+ *   sim.addIdentity(Identity.email("ops@acme.com", "https://accounts.google.com"));
+ *   sim.grow(100);
+ *   String rekor = sim.rekorV1Url();   // GET rekor + "/api/v1/log"
+ * }
+ * </pre>
+ */
+public final class SigstoreSimulator implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SigstoreSimulator.class);
+  static final String V1_HOST = "rekor.sigwatch.test";
+
+  private final SimulatorConfig config;
+  private final Clock clock;
+  private final FaultInjector faults = new FaultInjector();
+  private final SimHttpServer http;
+  private final SimCa ca;
+  private final SimCa lookalike;
+  private final RekorV1Log rekorV1;
+  private final RekorV1Incidents v1Incidents;
+  private final RekorV2Log rekorV2;
+  private final CtLog ct;
+  private final CtLog staticCt;
+  private final EntryPool pool;
+  private final AtomicLong artifacts = new AtomicLong();
+  private final Instant start;
+  private volatile boolean stale;
+  private ScheduledExecutorService grower;
+
+  SigstoreSimulator(SimulatorConfig config) throws IOException {
+    this.config = config;
+    this.clock = config.clock();
+    this.start = clock.instant().minusSeconds(3600);
+    this.http = new SimHttpServer(config.port(), config.threads(), faults);
+    String base = http.baseUrl();
+    this.ca = new SimCa(start);
+    this.lookalike = new SimCa(start);
+    this.rekorV1 = new RekorV1Log(V1_HOST, SimKey.generate(SimKey.Alg.ECDSA_P256), clock);
+    this.v1Incidents = new RekorV1Incidents(rekorV1);
+    this.rekorV2 = new RekorV2Log(strip(base) + "/rekor2", "witness.sigwatch.test",
+        config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
+    this.ct = new CtLog(strip(base) + "/ct", false, clock);
+    this.staticCt = new CtLog(strip(base) + "/static-ct", true, clock);
+    http.route("/rekor/api/v1/", new RekorV1Routes(rekorV1));
+    http.route("/rekor2/api/v2/", new RekorV2Routes(rekorV2));
+    http.route("/ct/", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
+    http.route("/static-ct/", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
+    this.pool = new EntryPool(ca, lookalike, clock.instant(), List.of(ct, staticCt));
+  }
+
+  public static SimulatorConfig.Builder builder() {
+    return new SimulatorConfig.Builder();
+  }
+
+  /** Starts serving; logs the initial entries and starts timed growth if configured. Returns this. */
+  public SigstoreSimulator start() {
+    http.start();
+    for (Identity id : config.identities()) addIdentity(id);
+    if (config.initialEntries() > 0) grow(config.initialEntries());
+    if (config.entriesPerSecond() > 0) {
+      grower = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sigstore-sim-grow");
+        t.setDaemon(true);
+        return t;
+      });
+      long period = Math.max(1, 1000 / config.entriesPerSecond());
+      grower.scheduleAtFixedRate(() -> grow(1), period, period, TimeUnit.MILLISECONDS);
+    }
+    LOG.info("sigstore-sim: serving at {}", http.baseUrl());
+    return this;
+  }
+
+  /** Issues a certificate for {@code id} (logged to both CT logs) and logs a signed hashedrekord to Rekor v1 and v2. */
+  public IssuedCert addIdentity(Identity id) {
+    IssuedCert c = ca.issue(id, clock.instant(), List.of(ct, staticCt));
+    logSigned(c);
+    return c;
+  }
+
+  /** Like {@link #addIdentity} but issued by the lookalike CA (same names, key not in the trusted root). */
+  public IssuedCert addLookalikeIdentity(Identity id) {
+    IssuedCert c = lookalike.issue(id, clock.instant(), List.of());
+    logSigned(c);
+    return c;
+  }
+
+  private void logSigned(IssuedCert c) {
+    byte[] digest = SimKey.sha256(("artifact-" + artifacts.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
+    byte[] sig = V1Bodies.signDigest(c.subjectKey().getPrivate(), digest);
+    rekorV1.append(V1Bodies.template(V1Bodies.Kind.HASHEDREKORD_CERT, c.certificate(), null, sig), digest);
+    rekorV2.append(RekorV2Log.template(c.certificate(), sig), digest);
+    publishAll();
+  }
+
+  /** Appends {@code n} entries of mixed kinds to Rekor v1 and v2 and one certificate to the CT logs; publishes. */
+  public synchronized void grow(int n) {
+    if (stale) return;
+    for (int i = 0; i < n; i++) {
+      long a = artifacts.incrementAndGet();
+      byte[] d = digest(a);
+      rekorV1.append(pool.v1((int) a), d);
+      rekorV2.append(pool.v2((int) a), d);
+    }
+    ca.issue(pool.identity((int) artifacts.get()), clock.instant(), List.of(ct, staticCt));
+    publishAll();
+  }
+
+  /** Builds {@code n} Rekor v1 and v2 entries fast from the pool (signatures reused, digests varied); publishes. */
+  public synchronized void pregenerate(int n) {
+    long base = artifacts.getAndAdd(n);
+    rekorV1.appendBatch(n, i -> pool.v1((int) (base + i)), i -> digest(base + 1 + i));
+    for (int i = 0; i < n; i++) rekorV2.append(pool.v2((int) (base + i)), digest(base + 1 + i));
+    publishAll();
+  }
+
+  private static byte[] digest(long a) {
+    return SimKey.sha256(ByteBuffer.allocate(8).putLong(a).array());
+  }
+
+  private void publishAll() {
+    if (stale) return;
+    rekorV1.publish();
+    rekorV2.publish();
+    ct.publish();
+    staticCt.publish();
+  }
+
+  public void inject(Fault f) {
+    faults.inject(f);
+  }
+
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  /** Stages {@code incident}; see {@link Incident} for what each does. */
+  public synchronized void trigger(Incident incident) {
+    BodyTemplate t = pool.v1(0);
+    switch (incident) {
+      case FORK -> v1Incidents.fork(t);
+      case SPLIT_VIEW -> v1Incidents.splitView(t);
+      case ROLLBACK -> v1Incidents.rollback();
+      case BAD_SIGNATURE -> v1Incidents.badSignature();
+      case UNKNOWN_KEY -> v1Incidents.unknownKey();
+      case TAMPERED_ENTRY -> v1Incidents.tamperNewest();
+      case STALE -> stale = true;
+      case SHARD_ROTATION -> rekorV1.rotate();
+      case FROZEN_SHARD_CHANGE -> v1Incidents.changeFrozenShard(t);
+      case MALFORMED_ENTRY -> {
+        rekorV1.append(pool.malformed(), digest(artifacts.incrementAndGet()));
+        rekorV1.publish();
+      }
+      case WITNESS_MISSING -> rekorV2.witness(RekorV2Log.Witness.MISSING);
+      case WITNESS_INVALID -> rekorV2.witness(RekorV2Log.Witness.INVALID);
+    }
+    LOG.info("sigstore-sim: triggered {}", incident);
+  }
+
+  public String baseUrl() {
+    return http.baseUrl();
+  }
+
+  /** Rekor v1 base URL: append {@code /api/v1/log}. */
+  public String rekorV1Url() {
+    return http.baseUrl() + "/rekor";
+  }
+
+  /** Rekor v2 base URL: append {@code /api/v2/checkpoint}. */
+  public String rekorV2Url() {
+    return http.baseUrl() + "/rekor2";
+  }
+
+  /** RFC 6962 CT log base URL: append {@code /ct/v1/get-sth}. */
+  public String ctUrl() {
+    return http.baseUrl() + "/ct";
+  }
+
+  /** static-ct-api log prefix: append {@code /checkpoint}, {@code /tile/0/000}... */
+  public String staticCtUrl() {
+    return http.baseUrl() + "/static-ct";
+  }
+
+  public RekorV1Log rekorV1() {
+    return rekorV1;
+  }
+
+  public RekorV2Log rekorV2() {
+    return rekorV2;
+  }
+
+  public CtLog ct() {
+    return ct;
+  }
+
+  public CtLog staticCt() {
+    return staticCt;
+  }
+
+  public SimCa ca() {
+    return ca;
+  }
+
+  public SimCa lookalikeCa() {
+    return lookalike;
+  }
+
+  /** The trusted root (JSON bytes) for this instance: CA, Rekor v1 and v2 keys, both CT logs. */
+  public byte[] trustedRoot() {
+    return new TrustedRootWriter()
+        .tlog(rekorV1Url(), rekorV1.key().spki(), "PKIX_ECDSA_P256_SHA_256", rekorV1.key().logId(), start)
+        .tlog(rekorV2Url(), rekorV2.key().spki(), "PKIX_ED25519", rekorV2.logId(), start)
+        .ca(baseUrl() + "/fulcio", ca.chain(), start)
+        .ctlog(ctUrl(), ct.key().spki(), ct.key().logId(), start)
+        .ctlog(staticCtUrl(), staticCt.key().spki(), staticCt.key().logId(), start)
+        .toJson();
+  }
+
+  /** Writes {@link #trustedRoot()} to {@code dir/trusted_root.json} and the signing config beside it. */
+  public Path writeTrustedRoot(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Files.write(dir.resolve("signing_config.v0.2.json"),
+          TrustedRootWriter.signingConfig(baseUrl() + "/fulcio", rekorV1Url(), rekorV2Url(), start));
+      return Files.write(dir.resolve("trusted_root.json"), trustedRoot());
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing trusted root to " + dir, e);
+    }
+  }
+
+  private static String strip(String url) {
+    return url.replaceFirst("^https?://", "");
+  }
+
+  @Override
+  public void close() {
+    if (grower != null) grower.shutdownNow();
+    http.close();
+  }
+
+}

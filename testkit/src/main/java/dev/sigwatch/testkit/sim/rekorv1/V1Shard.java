@@ -1,0 +1,71 @@
+package dev.sigwatch.testkit.sim.rekorv1;
+
+import dev.sigwatch.testkit.sim.merkle.SimTree;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Rekor v1 tree (shard): its leaves, the entries behind them, the global index of its first leaf, and its
+ * published signed head. Entry list access is synchronized; the head is swapped atomically.
+ */
+public final class V1Shard {
+  /** One logged entry, stored compactly: template + digest render the body. */
+  public record Entry(BodyTemplate template, byte[] digest, long integratedTime, byte[] set) {
+    public byte[] body() {
+      return template.render(digest);
+    }
+  }
+
+  /** A published signed head: size, root and the full signed-note text. */
+  public record Head(long size, byte[] root, String note) {}
+
+  private final long treeId;
+  private final long offset;
+  private final SimTree tree;
+  private final List<Entry> entries;
+  private volatile Head head;
+
+  V1Shard(long treeId, long offset, SimTree tree, List<Entry> entries) {
+    this.treeId = treeId;
+    this.offset = offset;
+    this.tree = tree;
+    this.entries = new ArrayList<>(entries);
+  }
+
+  public long treeId() {
+    return treeId;
+  }
+
+  public long offset() {
+    return offset;
+  }
+
+  public SimTree tree() {
+    return tree;
+  }
+
+  public Head head() {
+    return head;
+  }
+
+  void publish(Head h) {
+    this.head = h;
+  }
+
+  synchronized void add(Entry e) {
+    entries.add(e);
+  }
+
+  public synchronized Entry entry(long leafIndex) {
+    return entries.get((int) leafIndex);
+  }
+
+  synchronized List<Entry> entriesPrefix(long n) {
+    return new ArrayList<>(entries.subList(0, (int) n));
+  }
+
+  /** 16 hex digits of the tree ID, the prefix of entry UUIDs. */
+  public String treeIdHex() {
+    return String.format(java.util.Locale.ROOT, "%016x", treeId);
+  }
+}

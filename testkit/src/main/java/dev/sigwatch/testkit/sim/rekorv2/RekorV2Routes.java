@@ -1,0 +1,26 @@
+package dev.sigwatch.testkit.sim.rekorv2;
+
+import dev.sigwatch.testkit.sim.http.Request;
+import dev.sigwatch.testkit.sim.http.Response;
+import dev.sigwatch.testkit.sim.http.Route;
+import dev.sigwatch.testkit.sim.merkle.Tiles;
+
+/** Rekor v2 read API under {@code /api/v2/}: {@code checkpoint}, {@code tile/<L>/<N>[.p/<W>]}, {@code tile/entries/<N>}. */
+public final class RekorV2Routes implements Route {
+  private final RekorV2Log log;
+
+  public RekorV2Routes(RekorV2Log log) {
+    this.log = log;
+  }
+
+  @Override
+  public Response handle(Request r) {
+    String p = r.path().startsWith("/") ? r.path().substring(1) : r.path();
+    if (p.equals("checkpoint")) return Response.text(log.checkpoint());
+    Tiles.TileRef ref = Tiles.parsePath(p, "entries");
+    if (ref == null) return Response.notFound(p);
+    long size = log.publishedSize();
+    byte[] tile = ref.level() < 0 ? Tiles.dataTile(size, ref, log::body, true) : Tiles.hashTile(log.tree(), size, ref);
+    return tile == null ? Response.notFound(p) : Response.bytes(tile);
+  }
+}
