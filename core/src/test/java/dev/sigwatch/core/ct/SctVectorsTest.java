@@ -47,6 +47,14 @@ class SctVectorsTest {
     return ((ChainStatus.Fulcio) s).path().get(1);
   }
 
+  /** {@link #issuerOf} for callers outside this class's lifecycle (loads the roots itself). */
+  static X509Certificate issuerOfForIndex(X509Certificate cert, String root) throws Exception {
+    if (chains == null) {
+      load();
+    }
+    return issuerOf(cert, root);
+  }
+
   private record Case(JsonNode want, X509Certificate cert, X509Certificate issuer, Sct sct, TimestampedEntry entry) {}
 
   private static Case load(JsonNode want) throws Exception {
