@@ -136,10 +136,11 @@ public record TilePath(Kind kind, int level, long index, int width) {
       if (element.length() != 3 || !element.chars().allMatch(c -> c >= '0' && c <= '9')) {
         throw bad(path, "index element '" + parts[i] + "' must have 3 digits");
       }
-      if (index > (Long.MAX_VALUE - 999) / 1000) {
+      try {
+        index = Math.addExact(Math.multiplyExact(index, 1000L), Integer.parseInt(element));
+      } catch (ArithmeticException e) {
         throw bad(path, "index does not fit in 63 bits");
       }
-      index = index * 1000 + Integer.parseInt(element);
     }
     TilePath parsed;
     try {

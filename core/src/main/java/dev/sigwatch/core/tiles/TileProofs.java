@@ -136,7 +136,14 @@ public final class TileProofs {
           throw e;
         }
         TilePath full = TilePath.ofHashTile(path.level(), path.index(), TilePath.FULL_WIDTH);
-        return HashTile.parse(full, fetcher.fetch(full.path()));
+        byte[] data;
+        try {
+          data = fetcher.fetch(full.path());
+        } catch (FileNotFoundException | NoSuchFileException fullMissing) {
+          e.addSuppressed(fullMissing);
+          throw e; // report the tile the tree size called for
+        }
+        return HashTile.parse(full, data);
       }
     }
   }
