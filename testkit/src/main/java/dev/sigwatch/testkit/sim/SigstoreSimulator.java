@@ -82,10 +82,10 @@ public final class SigstoreSimulator implements AutoCloseable {
         config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
     this.ct = new CtLog(strip(base) + "/ct", false, clock);
     this.staticCt = new CtLog(strip(base) + "/static-ct", true, clock);
-    http.route("/rekor/api/v1/", new RekorV1Routes(rekorV1));
-    http.route("/rekor2/api/v2/", new RekorV2Routes(rekorV2));
-    http.route("/ct/", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
-    http.route("/static-ct/", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
+    http.route("/rekor/api/v1", new RekorV1Routes(rekorV1));
+    http.route("/rekor2/api/v2", new RekorV2Routes(rekorV2));
+    http.route("/ct", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
+    http.route("/static-ct", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
     this.pool = new EntryPool(ca, lookalike, clock.instant(), List.of(ct, staticCt));
   }
 
@@ -174,9 +174,10 @@ public final class SigstoreSimulator implements AutoCloseable {
     faults.clear();
   }
 
-  /** Stages {@code incident}; see {@link Incident} for what each does. */
+  /** Stages {@code incident} (any other than SPLIT_VIEW ends a split view); see {@link Incident}. */
   public synchronized void trigger(Incident incident) {
     BodyTemplate t = pool.v1(0);
+    if (incident != Incident.SPLIT_VIEW) v1Incidents.clearSplitView();
     switch (incident) {
       case FORK -> v1Incidents.fork(t);
       case SPLIT_VIEW -> v1Incidents.splitView(t);

@@ -43,6 +43,11 @@ public final class RekorV1Incidents {
     log.splitHead(log.head(alt, n, alt.tree().root(n), log.key()));
   }
 
+  /** Ends a split view: every client sees the real head again. */
+  public void clearSplitView() {
+    log.splitHead(null);
+  }
+
   public void rollback() {
     V1Shard s = log.active();
     long n = s.head().size();

@@ -26,7 +26,8 @@ public final class V1Bodies {
    * {@code sig} (DER ECDSA).
    */
   public static BodyTemplate template(Kind kind, X509Certificate cert, PublicKey key, byte[] sig) {
-    String verifier = b64(kind == Kind.HASHEDREKORD_KEY ? pem("PUBLIC KEY", key.getEncoded()) : certPem(cert));
+    String verifier = kind == Kind.MALFORMED ? ""
+        : b64(kind == Kind.HASHEDREKORD_KEY ? pem("PUBLIC KEY", key.getEncoded()) : certPem(cert));
     String s = B64.encodeToString(sig);
     String sha = "{\"algorithm\":\"sha256\",\"value\":\"";
     return switch (kind) {
