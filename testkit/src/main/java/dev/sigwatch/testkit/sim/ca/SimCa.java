@@ -1,7 +1,9 @@
 package dev.sigwatch.testkit.sim.ca;
 
+import dev.sigwatch.core.ct.CtFormatException;
+import dev.sigwatch.core.ct.Sct;
+import dev.sigwatch.core.ct.SctList;
 import dev.sigwatch.testkit.sim.crypto.SimKey;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERNull;
-import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -87,26 +88,22 @@ public final class SimCa {
       List<byte[]> scts = new ArrayList<>();
       for (PrecertLogger l : loggers) scts.add(l.logPrecert(pre, tbs, chain()));
       X509v3CertificateBuilder fin = leafBuilder(id, subject.getPublic(), serial, at);
-      if (!scts.isEmpty()) fin.addExtension(SCT_LIST, false, new DEROctetString(sctList(scts)));
+      if (!scts.isEmpty()) fin.addExtension(SCT_LIST, false, sctListExtension(scts));
       return new IssuedCert(build(fin), pre, subject, id);
     } catch (IOException | CertificateException e) {
       throw new IllegalStateException("issuing certificate for " + id.san(), e);
     }
   }
 
-  /** TLS SignedCertificateTimestampList: u16 total length, then each SCT as u16 length + bytes. */
-  static byte[] sctList(List<byte[]> scts) {
-    ByteArrayOutputStream inner = new ByteArrayOutputStream();
-    for (byte[] s : scts) {
-      inner.write(s.length >>> 8);
-      inner.write(s.length);
-      inner.writeBytes(s);
+  /** The SCT-list extension value (DER OCTET STRING of the TLS list) for serialized SCTs. */
+  static byte[] sctListExtension(List<byte[]> scts) {
+    List<Sct> parsed = new ArrayList<>();
+    try {
+      for (byte[] s : scts) parsed.add(Sct.parse(s));
+    } catch (CtFormatException e) {
+      throw new IllegalStateException("a simulated CT log returned a bad SCT", e);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(inner.size() >>> 8);
-    out.write(inner.size());
-    out.writeBytes(inner.toByteArray());
-    return out.toByteArray();
+    return SctList.encodeExtensionValue(parsed);
   }
 
   private X509v3CertificateBuilder leafBuilder(Identity id, PublicKey pub, BigInteger serial, Instant at)

@@ -1,5 +1,14 @@
 package dev.sigwatch.testkit.sim.ct;
 
+import dev.sigwatch.core.checkpoint.DigitallySigned;
+import dev.sigwatch.core.checkpoint.SignedTreeHead;
+import dev.sigwatch.core.ct.CtExtensions;
+import dev.sigwatch.core.ct.ExtraData;
+import dev.sigwatch.core.ct.MerkleTreeLeaf;
+import dev.sigwatch.core.ct.PrecertTbs;
+import dev.sigwatch.core.ct.Sct;
+import dev.sigwatch.core.ct.TileLeaf;
+import dev.sigwatch.core.ct.TimestampedEntry;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.testkit.sim.ca.PrecertLogger;
 import dev.sigwatch.testkit.sim.crypto.SimKey;
@@ -9,6 +18,7 @@ import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,10 +55,10 @@ public final class CtLog implements PrecertLogger {
     try {
       long ts = clock.millis();
       long index = tree.size();
-      byte[] issuerKeyHash = SimKey.sha256(chain.get(0).getPublicKey().getEncoded());
-      byte[] ext = tiled ? CtCodec.leafIndexExtension(index) : new byte[0];
-      byte[] te = CtCodec.timestampedEntry(ts, issuerKeyHash, tbs, ext);
-      byte[] leaf = CtCodec.merkleTreeLeaf(te);
+      byte[] issuerKeyHash = PrecertTbs.issuerKeyHash(chain.get(0).getPublicKey());
+      byte[] ext = tiled ? CtExtensions.ofLeafIndex(index) : new byte[0];
+      TimestampedEntry te = TimestampedEntry.precert(ts, issuerKeyHash, tbs, ext);
+      MerkleTreeLeaf leaf = new MerkleTreeLeaf(te);
       List<byte[]> chainDer = new ArrayList<>();
       List<byte[]> fingerprints = new ArrayList<>();
       for (X509Certificate c : chain) {
@@ -56,13 +66,14 @@ public final class CtLog implements PrecertLogger {
         chainDer.add(der);
         byte[] fp = SimKey.sha256(der);
         fingerprints.add(fp);
-        issuers.put(java.util.HexFormat.of().formatHex(fp), der);
+        issuers.put(HexFormat.of().formatHex(fp), der);
       }
       byte[] pre = precert.getEncoded();
-      entries.add(new Entry(leaf, CtCodec.precertChainEntry(pre, chainDer), CtCodec.tileLeaf(te, pre, fingerprints)));
-      tree.append(Rfc6962.leafHash(leaf));
-      byte[] sig = key.sign(CtCodec.sctSignedData(te));
-      return CtCodec.sct(key.logId(), ts, ext, sig);
+      entries.add(new Entry(leaf.encode(), new ExtraData(pre, chainDer).encode(),
+          new TileLeaf(te, pre, fingerprints).encode()));
+      tree.append(leaf.leafHash());
+      byte[] sig = key.sign(Sct.signingInput(ts, te, ext));
+      return new Sct(key.logId(), ts, ext, Sct.SHA256, Sct.ECDSA, sig).encode();
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException("encoding precert for " + origin, e);
     }
@@ -82,7 +93,7 @@ public final class CtLog implements PrecertLogger {
 
   public Sth sign(long size, byte[] root) {
     long ts = clock.millis();
-    return new Sth(size, ts, root, key.sign(CtCodec.treeHeadSignatureInput(ts, size, root)));
+    return new Sth(size, ts, root, key.sign(SignedTreeHead.signedData(size, ts, root)));
   }
 
   /** The checkpoint of a tiled log: RFC6962NoteSignature (key ID over name, 0x05, log ID). */
@@ -91,10 +102,15 @@ public final class CtLog implements PrecertLogger {
     String body = dev.sigwatch.testkit.sim.crypto.Notes.body(origin, h.size(), h.root(), List.of());
     byte[] id = SimKey.sha256(origin.getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {'\n', 0x05},
         key.logId());
-    byte[] ds = CtCodec.digitallySigned(h.signature());
+    byte[] ds = digitallySigned(h.signature());
     byte[] sig = ByteBuffer.allocate(8 + ds.length).putLong(h.timestamp()).put(ds).array();
     return dev.sigwatch.testkit.sim.crypto.Notes.note(body,
         List.of(new dev.sigwatch.core.checkpoint.NoteSignature(origin, SimKey.hint(id), sig)));
+  }
+
+  /** TLS DigitallySigned (sha256, ecdsa) around a DER signature. */
+  public static byte[] digitallySigned(byte[] derSignature) {
+    return new DigitallySigned(DigitallySigned.HASH_SHA256, DigitallySigned.SIG_ECDSA, derSignature).encode();
   }
 
   public Sth sth() {

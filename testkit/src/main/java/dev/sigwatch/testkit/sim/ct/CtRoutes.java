@@ -56,7 +56,7 @@ public final class CtRoutes implements Route {
     CtLog.Sth h = log.sth();
     return Response.json("{\"tree_size\":" + h.size() + ",\"timestamp\":" + h.timestamp() + ",\"sha256_root_hash\":\""
         + B64.encodeToString(h.root()) + "\",\"tree_head_signature\":\""
-        + B64.encodeToString(CtCodec.digitallySigned(h.signature())) + "\"}");
+        + B64.encodeToString(CtLog.digitallySigned(h.signature())) + "\"}");
   }
 
   private Response consistency(long first, long second) {
