@@ -1,0 +1,74 @@
+package dev.sigwatch.ingest;
+
+import dev.sigwatch.ingest.http.LogHttp;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * Prometheus metrics of ingest, labelled by log. One instance per registry (registering twice fails); thread-safe.
+ */
+public final class IngestMetrics {
+  private final Counter entries;
+  private final Counter rejected;
+  private final Gauge position;
+  private final Gauge lag;
+  private final Counter errors;
+  private final Counter retries;
+  private final Gauge up;
+
+  public IngestMetrics(PrometheusRegistry registry) {
+    entries = Counter.builder().name("sigwatch_ingest_entries_total").help("Entries published (committed)")
+        .labelNames("log").register(registry);
+    rejected = Counter.builder().name("sigwatch_ingest_rejected_total").help("Entries malformed as served, sent to the DLQ")
+        .labelNames("log").register(registry);
+    position = Gauge.builder().name("sigwatch_ingest_position").help("Next index to ingest")
+        .labelNames("log").register(registry);
+    lag = Gauge.builder().name("sigwatch_ingest_lag_entries").help("Entries behind the newest checkpoint")
+        .labelNames("log").register(registry);
+    errors = Counter.builder().name("sigwatch_ingest_request_errors_total").help("Requests that failed every attempt")
+        .labelNames("log").register(registry);
+    retries = Counter.builder().name("sigwatch_ingest_request_retries_total").help("Request attempts retried")
+        .labelNames("log").register(registry);
+    up = Gauge.builder().name("sigwatch_ingest_log_up").help("1 when the log answered its last request")
+        .labelNames("log").register(registry);
+  }
+
+  /** Metrics not exported anywhere (tests, benchmark). */
+  public static IngestMetrics unregistered() {
+    return new IngestMetrics(new PrometheusRegistry());
+  }
+
+  void committed(String logName, long entryCount, long rejectedCount, long nextIndex, long end) {
+    entries.labelValues(logName).inc(entryCount);
+    rejected.labelValues(logName).inc(rejectedCount);
+    position.labelValues(logName).set(nextIndex);
+    lag.labelValues(logName).set(Math.max(0, end - nextIndex));
+  }
+
+  void up(String logName, boolean isUp) {
+    up.labelValues(logName).set(isUp ? 1 : 0);
+  }
+
+  /** A {@link LogHttp.Listener} counting retries and failures of {@code logName}. */
+  public LogHttp.Listener httpListener(String logName) {
+    return new LogHttp.Listener() {
+      @Override public void retried(String what) {
+        retries.labelValues(logName).inc();
+      }
+
+      @Override public void failed(String what) {
+        errors.labelValues(logName).inc();
+      }
+    };
+  }
+
+  /** Committed entries of {@code logName} so far. */
+  public long entries(String logName) {
+    return (long) entries.labelValues(logName).get();
+  }
+
+  public long rejected(String logName) {
+    return (long) rejected.labelValues(logName).get();
+  }
+}

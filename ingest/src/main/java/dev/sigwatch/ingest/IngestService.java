@@ -1,0 +1,125 @@
+package dev.sigwatch.ingest;
+
+import dev.sigwatch.ingest.http.LogHttp;
+import dev.sigwatch.ingest.http.RateLimiter;
+import dev.sigwatch.ingest.http.Sleeper;
+import dev.sigwatch.ingest.rekor.HttpRekorV1Client;
+import dev.sigwatch.ingest.rekor.RekorV1Source;
+import dev.sigwatch.schemas.topics.Topics;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest service: one {@link IngestPoller} thread per log, each with its own fetch threads, HTTP limits and
+ * transactional producer. {@link #start()} returns at once; {@link #close()} stops the pollers (an open transaction
+ * is aborted, so nothing half-written is ever visible) and waits for them. Thread-safe.
+ */
+public final class IngestService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IngestService.class);
+
+  private final IngestSettings settings;
+  private final Map<String, Object> clientProperties;
+  private final Topics topics;
+  private final IngestMetrics metrics;
+  private final Sleeper sleeper;
+  private final Clock clock;
+  private final HttpClient http = LogHttp.defaultClient();
+  private final List<IngestPoller> pollers = new ArrayList<>();
+  private final List<ExecutorService> pools = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private final Map<String, LogHttp> logHttp = new HashMap<>();
+
+  /**
+   * @param clientProperties Kafka client properties ({@code bootstrap.servers}, security settings…); producer and
+   *     consumer settings are derived from them
+   */
+  public IngestService(IngestSettings settings, Map<String, Object> clientProperties, Topics topics,
+      IngestMetrics metrics) {
+    this(settings, clientProperties, topics, metrics, Sleeper.SYSTEM, Clock.systemUTC());
+  }
+
+  public IngestService(IngestSettings settings, Map<String, Object> clientProperties, Topics topics,
+      IngestMetrics metrics, Sleeper sleeper, Clock clock) {
+    this.settings = settings;
+    this.clientProperties = Map.copyOf(clientProperties);
+    this.topics = topics;
+    this.metrics = metrics;
+    this.sleeper = sleeper;
+    this.clock = clock;
+  }
+
+  /** Starts one poller per log. Call once. */
+  public synchronized IngestService start() {
+    if (!threads.isEmpty()) throw new IllegalStateException("already started");
+    for (LogTarget t : settings.logs()) {
+      LogSource source = source(t);
+      AtomicInteger n = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(settings.inFlight(), r -> {
+        Thread th = new Thread(r, "ingest-fetch-" + source.name() + "-" + n.incrementAndGet());
+        th.setDaemon(true);
+        return th;
+      });
+      IngestPoller p = new IngestPoller(source, settings, clientProperties, topics, metrics, pool, sleeper, clock);
+      Thread th = new Thread(p, "ingest-" + source.name());
+      pools.add(pool);
+      pollers.add(p);
+      threads.add(th);
+      log.info("{}: ingesting {} from {}", source.name(), t.family().configName(), t.url());
+      th.start();
+    }
+    return this;
+  }
+
+  private LogSource source(LogTarget t) {
+    LogHttp h = new LogHttp(t.withoutScheme(), http, settings.retry(),
+        new RateLimiter(settings.requestsPerSecond(), Math.max(1, (int) Math.min(settings.inFlight(),
+            settings.requestsPerSecond())), System::nanoTime, sleeper),
+        sleeper, settings.requestTimeout(), settings.maxResponseBytes(), metrics.httpListener(t.withoutScheme()));
+    logHttp.put(t.withoutScheme(), h);
+    return switch (t.family()) {
+      case REKOR_V1 -> new RekorV1Source(t, new HttpRekorV1Client(t, h), topics, clock);
+      default -> throw new IllegalArgumentException(t.family().configName() + " is not supported yet");
+    };
+  }
+
+  /** Whether every log answered its last request. */
+  public boolean healthy() {
+    return logHttp.values().stream().allMatch(LogHttp::healthy);
+  }
+
+  /** Next index to ingest per log (-1 while starting). */
+  public Map<String, Long> positions() {
+    Map<String, Long> m = new HashMap<>();
+    for (int i = 0; i < pollers.size(); i++) m.put(settings.logs().get(i).withoutScheme(), pollers.get(i).position());
+    return m;
+  }
+
+  /** Newest checkpoint end per log. */
+  public Map<String, Long> ends() {
+    Map<String, Long> m = new HashMap<>();
+    for (int i = 0; i < pollers.size(); i++) m.put(settings.logs().get(i).withoutScheme(), pollers.get(i).end());
+    return m;
+  }
+
+  /** True once every poller has stopped (a bounded range is done, or it failed). */
+  public boolean finished() {
+    return pollers.stream().allMatch(IngestPoller::finished);
+  }
+
+  @Override
+  public synchronized void close() throws InterruptedException {
+    pollers.forEach(IngestPoller::stop);
+    for (IngestPoller p : pollers) p.awaitStopped(Duration.ofSeconds(30));
+    pools.forEach(ExecutorService::shutdownNow);
+  }
+}

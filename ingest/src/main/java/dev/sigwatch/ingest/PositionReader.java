@@ -1,0 +1,131 @@
+package dev.sigwatch.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Reads committed ingest state back from the topics (read_committed, no consumer group): the position of a log is
+ * the index after the last entry it committed, found by scanning its key's partition backwards from the end. Only
+ * committed transactions are visible, so the position and the entries always agree. Not thread-safe; one per call.
+ */
+final class PositionReader implements AutoCloseable {
+  private static final int CHUNK = 4096;
+  private static final Duration POLL = Duration.ofMillis(200);
+  private static final Duration GIVE_UP = Duration.ofSeconds(60);
+  private final KafkaConsumer<byte[], byte[]> consumer;
+
+  PositionReader(Map<String, Object> clientProperties) {
+    Map<String, Object> c = new HashMap<>(clientProperties);
+    c.keySet().removeIf(k -> k.startsWith("transactional") || k.startsWith("acks") || k.startsWith("linger"));
+    c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /** Every committed record of a single-partition topic with a key in {@code keys} (null = all), in order. */
+  <V> List<V> readAll(String topic, Set<String> keys, Deserializer<V> values) {
+    List<V> out = new ArrayList<>();
+    for (TopicPartition tp : partitions(topic)) {
+      scan(tp, beginning(tp), end(tp), r -> {
+        if (keys == null || keys.contains(key(r))) out.add(values.deserialize(topic, r.value()));
+        return false;
+      });
+    }
+    return out;
+  }
+
+  /**
+   * The greatest value {@code indexOf} gives for the last record (by offset) under one of {@code keys} for which it is
+   * not null, searching each key's partition backwards; empty if none.
+   */
+  <V> OptionalLong lastIndex(String topic, Set<String> keys, Deserializer<V> values, BiFunction<String, V, Long> indexOf) {
+    int partitions = partitions(topic).size();
+    Map<Integer, List<String>> byPartition = new HashMap<>();
+    for (String k : keys) byPartition.computeIfAbsent(partition(k, partitions), p -> new ArrayList<>()).add(k);
+    OptionalLong best = OptionalLong.empty();
+    for (var e : byPartition.entrySet()) {
+      TopicPartition tp = new TopicPartition(topic, e.getKey());
+      long begin = beginning(tp);
+      long hi = end(tp);
+      Long found = null;
+      while (found == null && hi > begin) {
+        long lo = Math.max(begin, hi - CHUNK);
+        long[] last = {-1};
+        scan(tp, lo, hi, r -> {
+          String k = key(r);
+          if (k != null && e.getValue().contains(k)) {
+            Long idx = indexOf.apply(k, values.deserialize(topic, r.value()));
+            if (idx != null) last[0] = Math.max(last[0], idx);
+          }
+          return false;
+        });
+        if (last[0] >= 0) found = last[0];
+        hi = lo;
+      }
+      if (found != null && (best.isEmpty() || found > best.getAsLong())) best = OptionalLong.of(found);
+    }
+    return best;
+  }
+
+  private interface Visitor {
+    boolean visit(ConsumerRecord<byte[], byte[]> r);
+  }
+
+  private void scan(TopicPartition tp, long from, long to, Visitor v) {
+    if (from >= to) return;
+    consumer.assign(List.of(tp));
+    consumer.seek(tp, from);
+    long deadline = System.nanoTime() + GIVE_UP.toNanos();
+    while (consumer.position(tp) < to) {
+      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+        if (r.offset() >= to) return;
+        if (v.visit(r)) return;
+      }
+      if (System.nanoTime() > deadline) throw new KafkaException("reading " + tp + " up to offset " + to + " timed out");
+    }
+  }
+
+  private List<TopicPartition> partitions(String topic) {
+    return consumer.partitionsFor(topic, GIVE_UP).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+  }
+
+  private long beginning(TopicPartition tp) {
+    return consumer.beginningOffsets(List.of(tp), GIVE_UP).get(tp);
+  }
+
+  /** With read_committed: the last stable offset, below any open transaction. */
+  private long end(TopicPartition tp) {
+    return consumer.endOffsets(List.of(tp), GIVE_UP).get(tp);
+  }
+
+  private static String key(ConsumerRecord<byte[], byte[]> r) {
+    return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+  }
+
+  /** The producer's default partition of a String key (murmur2, as Kafka's built-in partitioner). */
+  static int partition(String key, int partitions) {
+    return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

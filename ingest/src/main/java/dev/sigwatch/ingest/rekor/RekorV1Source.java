@@ -1,0 +1,239 @@
+package dev.sigwatch.ingest.rekor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sigwatch.core.checkpoint.NoteFormatException;
+import dev.sigwatch.core.checkpoint.SignedNote;
+import dev.sigwatch.core.merkle.Rfc6962;
+import dev.sigwatch.ingest.Fetched;
+import dev.sigwatch.ingest.LogSource;
+import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.ingest.Poll;
+import dev.sigwatch.ingest.http.MalformedResponseException;
+import dev.sigwatch.schemas.Checkpoint;
+import dev.sigwatch.schemas.LogType;
+import dev.sigwatch.schemas.RekorEntry;
+import dev.sigwatch.schemas.RejectedRecord;
+import dev.sigwatch.schemas.ShardState;
+import dev.sigwatch.schemas.dlq.RejectedRecords;
+import dev.sigwatch.schemas.topics.Topic;
+import dev.sigwatch.schemas.topics.Topics;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Rekor v1 as one index space: the virtual logIndex across shards (inactive shards' sizes, oldest first, then the
+ * active shard). Each shard is its own log id ({@code <host> - <treeID>}, its checkpoint origin). Because indexes are
+ * virtual and ingested in order, a frozen shard's entries are always finished before the next shard's start.
+ */
+public final class RekorV1Source implements LogSource {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** A shard's place in the virtual index space. */
+  record ShardLayout(String treeId, String logId, long offset, long size) {}
+
+  private final LogTarget target;
+  private final RekorV1Client client;
+  private final Topics topics;
+  private final Clock clock;
+  private final RejectedRecords rejected;
+  private final Set<String> keys = ConcurrentHashMap.newKeySet();
+  private volatile List<ShardLayout> layout = List.of();
+
+  public RekorV1Source(LogTarget target, RekorV1Client client, Topics topics, Clock clock) {
+    this.target = target;
+    this.client = client;
+    this.topics = topics;
+    this.clock = clock;
+    this.rejected = new RejectedRecords(clock);
+  }
+
+  @Override
+  public String name() {
+    return target.withoutScheme();
+  }
+
+  @Override
+  public Topic<String, RekorEntry> entriesTopic() {
+    return topics.rekorEntries();
+  }
+
+  @Override
+  public Poll poll(Map<String, Checkpoint> lastPublished) throws IOException, InterruptedException {
+    RekorLogInfo info = client.logInfo();
+    long now = clock.millis();
+    List<RekorLogInfo.Shard> shards = new ArrayList<>(info.inactive());
+    shards.add(info.active());
+    List<ShardLayout> next = new ArrayList<>();
+    List<String> logIds = new ArrayList<>();
+    long offset = 0;
+    Map<String, dev.sigwatch.core.checkpoint.Checkpoint> parsed = new HashMap<>();
+    for (RekorLogInfo.Shard s : shards) {
+      dev.sigwatch.core.checkpoint.Checkpoint c = parse(s);
+      if (c.size() != s.treeSize()) {
+        throw new MalformedResponseException(String.format(java.util.Locale.ROOT,
+            "log info: shard %s signed size %d, listed %d", s.treeId(), c.size(), s.treeSize()));
+      }
+      parsed.put(s.treeId(), c);
+      next.add(new ShardLayout(s.treeId(), c.origin(), offset, s.treeSize()));
+      offset += s.treeSize();
+    }
+    logIds.add(next.get(next.size() - 1).logId());
+    for (int i = 0; i < next.size() - 1; i++) logIds.add(next.get(i).logId());
+    List<Checkpoint> out = new ArrayList<>();
+    for (int i = 0; i < shards.size(); i++) {
+      RekorLogInfo.Shard s = shards.get(i);
+      ShardLayout l = next.get(i);
+      dev.sigwatch.core.checkpoint.Checkpoint c = parsed.get(s.treeId());
+      Checkpoint prev = lastPublished.get(l.logId());
+      ShardState state = i == shards.size() - 1 ? ShardState.ACTIVE : ShardState.INACTIVE;
+      if (prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash())
+          && prev.getShardState() == state) { // a shard that froze is published again, as INACTIVE
+        continue;
+      }
+      Checkpoint.Builder b = Checkpoint.newBuilder().setLogId(l.logId()).setLogType(LogType.REKOR_V1)
+          .setOrigin(c.origin()).setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash()))
+          .setTimestampMillis(c.rekorTimestampNanos().isPresent() ? c.rekorTimestampNanos().getAsLong() / 1_000_000 : null)
+          .setObservedAtMillis(now).setRawNote(ByteBuffer.wrap(s.signedTreeHead().getBytes(StandardCharsets.UTF_8)))
+          .setSourceUrl(target.resolve("api/v1/log").toString()).setTreeId(s.treeId())
+          .setShardState(state)
+          .setShardOffset(l.offset()).setActiveShards(logIds);
+      if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < c.size()) {
+        List<ByteBuffer> proof = new ArrayList<>();
+        for (byte[] h : client.consistencyProof(s.treeId(), prev.getTreeSize(), c.size())) proof.add(ByteBuffer.wrap(h));
+        b.setProofFromSize(prev.getTreeSize()).setProofFromRoot(prev.getRootHash()).setConsistencyProof(proof);
+      }
+      out.add(b.build());
+    }
+    layout = List.copyOf(next);
+    next.forEach(l -> keys.add(l.logId()));
+    return new Poll(out, offset);
+  }
+
+  private static dev.sigwatch.core.checkpoint.Checkpoint parse(RekorLogInfo.Shard s) throws MalformedResponseException {
+    try {
+      return dev.sigwatch.core.checkpoint.Checkpoint.from(SignedNote.parse(s.signedTreeHead()));
+    } catch (NoteFormatException e) {
+      throw new MalformedResponseException("log info: shard " + s.treeId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public long batchEnd(long start, long limit) {
+    return Math.min(limit, start + RekorV1Client.MAX_RETRIEVE);
+  }
+
+  @Override
+  public List<Fetched> fetch(long start, long end) throws IOException, InterruptedException {
+    List<Long> indexes = new ArrayList<>();
+    for (long i = start; i < end; i++) indexes.add(i);
+    List<byte[]> served = client.retrieve(indexes);
+    Map<Long, Fetched> byIndex = new HashMap<>();
+    List<ShardLayout> shards = layout;
+    long now = clock.millis();
+    for (byte[] raw : served) {
+      Fetched f = entry(raw, shards, now, start, end);
+      if (f != null) byIndex.put(f.index(), f);
+    }
+    List<Fetched> out = new ArrayList<>();
+    for (long i = start; i < end; i++) {
+      Fetched f = byIndex.get(i);
+      if (f == null) {
+        throw new MalformedResponseException(String.format(java.util.Locale.ROOT,
+            "retrieve [%d, %d): no entry for logIndex %d among %d served", start, end, i, served.size()));
+      }
+      out.add(f);
+    }
+    return out;
+  }
+
+  /** One served {@code {uuid: entry}}; null if it is not one of the asked indexes. */
+  private Fetched entry(byte[] raw, List<ShardLayout> shards, long now, long start, long end)
+      throws MalformedResponseException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(raw);
+    } catch (IOException e) {
+      throw new MalformedResponseException("retrieve: bad JSON: " + e.getMessage(), e);
+    }
+    if (root.size() != 1) throw new MalformedResponseException("retrieve: want {uuid: entry}, got " + root.size() + " fields");
+    String uuid = root.fieldNames().next();
+    JsonNode e = root.get(uuid);
+    if (!e.path("logIndex").canConvertToLong()) {
+      throw new MalformedResponseException("retrieve: entry " + uuid + " has no logIndex");
+    }
+    long index = e.path("logIndex").asLong();
+    if (index < start || index >= end) return null;
+    ShardLayout shard = shardOf(shards, index);
+    String key = shard == null ? name() : shard.logId();
+    try {
+      if (shard == null) throw new IllegalArgumentException("logIndex " + index + " is beyond every known shard");
+      byte[] body = Base64.getDecoder().decode(e.path("body").asText(""));
+      if (body.length == 0) throw new IllegalArgumentException("entry has no body");
+      String leafHex = HEX.formatHex(Rfc6962.leafHash(body));
+      String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;
+      if (!uuidHash.equalsIgnoreCase(leafHex)) {
+        throw new IllegalArgumentException("body hashes to " + leafHex + ", but its UUID is " + uuid);
+      }
+      long leafIndex = index - shard.offset();
+      JsonNode proofIndex = e.path("verification").path("inclusionProof").path("logIndex");
+      if (proofIndex.canConvertToLong() && proofIndex.asLong() != leafIndex) {
+        throw new IllegalArgumentException("inclusion proof logIndex " + proofIndex.asLong() + ", want shard-local "
+            + leafIndex + " (shard offset " + shard.offset() + ")");
+      }
+      JsonNode it = e.path("integratedTime");
+      return new Fetched.Entry(index, key, RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
+          .setLeafIndex(leafIndex).setLogIndex(index).setTreeId(shard.treeId()).setUuid(uuid)
+          .setIntegratedTime(it.canConvertToLong() ? it.asLong() : null).setBody(ByteBuffer.wrap(body))
+          .setRaw(ByteBuffer.wrap(raw)).setObservedAtMillis(now).build());
+    } catch (IllegalArgumentException ex) {
+      RejectedRecord r = rejected.of("ingest:" + key, "logIndex " + index + ": " + ex.getMessage(),
+          null, null, null, key.getBytes(StandardCharsets.UTF_8), raw);
+      r.setLogId(key);
+      r.setLogIndex(index);
+      return new Fetched.Rejected(index, r);
+    }
+  }
+
+  private static ShardLayout shardOf(List<ShardLayout> shards, long index) {
+    for (int i = shards.size() - 1; i >= 0; i--) {
+      ShardLayout s = shards.get(i);
+      if (index >= s.offset()) return i < shards.size() - 1 && index >= s.offset() + s.size() ? null : s;
+    }
+    return null;
+  }
+
+  @Override
+  public Set<String> entryKeys() {
+    return new LinkedHashSet<>(keys);
+  }
+
+  @Override
+  public long indexOf(SpecificRecord entry) {
+    return ((RekorEntry) entry).getLogIndex();
+  }
+
+  @Override
+  public long endOf(Checkpoint checkpoint) {
+    return (checkpoint.getShardOffset() == null ? 0 : checkpoint.getShardOffset()) + checkpoint.getTreeSize();
+  }
+
+  @Override
+  public boolean owns(Checkpoint checkpoint) {
+    return checkpoint.getLogType() == LogType.REKOR_V1
+        && checkpoint.getSourceUrl().equals(target.resolve("api/v1/log").toString());
+  }
+}
