@@ -134,11 +134,8 @@ public final class ChainVerifier {
 
   private boolean signatureVerifies(X509Certificate issuer, X509Certificate child) {
     try {
-      if (provider == null) {
-        child.verify(issuer.getPublicKey());
-      } else {
-        child.verify(issuer.getPublicKey(), provider);
-      }
+      // verify(key, Provider) with a null provider uses the JDK's default providers.
+      child.verify(issuer.getPublicKey(), provider);
       return true;
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
