@@ -1,0 +1,193 @@
+package dev.sigwatch.verify;
+
+import dev.sigwatch.core.merkle.CompactRange;
+import dev.sigwatch.schemas.Checkpoint;
+import dev.sigwatch.verify.Anchors.AnchorException;
+import dev.sigwatch.verify.AuditState.Pending;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The full audit: appends every entry's leaf hash, in index order, to the log's compact range, and compares the root
+ * whenever the range reaches the size of a verified checkpoint (TAMPERED_ENTRIES naming the range on mismatch).
+ * Checkpoints ahead of the entries wait in the state; entries ahead of every checkpoint wait (as 32-byte hashes) in
+ * the buffer store, so the two inputs may arrive in either order. A skipped index is an ENTRY_GAP alert, never a
+ * silent skip. One instance per task; not thread-safe (Kafka Streams confines it to its stream thread).
+ */
+final class AuditProcessor implements Processor<String, AuditInput, String, VerifyOutput> {
+
+  private static final Logger log = LoggerFactory.getLogger(AuditProcessor.class);
+
+  private final Map<String, AuditState> cache = new HashMap<>();
+  private ProcessorContext<String, VerifyOutput> context;
+  private KeyValueStore<String, AuditState> states;
+  private KeyValueStore<String, byte[]> buffer;
+  private Emitter emit;
+
+  @Override
+  public void init(ProcessorContext<String, VerifyOutput> context) {
+    this.context = context;
+    this.states = context.getStateStore(VerifyTopology.AUDIT_STATE_STORE);
+    this.buffer = context.getStateStore(VerifyTopology.AUDIT_BUFFER_STORE);
+    this.emit = new Emitter(context, context.getStateStore(VerifyTopology.AUDIT_ALERT_IDS_STORE));
+    cache.clear(); // a revived task re-reads its restored stores
+  }
+
+  @Override
+  public void process(Record<String, AuditInput> record) {
+    AuditInput in = record.value();
+    if (in instanceof AuditInput.Entry e) {
+      onEntry(record, e);
+    } else if (in instanceof AuditInput.Verified v) {
+      onCheckpoint(record, v.logId(), v.checkpoint());
+    } else if (in instanceof AuditInput.Bad b) {
+      emit.reject(record, b.logId(), "verify.audit", b.reason());
+    }
+  }
+
+  private AuditState state(String logId) {
+    AuditState s = cache.get(logId);
+    if (s == null) {
+      s = states.get(logId);
+      if (s == null) s = new AuditState();
+      cache.put(logId, s);
+    }
+    return s;
+  }
+
+  private void save(String logId, AuditState s) {
+    states.put(logId, s);
+  }
+
+  private void onEntry(Record<String, AuditInput> record, AuditInput.Entry e) {
+    String logId = e.logId();
+    AuditState s = state(logId);
+    long i = e.index();
+    if (s.anchored()) {
+      if (i < s.nextIndex) {
+        log.trace("{}: entry {} already audited or buffered, ignoring the duplicate", logId, i);
+        return;
+      }
+      if (i > s.nextIndex) {
+        String id = Findings.id(Findings.ENTRY_GAP, logId, s.nextIndex, i);
+        emit.alert(record, Findings.alert(id, Findings.ENTRY_GAP, logId, s.nextIndex,
+            String.format(Locale.ROOT, "%s: entries [%d, %d) are missing from the entry stream", logId, s.nextIndex, i),
+            Map.of("expectedIndex", Long.toString(s.nextIndex), "receivedIndex", Long.toString(i)),
+            e.observedAtMillis()));
+        clearBuffer(logId, s.range.size(), s.nextIndex);
+        s.range = null;
+        s.unanchoredReported = false;
+      }
+    }
+    if (!s.anchored()) {
+      try {
+        s.range = Anchors.beforeEntry(i, e.leafHash(), e.raw());
+      } catch (AnchorException ex) {
+        if (!s.unanchoredReported) {
+          String id = Findings.id(Findings.HEALTH, logId, "unanchored", i);
+          emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, i,
+              logId + ": cannot audit from entry " + i + ": " + ex.getMessage(),
+              Map.of("reason", ex.getMessage()), e.observedAtMillis()));
+          s.unanchoredReported = true;
+          save(logId, s);
+        }
+        return;
+      }
+      log.info("{}: full audit starts at entry {}", logId, i);
+      s.nextIndex = i;
+      s.auditedSize = i;
+      s.unanchoredReported = false;
+      advance(record, logId, s);
+    }
+    if (!s.pending.isEmpty() && s.range.size() == s.nextIndex) {
+      s.range.append(e.leafHash());
+      s.nextIndex++;
+      advance(record, logId, s);
+    } else {
+      buffer.put(bufferKey(logId, i), e.leafHash());
+      s.nextIndex++;
+    }
+    save(logId, s);
+  }
+
+  private void onCheckpoint(Record<String, AuditInput> record, String logId, Checkpoint c) {
+    AuditState s = state(logId);
+    long size = c.getTreeSize();
+    if (size == 0 || (s.anchored() && size < s.range.size()) || size <= s.auditedSize) {
+      log.debug("{}: checkpoint {} is behind the audit (at {}), nothing to compare", logId, size, s.auditedSize);
+      return;
+    }
+    s.addPending(new Pending(size, CheckpointSignatures.bytes(c.getRootHash()),
+        CheckpointSignatures.bytes(c.getRawNote()), c.getObservedAtMillis()));
+    if (s.anchored()) advance(record, logId, s);
+    save(logId, s);
+  }
+
+  /** Drains buffered leaves into the range and compares at every pending checkpoint size it reaches. */
+  private void advance(Record<String, AuditInput> record, String logId, AuditState s) {
+    while (s.anchored() && !s.pending.isEmpty()) {
+      Pending p = s.pending.firstEntry().getValue();
+      CompactRange range = s.range;
+      if (p.size() < range.size()) {
+        s.pending.pollFirstEntry();
+      } else if (p.size() == range.size()) {
+        s.pending.pollFirstEntry();
+        compare(record, logId, s, p);
+      } else if (range.size() < s.nextIndex) {
+        long end = Math.min(p.size(), s.nextIndex);
+        long from = range.size();
+        try (KeyValueIterator<String, byte[]> it = buffer.range(bufferKey(logId, from), bufferKey(logId, end - 1))) {
+          while (it.hasNext()) range.append(it.next().value);
+        }
+        clearBuffer(logId, from, end);
+        if (range.size() != end) {
+          throw new IllegalStateException(String.format(Locale.ROOT,
+              "%s: buffer held %d of the leaves [%d, %d)", logId, range.size() - from, from, end));
+        }
+      } else {
+        return;
+      }
+    }
+  }
+
+  private void compare(Record<String, AuditInput> record, String logId, AuditState s, Pending p) {
+    byte[] computed = s.range.root();
+    if (Arrays.equals(computed, p.root())) {
+      emit.event(record, Findings.event("AUDITED", logId, p.size(), p.root(), p.observedAtMillis(),
+          Map.of("from", Long.toString(s.auditedSize))));
+      s.auditedSize = p.size();
+      return;
+    }
+    String id = Findings.id(Findings.TAMPERED_ENTRIES, logId, s.auditedSize, p.size(), p.root(), computed);
+    emit.alert(record, Findings.alert(id, Findings.TAMPERED_ENTRIES, logId, s.auditedSize,
+        String.format(Locale.ROOT, "%s: entries [%d, %d) do not hash to the signed root of size %d",
+            logId, s.auditedSize, p.size(), p.size()),
+        Map.of("rangeStart", Long.toString(s.auditedSize), "rangeEnd", Long.toString(p.size()),
+            "signedRoot", Findings.hex(p.root()), "computedRoot", Findings.hex(computed),
+            "checkpoint", new String(p.rawNote(), StandardCharsets.UTF_8)),
+        p.observedAtMillis()));
+    log.warn("{}: tampered entries in [{}, {}); the audit stops until an entry re-anchors it", logId, s.auditedSize, p.size());
+    clearBuffer(logId, s.range.size(), s.nextIndex);
+    s.range = null;
+    s.unanchoredReported = true; // the alert above already says the audit stopped
+  }
+
+  private void clearBuffer(String logId, long from, long to) {
+    for (long i = from; i < to; i++) buffer.delete(bufferKey(logId, i));
+  }
+
+  /** Buffer keys sort by log, then index: {@code logId NUL 19-digit index}. */
+  static String bufferKey(String logId, long index) {
+    return logId + '\u0000' + String.format(Locale.ROOT, "%019d", index);
+  }
+}

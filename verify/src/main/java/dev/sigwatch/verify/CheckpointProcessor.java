@@ -1,0 +1,278 @@
+package dev.sigwatch.verify;
+
+import dev.sigwatch.core.merkle.MerkleVerifier;
+import dev.sigwatch.core.merkle.ProofException;
+import dev.sigwatch.schemas.Checkpoint;
+import dev.sigwatch.schemas.LogType;
+import dev.sigwatch.schemas.ShardState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies each checkpoint: the log's signature (key by id and validity), the witness policy (Rekor v2), consistency
+ * with the last verified checkpoint of the same tree (split view, rollback, fork), Rekor v1 shard rotation and frozen
+ * shards, and liveness (a wall-clock punctuator raises STALE_LOG; growth afterwards is a RECOVERED event). Verified
+ * checkpoints are forwarded to the full audit. One instance per task, confined to its stream thread.
+ */
+final class CheckpointProcessor implements Processor<String, Checkpoint, String, VerifyOutput> {
+
+  private static final Logger log = LoggerFactory.getLogger(CheckpointProcessor.class);
+  private static final String SOURCE = "verify.checkpoints";
+
+  private final CheckpointSignatures signatures;
+  private final WitnessCheck witnesses;
+  private final boolean witnessPolicy;
+  private final int witnessThreshold;
+  private final Duration staleAfter;
+  private final Duration livenessInterval;
+  private ProcessorContext<String, VerifyOutput> context;
+  private KeyValueStore<String, LogState> states;
+  private Emitter emit;
+
+  CheckpointProcessor(VerifySettings settings) {
+    this.signatures = new CheckpointSignatures(settings.trustedRoot());
+    this.witnesses = new WitnessCheck(settings.witnessPolicy());
+    this.witnessPolicy = settings.witnessPolicy().enabled();
+    this.witnessThreshold = settings.witnessPolicy().threshold();
+    this.staleAfter = settings.staleAfter();
+    this.livenessInterval = settings.livenessInterval();
+  }
+
+  @Override
+  public void init(ProcessorContext<String, VerifyOutput> context) {
+    this.context = context;
+    this.states = context.getStateStore(VerifyTopology.LOG_STATE_STORE);
+    this.emit = new Emitter(context, context.getStateStore(VerifyTopology.CHECKPOINT_ALERT_IDS_STORE));
+    context.schedule(livenessInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
+  }
+
+  @Override
+  public void process(Record<String, Checkpoint> record) {
+    Checkpoint c = record.value();
+    if (c == null) {
+      emit.reject(record, record.key(), SOURCE, "null checkpoint value");
+      return;
+    }
+    String logId = c.getLogId();
+    if (record.key() != null && !record.key().equals(logId)) {
+      emit.reject(record, logId, SOURCE, "key \"" + record.key() + "\" is not the checkpoint's logId \"" + logId + "\"");
+      return;
+    }
+    byte[] root = CheckpointSignatures.bytes(c.getRootHash());
+    SignatureOutcome sig = signatures.verify(c);
+    if (sig instanceof SignatureOutcome.Malformed m) {
+      emit.reject(record, logId, SOURCE, m.reason());
+    } else if (sig instanceof SignatureOutcome.UnknownKey u) {
+      alert(record, c, Findings.UNKNOWN_KEY,
+          logId + ": checkpoint of size " + c.getTreeSize() + " is not signed by a trusted key: " + u.reason(),
+          null, Map.of("reason", u.reason()), c.getTreeSize(), root);
+    } else if (sig instanceof SignatureOutcome.Bad b) {
+      alert(record, c, Findings.BAD_SIGNATURE,
+          logId + ": bad signature on checkpoint of size " + c.getTreeSize() + ": " + b.reason(),
+          null, Map.of("reason", b.reason()), c.getTreeSize(), root);
+    } else if (sig instanceof SignatureOutcome.Valid v) {
+      onVerified(record, c, root, v);
+    }
+  }
+
+  private void onVerified(Record<String, Checkpoint> record, Checkpoint c, byte[] root, SignatureOutcome.Valid v) {
+    String logId = c.getLogId();
+    if (witnessPolicy && c.getLogType() == LogType.REKOR_V2 && v.note() != null) {
+      WitnessCheck.Result w = witnesses.check(v.note());
+      if (!w.satisfied()) {
+        alert(record, c, Findings.WITNESS_POLICY, String.format(Locale.ROOT,
+            "%s: checkpoint of size %d has %d valid witness cosignatures, policy wants %d",
+            logId, c.getTreeSize(), w.cosigned().size(), witnessThreshold), null,
+            Map.of("cosigned", String.join(",", w.cosigned()), "missing", String.join(",", w.missing()),
+                "invalid", String.join(",", w.invalid())), c.getTreeSize(), root);
+      }
+    }
+    LogState prev = states.get(logId);
+    boolean inactive = c.getShardState() == ShardState.INACTIVE;
+    if (prev == null) {
+      accept(record, c, root, false, inactive, "first checkpoint seen");
+      return;
+    }
+    String prevNote = new String(prev.rawNote(), StandardCharsets.UTF_8);
+    boolean sameRoot = Arrays.equals(prev.root(), root);
+    if (prev.frozen()) {
+      if (c.getTreeSize() != prev.size() || !sameRoot) {
+        alert(record, c, Findings.SHARD_CHANGED, String.format(Locale.ROOT,
+            "%s: frozen shard changed from size %d to %d", logId, prev.size(), c.getTreeSize()), prevNote,
+            Map.of("frozenSize", Long.toString(prev.size()), "frozenRoot", Findings.hex(prev.root())),
+            c.getTreeSize(), root);
+      }
+      return;
+    }
+    if (v.keyExpired() && c.getTreeSize() > prev.size()) {
+      alert(record, c, Findings.SHARD_CHANGED, logId + ": shard grew after its key's validity ended", prevNote,
+          Map.of("reason", "key " + v.keyId() + " expired"), c.getTreeSize(), root);
+      return;
+    }
+    if (c.getTreeSize() == prev.size()) {
+      if (!sameRoot) {
+        alert(record, c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
+            "%s: two checkpoints of size %d with different roots", logId, c.getTreeSize()), prevNote,
+            Map.of("root1", Findings.hex(prev.root()), "root2", Findings.hex(root)), c.getTreeSize(), prev.root(), root);
+      } else if (inactive) {
+        rotate(record, c, prev, root);
+      } else {
+        checkTimestamp(record, c, root);
+      }
+      return;
+    }
+    if (c.getTreeSize() < prev.size()) {
+      alert(record, c, Findings.ROLLBACK, String.format(Locale.ROOT,
+          "%s: checkpoint size went back from %d to %d", logId, prev.size(), c.getTreeSize()), prevNote,
+          Map.of("size1", Long.toString(prev.size()), "size2", Long.toString(c.getTreeSize())),
+          c.getTreeSize(), prev.size(), prev.root(), root);
+      return;
+    }
+    List<byte[]> proof = c.getConsistencyProof().stream().map(CheckpointSignatures::bytes).toList();
+    if (c.getProofFromSize() != null && c.getProofFromSize() == prev.size()) {
+      try {
+        MerkleVerifier.verifyConsistency(prev.size(), c.getTreeSize(), proof, prev.root(), root);
+      } catch (ProofException e) {
+        Map<String, String> ev = new HashMap<>();
+        ev.put("size1", Long.toString(prev.size()));
+        ev.put("size2", Long.toString(c.getTreeSize()));
+        ev.put("root1", Findings.hex(prev.root()));
+        ev.put("root2", Findings.hex(root));
+        ev.put("proof", proof.stream().map(h -> Base64.getEncoder().encodeToString(h)).collect(Collectors.joining(",")));
+        ev.put("reason", e.getMessage());
+        alert(record, c, Findings.FORK, String.format(Locale.ROOT,
+            "%s: checkpoint of size %d is not consistent with size %d: %s", logId, c.getTreeSize(), prev.size(),
+            e.getMessage()), prevNote, ev, c.getTreeSize(), prev.size(), prev.root(), root);
+        return;
+      }
+      if (inactive) {
+        rotate(record, c, prev, root);
+        return;
+      }
+      accept(record, c, root, prev.stale(), false, "consistent with size " + prev.size());
+    } else {
+      // Ingest's proof starts elsewhere (it published a checkpoint we rejected, or restarted): not provable here.
+      emit.event(record, Findings.event("CONSISTENCY_UNPROVEN", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
+          Map.of("verifiedSize", Long.toString(prev.size()),
+              "proofFromSize", String.valueOf(c.getProofFromSize()))));
+      log.warn("{}: no consistency proof from verified size {} to {} (proof starts at {})",
+          logId, prev.size(), c.getTreeSize(), c.getProofFromSize());
+      if (inactive) {
+        rotate(record, c, prev, root);
+        return;
+      }
+      accept(record, c, root, prev.stale(), false, "proof from " + c.getProofFromSize());
+    }
+  }
+
+  /** The old active tree now listed as inactive at a final size consistent with its last checkpoint. */
+  private void rotate(Record<String, Checkpoint> record, Checkpoint c, LogState prev, byte[] root) {
+    states.put(c.getLogId(), new LogState(c.getTreeSize(), root, CheckpointSignatures.bytes(c.getRawNote()),
+        c.getObservedAtMillis(), c.getObservedAtMillis(), false, true));
+    emit.event(record, Findings.event("SHARD_ROTATED", c.getLogId(), c.getTreeSize(), root, c.getObservedAtMillis(),
+        Map.of("previousSize", Long.toString(prev.size()))));
+    log.info("{}: shard frozen at size {}", c.getLogId(), c.getTreeSize());
+    if (c.getTreeSize() > prev.size()) emit.verified(record, c);
+  }
+
+  private void accept(Record<String, Checkpoint> record, Checkpoint c, byte[] root, boolean wasStale, boolean frozen,
+      String how) {
+    String logId = c.getLogId();
+    states.put(logId, new LogState(c.getTreeSize(), root, CheckpointSignatures.bytes(c.getRawNote()),
+        c.getObservedAtMillis(), c.getObservedAtMillis(), false, frozen));
+    emit.event(record, Findings.event("CHECKPOINT_VERIFIED", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
+        Map.of("consistency", how)));
+    if (wasStale) {
+      emit.event(record, Findings.event("RECOVERED", logId, c.getTreeSize(), root, c.getObservedAtMillis(), Map.of()));
+      log.info("{}: recovered at size {}", logId, c.getTreeSize());
+    }
+    emit.verified(record, c);
+    checkDisappeared(record, c);
+    checkTimestamp(record, c, root);
+  }
+
+  /** A checkpoint whose signed timestamp is older than the staleness bound when observed: stale. */
+  private void checkTimestamp(Record<String, Checkpoint> record, Checkpoint c, byte[] root) {
+    Long ts = c.getTimestampMillis();
+    if (ts == null || c.getObservedAtMillis() - ts <= staleAfter.toMillis()) return;
+    LogState s = states.get(c.getLogId());
+    stale(record.timestamp(), c.getLogId(), s, "signed timestamp " + ts + " is older than " + staleAfter);
+  }
+
+  /** Rekor v1: a frozen shard of the same log that the log no longer lists. */
+  private void checkDisappeared(Record<String, Checkpoint> record, Checkpoint c) {
+    if (c.getLogType() != LogType.REKOR_V1 || c.getActiveShards().isEmpty()) return;
+    String host = host(c.getLogId());
+    List<String> listed = c.getActiveShards().stream().map(CharSequence::toString).toList();
+    List<KeyValue<String, LogState>> gone = new ArrayList<>();
+    try (KeyValueIterator<String, LogState> it = states.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, LogState> kv = it.next();
+        if (kv.value.frozen() && host.equals(host(kv.key)) && !listed.contains(kv.key)) gone.add(kv);
+      }
+    }
+    for (KeyValue<String, LogState> kv : gone) {
+      String id = Findings.id(Findings.SHARD_CHANGED, kv.key, kv.value.size(), kv.value.root(), "disappeared");
+      emit.alert(record, Findings.alert(id, Findings.SHARD_CHANGED, kv.key, kv.value.size(),
+          kv.key + ": frozen shard is no longer listed by the log", Map.of(
+              "frozenCheckpoint", new String(kv.value.rawNote(), StandardCharsets.UTF_8),
+              "listedShards", String.join(",", listed)), c.getObservedAtMillis()));
+    }
+  }
+
+  private static String host(String logId) {
+    int dash = logId.lastIndexOf(" - ");
+    return dash < 0 ? logId : logId.substring(0, dash);
+  }
+
+  private void checkLiveness(long now) {
+    List<KeyValue<String, LogState>> all = new ArrayList<>();
+    try (KeyValueIterator<String, LogState> it = states.all()) {
+      while (it.hasNext()) all.add(it.next());
+    }
+    for (KeyValue<String, LogState> kv : all) {
+      LogState s = kv.value;
+      if (!s.frozen() && !s.stale() && now - s.progressAtMillis() > staleAfter.toMillis()) {
+        stale(now, kv.key, s, "no checkpoint progress since " + java.time.Instant.ofEpochMilli(s.progressAtMillis()));
+      }
+    }
+  }
+
+  private void stale(long now, String logId, LogState s, String why) {
+    if (s == null || s.frozen()) return;
+    String id = Findings.id(Findings.STALE_LOG, logId, s.size(), s.root());
+    emit.alert(new Record<>(logId, null, now), Findings.alert(id, Findings.STALE_LOG, logId, s.size(),
+        logId + ": stale at size " + s.size() + ": " + why,
+        Map.of("checkpoint", new String(s.rawNote(), StandardCharsets.UTF_8), "reason", why,
+            "staleAfter", staleAfter.toString()), now));
+    states.put(logId, s.withStale(true));
+  }
+
+  private void alert(Record<String, Checkpoint> record, Checkpoint c, String type, String summary, String previousNote,
+      Map<String, String> extra, Object... idParts) {
+    Map<String, String> ev = new HashMap<>(extra);
+    ev.put("checkpoint", new String(CheckpointSignatures.bytes(c.getRawNote()), StandardCharsets.UTF_8));
+    if (previousNote != null) ev.put("previousCheckpoint", previousNote);
+    ev.put("sourceUrl", c.getSourceUrl());
+    String id = Findings.id(type, c.getLogId(), idParts);
+    emit.alert(record, Findings.alert(id, type, c.getLogId(), c.getTreeSize(), summary, ev, c.getObservedAtMillis()));
+  }
+
+}

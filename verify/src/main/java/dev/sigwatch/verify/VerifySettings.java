@@ -1,0 +1,47 @@
+package dev.sigwatch.verify;
+
+import dev.sigwatch.core.trust.TrustedRoot;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the verify stage.
+ *
+ * @param trustedRoot the logs and keys to trust (key id + validity period)
+ * @param witnessPolicy cosignatures required on Rekor v2 checkpoints
+ * @param staleAfter a log whose checkpoint has not grown for this long, or whose signed timestamp is older than
+ *     this, is stale. Rekor and CT publish a new checkpoint every few seconds to minutes, so the default of one
+ *     hour catches a stopped log the same hour without alerting on a quiet night.
+ * @param livenessInterval how often (wall-clock) staleness is checked
+ * @param applicationId the Kafka Streams application id (also the consumer group and the state-dir name)
+ */
+public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
+    Duration livenessInterval, String applicationId) {
+
+  public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
+  public static final String DEFAULT_APPLICATION_ID = "sigwatch-verify";
+
+  public VerifySettings {
+    Objects.requireNonNull(trustedRoot, "trustedRoot");
+    witnessPolicy = witnessPolicy == null ? WitnessPolicy.none() : witnessPolicy;
+    staleAfter = staleAfter == null ? DEFAULT_STALE_AFTER : staleAfter;
+    if (staleAfter.isNegative() || staleAfter.isZero()) {
+      throw new IllegalArgumentException("staleAfter must be > 0, was " + staleAfter);
+    }
+    livenessInterval = livenessInterval == null ? defaultInterval(staleAfter) : livenessInterval;
+    if (livenessInterval.isNegative() || livenessInterval.isZero()) {
+      throw new IllegalArgumentException("livenessInterval must be > 0, was " + livenessInterval);
+    }
+    applicationId = applicationId == null || applicationId.isBlank() ? DEFAULT_APPLICATION_ID : applicationId;
+  }
+
+  /** Defaults for everything but the trusted root. */
+  public static VerifySettings of(TrustedRoot trustedRoot) {
+    return new VerifySettings(trustedRoot, null, null, null, null);
+  }
+
+  private static Duration defaultInterval(Duration staleAfter) {
+    Duration quarter = staleAfter.dividedBy(4);
+    return quarter.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : quarter;
+  }
+}
