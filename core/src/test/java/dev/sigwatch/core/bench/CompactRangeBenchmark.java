@@ -37,7 +37,7 @@ public class CompactRangeBenchmark {
   private byte[] root;
 
   @Setup(Level.Trial)
-  public void setUp() {
+  public void setUp() throws ProofException {
     leafHashes = new byte[LEAVES][];
     MerkleTree tree = new MerkleTree();
     for (int i = 0; i < LEAVES; i++) {
@@ -47,6 +47,8 @@ public class CompactRangeBenchmark {
     proofIndex = 123_456;
     proof = tree.inclusionProof(proofIndex, LEAVES - 7);
     root = tree.root(LEAVES - 7);
+    // Sanity check so a broken setup does not produce a meaningless number.
+    MerkleVerifier.verifyInclusion(proofIndex, LEAVES - 7, leafHashes[(int) proofIndex], proof, root);
   }
 
   @Setup(Level.Iteration)
@@ -80,11 +82,5 @@ public class CompactRangeBenchmark {
   @Benchmark
   public byte[] verifyInclusionIn2To20() throws ProofException {
     return MerkleVerifier.rootFromInclusionProof(proofIndex, LEAVES - 7, leafHashes[(int) proofIndex], proof);
-  }
-
-  /** Sanity check so a broken setup does not produce a meaningless number. */
-  @Setup(Level.Trial)
-  public void checkProof() throws ProofException {
-    MerkleVerifier.verifyInclusion(proofIndex, LEAVES - 7, leafHashes[(int) proofIndex], proof, root);
   }
 }
