@@ -1,0 +1,58 @@
+package dev.sigwatch.match.topology;
+
+import dev.sigwatch.core.x509.ChainStatus;
+import dev.sigwatch.match.alerts.Alerts;
+import dev.sigwatch.match.watchlist.RuleMatch;
+import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.IdentitySource;
+import dev.sigwatch.schemas.Severity;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Applies the current watchlist to each identity event; for a match on a certificate, verifies its chain (cached)
+ * and emits IDENTITY_MATCH (HIGH) when it chains to a Fulcio CA of the trusted root at its notBefore, otherwise
+ * LOOKALIKE (MEDIUM) — a lookalike is never reported as a trusted match. Key-only matches are IDENTITY_MATCH.
+ */
+final class MatchProcessor implements Processor<String, IdentityEvent, String, Alert> {
+  private final WatchlistState watchlist;
+  private final ChainCheck chains;
+  private ProcessorContext<String, Alert> context;
+
+  MatchProcessor(WatchlistState watchlist, ChainCheck chains) {
+    this.watchlist = watchlist;
+    this.chains = chains;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Alert> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(Record<String, IdentityEvent> record) {
+    for (Alert a : alerts(record.value(), watchlist.current().match(record.value()), chains)) {
+      context.forward(new Record<>(a.getAlertId(), a, record.timestamp()));
+    }
+  }
+
+  /** The alerts for an event's matches (empty when nothing matched; the chain is checked only then). */
+  static List<Alert> alerts(IdentityEvent e, List<RuleMatch> matches, ChainCheck chains) {
+    if (matches.isEmpty()) {
+      return List.of();
+    }
+    ChainStatus chain = chains.verify(e);
+    boolean lookalike = chain instanceof ChainStatus.Lookalike;
+    String type = lookalike ? Alerts.LOOKALIKE : Alerts.IDENTITY_MATCH;
+    Severity severity = lookalike ? Severity.MEDIUM : Severity.HIGH;
+    String where = e.getSource() == IdentitySource.CT ? "certificate issued (CT " : "signed in ";
+    return matches.stream().map(m -> Alerts.about(type, severity, e, m.ruleId(), m.identity(),
+        (lookalike ? "lookalike (not Fulcio-issued) " : "") + where + e.getLogId() + (e.getSource() == IdentitySource.CT ? ")" : "")
+            + " #" + e.getLogIndex() + " for " + m.identity(),
+        chain, Map.of("why", m.why()))).toList();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.sigwatch.match.topology;
+
+import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.RejectedRecord;
+import dev.sigwatch.schemas.topics.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.state.Stores;
+
+/** Builds the match stage's Kafka Streams topology. */
+public final class MatchTopology {
+  static final String WATCHLIST_STORE = "match-watchlist";
+
+  private MatchTopology() {}
+
+  /**
+   * The topology:
+   * <pre>
+   *  rekor.entries ─► parse ─┬─► identities
+   *  ct.entries ───► parse ─┤─► dlq (+ MALFORMED_ENTRY alert) ──────────────────────────► alerts
+   *                          └─► match (watchlist, chain check) ──────────────────────────► alerts
+   *                          └─► rekey by tbsHash ─► repartition ─► CT ⋈ Rekor join ──────► alerts
+   *  watchlist (compacted) ─► global store ─► WatchlistState (read by match and join)
+   * </pre>
+   *
+   * @param topics the topic catalogue
+   * @param watchlist shared watchlist state, fed by the global store
+   * @param chains chain classifier for matched certificates
+   * @param joinWindow how long one side of the CT ⋈ Rekor join waits for the other (event time)
+   * @param clock clock for DLQ timestamps
+   */
+  public static Topology build(Topics topics, WatchlistState watchlist, ChainCheck chains, Duration joinWindow,
+      Clock clock) {
+    if (joinWindow.isNegative() || joinWindow.isZero()) {
+      throw new IllegalArgumentException("joinWindow must be > 0, was " + joinWindow);
+    }
+    StreamsBuilder b = new StreamsBuilder();
+    var identitySerde = topics.identities().valueSerde();
+
+    // The watchlist: a global store (every instance sees every rule) mirrored into the shared compiled snapshot.
+    b.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WATCHLIST_STORE), Serdes.String(),
+            topics.watchlist().valueSerde()).withLoggingDisabled(),
+        topics.watchlist().name(), topics.watchlist().consumed(),
+        () -> new WatchlistUpdater(WATCHLIST_STORE, watchlist));
+
+    // Parse both logs into one stream of identity events, rejections and malformed-entry alerts.
+    KStream<String, SpecificRecord> rekor = b.stream(topics.rekorEntries().name(), topics.rekorEntries().consumed())
+        .process(() -> new ParseProcessor<>(clock), Named.as("match-parse-rekor"));
+    KStream<String, SpecificRecord> ct = b.stream(topics.ctEntries().name(), topics.ctEntries().consumed())
+        .process(() -> new ParseProcessor<>(clock), Named.as("match-parse-ct"));
+    KStream<String, SpecificRecord> parsed = rekor.merge(ct, Named.as("match-parsed"));
+
+    // Rejections to the DLQ, malformed-entry alerts to the alerts topic.
+    parsed.filter((k, v) -> v instanceof RejectedRecord).mapValues(v -> (RejectedRecord) v)
+        .to(topics.dlq().name(), topics.dlq().produced());
+    parsed.filter((k, v) -> v instanceof Alert).mapValues(v -> (Alert) v)
+        .to(topics.alerts().name(), topics.alerts().produced());
+
+    // Normalized identity events, for other consumers (search, replay).
+    KStream<String, IdentityEvent> identities = parsed.filter((k, v) -> v instanceof IdentityEvent)
+        .mapValues(v -> (IdentityEvent) v);
+    identities.to(topics.identities().name(), topics.identities().produced());
+
+    // Watchlist matches with the chain verdict.
+    identities.process(() -> new MatchProcessor(watchlist, chains), Named.as("match-watchlist-match"))
+        .to(topics.alerts().name(), topics.alerts().produced());
+
+    // CT ⋈ Rekor on the TBS hash: rekey, repartition (so both sides of one certificate meet in one task), join.
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.SEEN_STORE),
+        Serdes.String(), Serdes.String()));
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PENDING_STORE),
+        Serdes.String(), identitySerde));
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.DEADLINE_STORE),
+        Serdes.String(), Serdes.String()));
+    identities.filter((k, v) -> v.getTbsHash() != null)
+        .selectKey((k, v) -> v.getTbsHash(), Named.as("match-key-by-tbs"))
+        .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs"))
+        .process(() -> new JoinProcessor(joinWindow, watchlist, chains), Named.as("match-ct-rekor-join"),
+            JoinProcessor.SEEN_STORE, JoinProcessor.PENDING_STORE, JoinProcessor.DEADLINE_STORE)
+        .to(topics.alerts().name(), topics.alerts().produced());
+    return b.build();
+  }
+}
