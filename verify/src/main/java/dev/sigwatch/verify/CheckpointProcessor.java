@@ -104,6 +104,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
                 "invalid", String.join(",", w.invalid())), c.getTreeSize(), root);
       }
     }
+    checkDisappeared(record, c);
     LogState prev = states.get(logId);
     boolean inactive = c.getShardState() == ShardState.INACTIVE;
     if (prev == null) {
@@ -204,7 +205,6 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       log.info("{}: recovered at size {}", logId, c.getTreeSize());
     }
     emit.verified(record, c);
-    checkDisappeared(record, c);
     checkTimestamp(record, c, root);
   }
 
