@@ -24,9 +24,9 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -34,16 +34,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code .ci/start-registry.sh}) and a real broker. Skipped only when SIGWATCH_REGISTRY_URL is unset.
  */
 @ExtendWith(KafkaBrokerExtension.class)
+@EnabledIfEnvironmentVariable(named = SerdeConfig.REGISTRY_URL_ENV, matches = ".*\\S.*",
+    disabledReason = "SIGWATCH_REGISTRY_URL is unset: start a registry with `eval \"$(.ci/start-registry.sh)\"` to run RegistryIT")
 class RegistryIT {
 
   private static URI url;
 
   @BeforeAll
   static void registry() {
-    String env = System.getenv(SerdeConfig.REGISTRY_URL_ENV);
-    Assumptions.assumeTrue(env != null && !env.isBlank(),
-        "SIGWATCH_REGISTRY_URL is unset: start a registry with `eval \"$(.ci/start-registry.sh)\"` to run RegistryIT");
-    url = URI.create(env.trim());
+    url = URI.create(System.getenv(SerdeConfig.REGISTRY_URL_ENV).trim());
   }
 
   @Test
