@@ -19,34 +19,34 @@ import java.time.Instant;
 import java.util.List;
 
 /** Rekor and CT entries for certificates issued by the simulator's Fulcio-like CA (or a lookalike one). */
-final class SimEntries {
-  static final String REKOR = "rekor.sim - 1";
-  static final String CT = "ct.sim/2022";
+public final class SimEntries {
+  public static final String REKOR = "rekor.sim - 1";
+  public static final String CT = "ct.sim/2022";
 
   private SimEntries() {}
 
-  static TrustedCa trusted(SimCa ca) {
+  public static TrustedCa trusted(SimCa ca) {
     return new TrustedCa("https://fulcio.sim", ca.chain(), ca.notBefore(), null);
   }
 
-  static IssuedCert issue(SimCa ca, Identity id, Instant at) {
+  public static IssuedCert issue(SimCa ca, Identity id, Instant at) {
     return ca.issue(id, at, List.of());
   }
 
-  static RekorEntry rekor(IssuedCert c, long index, Instant integrated) {
+  public static RekorEntry rekor(IssuedCert c, long index, Instant integrated) {
     byte[] digest = Certificates.sha256(("artifact " + index).getBytes(StandardCharsets.UTF_8));
     byte[] body = V1Bodies.template(V1Bodies.Kind.HASHEDREKORD_CERT, c.certificate(), null,
         V1Bodies.signDigest(c.subjectKey().getPrivate(), digest)).render(digest);
     return rekorBody(body, index, integrated);
   }
 
-  static RekorEntry rekorBody(byte[] body, long index, Instant integrated) {
+  public static RekorEntry rekorBody(byte[] body, long index, Instant integrated) {
     return RekorEntry.newBuilder().setLogId(REKOR).setLogType(LogType.REKOR_V1).setLeafIndex(index).setLogIndex(index)
         .setUuid(String.format("%064x", index)).setIntegratedTime(integrated.getEpochSecond())
         .setBody(ByteBuffer.wrap(body)).setObservedAtMillis(integrated.toEpochMilli()).build();
   }
 
-  static CtEntry ct(SimCa ca, IssuedCert c, long index, Instant at) throws Exception {
+  public static CtEntry ct(SimCa ca, IssuedCert c, long index, Instant at) throws Exception {
     TimestampedEntry te = TimestampedEntry.precert(at.toEpochMilli(),
         PrecertTbs.issuerKeyHash(ca.intermediate().getPublicKey()), PrecertTbs.fromPrecertificate(c.precertificate()),
         new byte[0]);

@@ -1,0 +1,37 @@
+package dev.sigwatch.match;
+
+import dev.sigwatch.core.trust.TrustedRoot;
+import dev.sigwatch.match.watchlist.MonitoredValues;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the match stage.
+ *
+ * @param trustedRoot the trusted root whose Fulcio CAs decide "Fulcio-issued" vs "lookalike"
+ * @param monitoredValues the configured watchlist (published to the watchlist topic at start)
+ * @param joinWindow how long (event time) a CT issuance waits for its Rekor use and vice versa; 10 minutes by
+ *     default, Fulcio certificates' lifetime
+ * @param applicationId Kafka Streams application id (consumer group, state and internal topic prefix)
+ */
+public record MatchSettings(TrustedRoot trustedRoot, MonitoredValues monitoredValues, Duration joinWindow,
+    String applicationId) {
+  public static final Duration DEFAULT_JOIN_WINDOW = Duration.ofMinutes(10);
+  public static final String DEFAULT_APPLICATION_ID = "sigwatch-match";
+
+  public MatchSettings {
+    Objects.requireNonNull(trustedRoot, "trustedRoot");
+    monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
+    joinWindow = joinWindow == null ? DEFAULT_JOIN_WINDOW : joinWindow;
+    if (joinWindow.isNegative() || joinWindow.isZero()) {
+      throw new IllegalArgumentException("joinWindow must be > 0, was " + joinWindow);
+    }
+    if (applicationId == null || applicationId.isBlank()) {
+      applicationId = DEFAULT_APPLICATION_ID;
+    }
+    var problems = monitoredValues.problems();
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+  }
+}
