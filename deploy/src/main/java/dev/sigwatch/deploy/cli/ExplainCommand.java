@@ -1,0 +1,36 @@
+package dev.sigwatch.deploy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sigwatch.deploy.config.ConfigLoader;
+import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.match.explain.Explainer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sigwatch explain --config FILE ENTRY_FILE}: identities of an entry and which rules match, as JSON. */
+@Command(name = "explain", mixinStandardHelpOptions = true,
+    description = "Print, as JSON, the identities extracted from a Rekor v1/v2 entry file, bundle or CT leaf, and "
+        + "which monitoredValues rules match and why.")
+public final class ExplainCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "sigwatch YAML config with monitoredValues")
+  Path config;
+
+  @Parameters(index = "0", paramLabel = "ENTRY_FILE")
+  Path entry;
+
+  @Override
+  public Integer call() throws Exception {
+    SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
+    try {
+      System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter()
+          .writeValueAsString(Explainer.explain(entry, c.monitoredValues())));
+      return 0;
+    } catch (dev.sigwatch.match.parse.EntryParseException e) {
+      System.err.println("sigwatch explain: " + entry + ": " + e.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.sigwatch.deploy.cli;
+
+import dev.sigwatch.core.trust.TrustedRoot;
+import dev.sigwatch.deploy.config.ConfigLoader;
+import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.runtime.KafkaRuntime;
+import dev.sigwatch.match.MatchService;
+import dev.sigwatch.match.MatchSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sigwatch match --config FILE}: runs the match stage alone until interrupted. */
+@Command(name = "match", mixinStandardHelpOptions = true,
+    description = "Run the match stage alone: parse entries, extract identities, apply the watchlist, verify chains, "
+        + "join CT with Rekor; emit alerts.")
+public final class MatchCommand implements Callable<Integer> {
+  @Option(names = "--config", description = "sigwatch YAML config (monitoredValues, trustedRoot, kafka)")
+  Path config;
+
+  @Option(names = "--join-window", defaultValue = "PT10M",
+      description = "How long a CT issuance waits for its Rekor use and vice versa (ISO-8601), default ${DEFAULT-VALUE}")
+  Duration joinWindow;
+
+  @Option(names = "--application-id", defaultValue = MatchSettings.DEFAULT_APPLICATION_ID)
+  String applicationId;
+
+  @Override
+  public Integer call() throws Exception {
+    SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
+    if (c.trustedRoot() == null) {
+      System.err.println("sigwatch match: set trustedRoot in the config: the Fulcio CAs decide trusted vs lookalike");
+      return 2;
+    }
+    MatchSettings settings = new MatchSettings(TrustedRoot.load(c.trustedRoot()), c.monitoredValues(), joinWindow,
+        applicationId);
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+    try (KafkaRuntime kafka = KafkaRuntime.start(c);
+         MatchService service = new MatchService(settings, kafka.clientProperties(), kafka.topics())) {
+      service.start();
+      stop.await();
+    }
+    return 0;
+  }
+}
