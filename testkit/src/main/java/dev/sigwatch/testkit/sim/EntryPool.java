@@ -1,7 +1,7 @@
 package dev.sigwatch.testkit.sim;
 
-import dev.sigwatch.testkit.sim.ca.IssuedCert;
 import dev.sigwatch.testkit.sim.ca.Identity;
+import dev.sigwatch.testkit.sim.ca.IssuedCert;
 import dev.sigwatch.testkit.sim.ca.PrecertLogger;
 import dev.sigwatch.testkit.sim.ca.SimCa;
 import dev.sigwatch.testkit.sim.crypto.SimKey;

@@ -1,11 +1,11 @@
 package dev.sigwatch.testkit.sim;
 
-import dev.sigwatch.testkit.sim.ca.IssuedCert;
 import dev.sigwatch.testkit.sim.ca.Identity;
+import dev.sigwatch.testkit.sim.ca.IssuedCert;
 import dev.sigwatch.testkit.sim.ca.SimCa;
+import dev.sigwatch.testkit.sim.crypto.SimKey;
 import dev.sigwatch.testkit.sim.ct.CtLog;
 import dev.sigwatch.testkit.sim.ct.CtRoutes;
-import dev.sigwatch.testkit.sim.crypto.SimKey;
 import dev.sigwatch.testkit.sim.faults.Fault;
 import dev.sigwatch.testkit.sim.faults.FaultInjector;
 import dev.sigwatch.testkit.sim.http.SimHttpServer;

@@ -1,13 +1,23 @@
 package dev.sigwatch.testkit.sim.crypto;
 
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
+import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.ec.CustomNamedCurves;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.params.ParametersWithRandom;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 
 /**
  * A generated signing key of the simulator: ECDSA P-256 (Rekor v1, CT, Fulcio) or Ed25519 (Rekor v2, witnesses).
@@ -17,13 +27,23 @@ public final class SimKey {
   /** The two algorithms the simulated services use. */
   public enum Alg { ECDSA_P256, ED25519 }
 
+  private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
+  private static final ECDomainParameters P256_DOMAIN =
+      new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
+
   private final Alg alg;
   private final KeyPair pair;
+  /** BouncyCastle's secp256r1 arithmetic signs ~7x faster than the JDK 17 provider (bulk SETs need it). */
+  private final ECPrivateKeyParameters ecPrivate;
 
   private SimKey(Alg alg, KeyPair pair) {
     this.alg = alg;
     this.pair = pair;
+    this.ecPrivate = alg == Alg.ECDSA_P256
+        ? new ECPrivateKeyParameters(((ECPrivateKey) pair.getPrivate()).getS(), P256_DOMAIN) : null;
   }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   public static SimKey generate(Alg alg) {
     try {
@@ -67,6 +87,16 @@ public final class SimKey {
 
   /** ECDSA-SHA256 (ASN.1 DER signature) or pure Ed25519 over {@code data}. */
   public byte[] sign(byte[] data) {
+    if (alg == Alg.ECDSA_P256) {
+      ECDSASigner signer = new ECDSASigner();
+      signer.init(true, new ParametersWithRandom(ecPrivate, RANDOM));
+      BigInteger[] rs = signer.generateSignature(sha256(data));
+      try {
+        return StandardDSAEncoding.INSTANCE.encode(P256.getN(), rs[0], rs[1]);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("DER-encoding an ECDSA signature", e);
+      }
+    }
     try {
       Signature s = Signature.getInstance(alg == Alg.ECDSA_P256 ? "SHA256withECDSA" : "Ed25519");
       s.initSign(pair.getPrivate());

@@ -9,10 +9,10 @@ import dev.sigwatch.core.ct.PrecertTbs;
 import dev.sigwatch.core.ct.Sct;
 import dev.sigwatch.core.ct.TileLeaf;
 import dev.sigwatch.core.ct.TimestampedEntry;
+import dev.sigwatch.core.merkle.MerkleTree;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.testkit.sim.ca.PrecertLogger;
 import dev.sigwatch.testkit.sim.crypto.SimKey;
-import dev.sigwatch.testkit.sim.merkle.SimTree;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -38,7 +38,7 @@ public final class CtLog implements PrecertLogger {
   private final boolean tiled;
   private final SimKey key = SimKey.generate(SimKey.Alg.ECDSA_P256);
   private final Clock clock;
-  private final SimTree tree = new SimTree();
+  private final MerkleTree tree = new MerkleTree();
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, byte[]> issuers = new ConcurrentHashMap<>();
   private volatile Sth sth;
@@ -117,7 +117,7 @@ public final class CtLog implements PrecertLogger {
     return sth;
   }
 
-  public SimTree tree() {
+  public MerkleTree tree() {
     return tree;
   }
 

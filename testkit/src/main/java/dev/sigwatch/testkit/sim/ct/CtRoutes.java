@@ -1,5 +1,6 @@
 package dev.sigwatch.testkit.sim.ct;
 
+import dev.sigwatch.core.tiles.TilePath;
 import dev.sigwatch.testkit.sim.http.Request;
 import dev.sigwatch.testkit.sim.http.Response;
 import dev.sigwatch.testkit.sim.http.Route;
@@ -43,12 +44,9 @@ public final class CtRoutes implements Route {
       byte[] der = log.issuer(p.substring(7));
       return der == null ? Response.notFound(p) : new Response(200, "application/pkix-cert", der, Map.of());
     }
-    Tiles.TileRef ref = log.tiled() ? Tiles.parsePath(p, "data") : null;
-    if (ref == null) return Response.notFound(p);
-    long size = log.sth().size();
-    byte[] tile = ref.level() < 0
-        ? Tiles.dataTile(size, ref, i -> log.entry(i).tileLeaf(), false)
-        : Tiles.hashTile(log.tree(), size, ref);
+    TilePath ref = log.tiled() ? Tiles.parse(p) : null;
+    if (ref == null || ref.kind() == TilePath.Kind.ENTRIES) return Response.notFound(p);
+    byte[] tile = Tiles.render(log.tree(), log.sth().size(), ref, i -> log.entry(i).tileLeaf());
     return tile == null ? Response.notFound(p) : Response.bytes(tile);
   }
 

@@ -1,8 +1,8 @@
 package dev.sigwatch.testkit.sim.rekorv1;
 
+import dev.sigwatch.core.merkle.MerkleTree;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.testkit.sim.crypto.SimKey;
-import dev.sigwatch.testkit.sim.merkle.SimTree;
 import java.util.List;
 
 /** Stages Rekor v1 incidents by changing what a {@link RekorV1Log} publishes and serves. */
@@ -15,7 +15,7 @@ public final class RekorV1Incidents {
 
   /** A tree sharing the first {@code keep} leaves of {@code s} then {@code extra} foreign entries. */
   private V1Shard diverged(V1Shard s, long keep, long extra, BodyTemplate t) {
-    V1Shard f = new V1Shard(s.treeId(), s.offset(), s.tree().copyPrefix(keep), s.entriesPrefix(keep));
+    V1Shard f = new V1Shard(s.treeId(), s.offset(), copyPrefix(s.tree(), keep), s.entriesPrefix(keep));
     for (long i = 0; i < extra; i++) {
       byte[] d = SimKey.sha256(("fork-" + s.treeId() + "-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       byte[] body = t.render(d);
@@ -83,9 +83,16 @@ public final class RekorV1Incidents {
     V1Shard s = inactive.get(inactive.size() - 1);
     long n = s.head().size();
     V1Shard changed = diverged(s, n, 1, t);
-    SimTree tree = changed.tree();
+    MerkleTree tree = changed.tree();
     changed.publish(log.head(changed, n + 1, tree.root(n + 1), log.key()));
     log.replaceInactive(inactive.size() - 1, changed);
+  }
+
+  /** A new tree holding the first {@code n} leaves of {@code t}. */
+  static MerkleTree copyPrefix(MerkleTree t, long n) {
+    MerkleTree copy = new MerkleTree();
+    for (long i = 0; i < n; i++) copy.append(t.leafHash(i));
+    return copy;
   }
 
   private static void requireSize(long n, long min) {

@@ -1,9 +1,9 @@
 package dev.sigwatch.testkit.sim.rekorv1;
 
+import dev.sigwatch.core.merkle.MerkleTree;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.testkit.sim.crypto.Notes;
 import dev.sigwatch.testkit.sim.crypto.SimKey;
-import dev.sigwatch.testkit.sim.merkle.SimTree;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class RekorV1Log {
   }
 
   private static V1Shard newShard(long offset) {
-    return new V1Shard(ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE), offset, new SimTree(),
+    return new V1Shard(ThreadLocalRandom.current().nextLong(1L << 40, Long.MAX_VALUE), offset, new MerkleTree(),
         List.of());
   }
 

@@ -57,7 +57,7 @@ public final class RekorV1Routes implements Route {
 
   private static void headFields(StringBuilder b, V1Shard.Head h, long treeId) {
     b.append("\"rootHash\":\"").append(HEX.formatHex(h.root())).append("\",\"signedTreeHead\":")
-        .append(jsonString(h.note())).append(",\"treeID\":\"").append(treeId).append("\",\"treeSize\":")
+        .append(h.noteJson()).append(",\"treeID\":\"").append(treeId).append("\",\"treeSize\":")
         .append(h.size());
   }
 
@@ -120,7 +120,7 @@ public final class RekorV1Routes implements Route {
     b.append("{\"").append(s.treeIdHex()).append(HEX.formatHex(leafHash)).append("\":{\"body\":\"")
         .append(Base64.getEncoder().encodeToString(body)).append("\",\"integratedTime\":").append(e.integratedTime())
         .append(",\"logID\":\"").append(log.logIdHex()).append("\",\"logIndex\":").append(global)
-        .append(",\"verification\":{\"inclusionProof\":{\"checkpoint\":").append(jsonString(h.note()))
+        .append(",\"verification\":{\"inclusionProof\":{\"checkpoint\":").append(h.noteJson())
         .append(",\"hashes\":[");
     List<byte[]> proof = s.tree().inclusionProof(leaf, h.size());
     for (int i = 0; i < proof.size(); i++) b.append(i > 0 ? ",\"" : "\"").append(HEX.formatHex(proof.get(i))).append('"');

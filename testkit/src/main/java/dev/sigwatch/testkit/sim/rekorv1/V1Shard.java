@@ -1,6 +1,6 @@
 package dev.sigwatch.testkit.sim.rekorv1;
 
-import dev.sigwatch.testkit.sim.merkle.SimTree;
+import dev.sigwatch.core.merkle.MerkleTree;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,16 +16,20 @@ public final class V1Shard {
     }
   }
 
-  /** A published signed head: size, root and the full signed-note text. */
-  public record Head(long size, byte[] root, String note) {}
+  /** A published signed head: size, root, the signed-note text and that text as a JSON string literal. */
+  public record Head(long size, byte[] root, String note, String noteJson) {
+    public Head(long size, byte[] root, String note) {
+      this(size, root, note, RekorV1Routes.jsonString(note));
+    }
+  }
 
   private final long treeId;
   private final long offset;
-  private final SimTree tree;
+  private final MerkleTree tree;
   private final List<Entry> entries;
   private volatile Head head;
 
-  V1Shard(long treeId, long offset, SimTree tree, List<Entry> entries) {
+  V1Shard(long treeId, long offset, MerkleTree tree, List<Entry> entries) {
     this.treeId = treeId;
     this.offset = offset;
     this.tree = tree;
@@ -40,7 +44,7 @@ public final class V1Shard {
     return offset;
   }
 
-  public SimTree tree() {
+  public MerkleTree tree() {
     return tree;
   }
 

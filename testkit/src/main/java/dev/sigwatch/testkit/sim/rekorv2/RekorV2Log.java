@@ -1,10 +1,10 @@
 package dev.sigwatch.testkit.sim.rekorv2;
 
 import dev.sigwatch.core.checkpoint.NoteSignature;
+import dev.sigwatch.core.merkle.MerkleTree;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.testkit.sim.crypto.Notes;
 import dev.sigwatch.testkit.sim.crypto.SimKey;
-import dev.sigwatch.testkit.sim.merkle.SimTree;
 import dev.sigwatch.testkit.sim.rekorv1.BodyTemplate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -28,7 +28,7 @@ public final class RekorV2Log {
   private final SimKey witnessKey = SimKey.generate(SimKey.Alg.ED25519);
   private final String witnessName;
   private final Clock clock;
-  private final SimTree tree = new SimTree();
+  private final MerkleTree tree = new MerkleTree();
   private final List<Entry> entries = new ArrayList<>();
   private volatile Witness witness;
   private volatile long publishedSize;
@@ -95,7 +95,7 @@ public final class RekorV2Log {
     return publishedSize;
   }
 
-  public SimTree tree() {
+  public MerkleTree tree() {
     return tree;
   }
 

@@ -1,5 +1,6 @@
 package dev.sigwatch.testkit.sim.rekorv2;
 
+import dev.sigwatch.core.tiles.TilePath;
 import dev.sigwatch.testkit.sim.http.Request;
 import dev.sigwatch.testkit.sim.http.Response;
 import dev.sigwatch.testkit.sim.http.Route;
@@ -17,10 +18,9 @@ public final class RekorV2Routes implements Route {
   public Response handle(Request r) {
     String p = r.path().startsWith("/") ? r.path().substring(1) : r.path();
     if (p.equals("checkpoint")) return Response.text(log.checkpoint());
-    Tiles.TileRef ref = Tiles.parsePath(p, "entries");
-    if (ref == null) return Response.notFound(p);
-    long size = log.publishedSize();
-    byte[] tile = ref.level() < 0 ? Tiles.dataTile(size, ref, log::body, true) : Tiles.hashTile(log.tree(), size, ref);
+    TilePath ref = Tiles.parse(p);
+    if (ref == null || ref.kind() == TilePath.Kind.DATA) return Response.notFound(p);
+    byte[] tile = Tiles.render(log.tree(), log.publishedSize(), ref, log::body);
     return tile == null ? Response.notFound(p) : Response.bytes(tile);
   }
 }
