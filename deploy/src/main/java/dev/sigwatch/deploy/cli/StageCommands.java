@@ -1,0 +1,87 @@
+package dev.sigwatch.deploy.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Stages that are not in this build yet. Each says so plainly and exits 3: nothing pretends to work.
+ * A stage replaces its entry here with a real command when it lands.
+ */
+public final class StageCommands {
+  private StageCommands() {}
+
+  /** Exit code of a command whose stage is not built yet. */
+  public static final int NOT_AVAILABLE = 3;
+
+  abstract static class NotYet implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    abstract String what();
+
+    @Override
+    public Integer call() {
+      spec.commandLine().getErr().printf("sigwatch %s: %s is not built yet in this version; nothing was started.%n",
+          spec.name(), what());
+      return NOT_AVAILABLE;
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Run the ingest stage alone: poll Rekor v1/v2 and CT logs and publish raw entries and checkpoints "
+          + "to Kafka. (Not built yet.)")
+  public static final class Ingest extends NotYet {
+    @Override
+    String what() {
+      return "the ingest stage (log pollers)";
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Run the verify stage alone: checkpoint signatures, consistency, full audit, shards, liveness. "
+          + "(Not built yet.)")
+  public static final class Verify extends NotYet {
+    @Override
+    String what() {
+      return "the verify stage";
+    }
+  }
+
+  @Command(name = "match", mixinStandardHelpOptions = true,
+      description = "Run the match stage alone: parse entries, extract identities, apply the watchlist. (Not built yet.)")
+  public static final class Match extends NotYet {
+    @Override
+    String what() {
+      return "the match stage";
+    }
+  }
+
+  @Command(name = "alert", mixinStandardHelpOptions = true,
+      description = "Run the alert stage alone: sinks, alert store, HTTP API. (Not built yet.)")
+  public static final class Alert extends NotYet {
+    @Override
+    String what() {
+      return "the alert stage (sinks and store)";
+    }
+  }
+
+  @Command(name = "demo", mixinStandardHelpOptions = true,
+      description = "Start a local Sigstore log simulator and the whole pipeline against it, offline. (Not built yet.)")
+  public static final class Demo extends NotYet {
+    @Override
+    String what() {
+      return "the offline demo";
+    }
+  }
+
+  @Command(name = "backfill", mixinStandardHelpOptions = true,
+      description = "Ingest a bounded range of a log: --log L --from N --to M. (Not built yet.)")
+  public static final class Backfill extends NotYet {
+    @Override
+    String what() {
+      return "backfill";
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.sigwatch.deploy.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sigwatch.match.watchlist.MonitoredValues;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The whole {@code --config} file. Every key is documented in the README's configuration reference;
+ * {@link ConfigLoader} rejects unknown keys and validates values, naming the bad one.
+ *
+ * @param dataDir where sigwatch keeps state (the embedded broker's data under {@code kafka/}); default {@code ~/.sigwatch}
+ * @param trustedRoot a {@code trusted_root.json}; null = the Sigstore public-good root via TUF
+ * @param signingConfig a signing config (Rekor v2 shard URLs); null = the one distributed with the trusted root
+ * @param logs an explicit list of logs that overrides discovery from the trusted root
+ */
+public record SigwatchConfig(
+    @JsonProperty("dataDir") Path dataDir,
+    @JsonProperty("kafka") KafkaSettings kafka,
+    @JsonProperty("trustedRoot") Path trustedRoot,
+    @JsonProperty("signingConfig") Path signingConfig,
+    @JsonProperty("logs") List<LogSettings> logs,
+    @JsonProperty("alerts") AlertSettings alerts,
+    @JsonProperty("metrics") MetricsSettings metrics,
+    @JsonProperty("monitoredValues") MonitoredValues monitoredValues) {
+
+  public SigwatchConfig {
+    dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".sigwatch") : dataDir;
+    kafka = kafka == null ? KafkaSettings.DEFAULT : kafka;
+    logs = logs == null ? List.of() : List.copyOf(logs);
+    alerts = alerts == null ? AlertSettings.DEFAULT : alerts;
+    metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
+    monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
+  }
+
+  /** The configuration used when no file is given. */
+  public static SigwatchConfig defaults() {
+    return new SigwatchConfig(null, null, null, null, null, null, null, null);
+  }
+
+  /** Whether sigwatch must start its own in-process broker. */
+  public boolean embeddedKafka() {
+    return kafka.bootstrapServers() == null;
+  }
+
+  /** Where the embedded broker keeps its data. */
+  public Path embeddedKafkaDir() {
+    return kafka.embeddedDataDir() != null ? kafka.embeddedDataDir() : dataDir.resolve("kafka");
+  }
+}

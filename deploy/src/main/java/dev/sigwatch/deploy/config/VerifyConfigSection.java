@@ -1,0 +1,56 @@
+package dev.sigwatch.deploy.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sigwatch.core.checkpoint.NoteFormatException;
+import dev.sigwatch.core.trust.TrustedRoot;
+import dev.sigwatch.verify.VerifySettings;
+import dev.sigwatch.verify.WitnessPolicy;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * {@code verify:} — settings of the verify stage.
+ *
+ * @param staleAfter ISO-8601 duration ({@code PT1H}); a log without checkpoint progress for this long, or whose signed
+ *     timestamp is older, is reported stale. Default one hour (see {@link VerifySettings#DEFAULT_STALE_AFTER}).
+ * @param witnesses C2SP vkeys ({@code name+keyid+base64}) of the witnesses of Rekor v2 checkpoints
+ * @param witnessThreshold how many of them must cosign; default 0 (policy off)
+ * @param applicationId Kafka Streams application id; default {@code sigwatch-verify}
+ */
+public record VerifyConfigSection(
+    @JsonProperty("staleAfter") String staleAfter,
+    @JsonProperty("witnesses") List<String> witnesses,
+    @JsonProperty("witnessThreshold") Integer witnessThreshold,
+    @JsonProperty("applicationId") String applicationId) {
+
+  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null);
+
+  public VerifyConfigSection {
+    witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
+    witnessThreshold = witnessThreshold == null ? 0 : witnessThreshold;
+  }
+
+  /** The stage's settings over {@code trustedRoot}; errors name the setting to fix. */
+  public VerifySettings toSettings(TrustedRoot trustedRoot) throws ConfigException {
+    Duration stale = null;
+    if (staleAfter != null) {
+      try {
+        stale = Duration.parse(staleAfter.trim());
+      } catch (DateTimeParseException e) {
+        throw new ConfigException("verify.staleAfter must be an ISO-8601 duration like PT1H, but was: " + staleAfter);
+      }
+    }
+    WitnessPolicy policy;
+    try {
+      policy = WitnessPolicy.ofVkeys(witnesses, witnessThreshold);
+    } catch (NoteFormatException | IllegalArgumentException e) {
+      throw new ConfigException("verify.witnesses / verify.witnessThreshold: " + e.getMessage());
+    }
+    try {
+      return new VerifySettings(trustedRoot, policy, stale, null, applicationId);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("verify: " + e.getMessage());
+    }
+  }
+}

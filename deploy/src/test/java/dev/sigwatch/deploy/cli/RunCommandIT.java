@@ -1,0 +1,163 @@
+package dev.sigwatch.deploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.Severity;
+import dev.sigwatch.schemas.serde.SerdeConfig;
+import dev.sigwatch.schemas.topics.Topics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sigwatch run} as a user runs it: the packaged jar in its own JVM, stopped with SIGTERM.
+ */
+class RunCommandIT {
+  private static final Pattern BROKER_UP = Pattern.compile("embedded Kafka broker up at (\\S+) ");
+  private static final Duration START = Duration.ofSeconds(90);
+
+  @TempDir
+  Path dir;
+  private Launched current;
+
+  @AfterEach
+  void killLeftovers() {
+    if (current != null) {
+      current.process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void startsTheEmbeddedBrokerCreatesEveryTopicPrintsAlertsAndStopsCleanlyOnSigterm() throws Exception {
+    Path config = Files.writeString(dir.resolve("x.yaml"), "dataDir: " + dir.resolve("data") + "\nmetrics:\n  port: 0\n");
+    Topics topics = Topics.create(SerdeConfig.embedded());
+
+    current = launch(config);
+    String bootstrap = current.awaitBroker();
+    current.awaitErr("sigwatch is running");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .containsAll(topics.all().stream().map(t -> t.name()).toList());
+    }
+    Alert alert = Alert.newBuilder().setAlertId("a-1").setType("IDENTITY_MATCH").setSeverity(Severity.HIGH)
+        .setSummary("ops@acme.com signed an artifact").setLogId("log").setLogIndex(42L).setCreatedAtMillis(1_700_000_000_000L)
+        .build();
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+        topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(topics.alerts().name(), alert.getAlertId(), alert)).get();
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> current.out.stream().anyMatch(l -> l.contains("\"alertId\":\"a-1\"")));
+    assertThat(current.out).anySatisfy(l -> assertThat(l)
+        .contains("\"type\":\"IDENTITY_MATCH\"").contains("\"severity\":\"HIGH\"").contains("\"logIndex\":42"));
+
+    current.sigterm();
+    assertThat(current.process.waitFor(60, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+    assertThat(current.process.exitValue()).isIn(0, 143);
+    current.awaitErr("sigwatch stopped");
+    assertThat(Files.exists(dir.resolve("data/kafka/logs/.lock"))).as("no leftover lock").isFalse();
+
+    // A second start reuses the data: same address, topics already there, the old alert not printed again.
+    current = launch(config);
+    assertThat(current.awaitBroker()).isEqualTo(bootstrap);
+    current.awaitErr("0 created, " + topics.all().size() + " already present");
+    current.awaitErr("sigwatch is running");
+    current.sigterm();
+    assertThat(current.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(current.out).noneSatisfy(l -> assertThat(l).contains("a-1"));
+  }
+
+  @Test
+  void badConfigurationFailsAtStartupNamingTheKey() throws Exception {
+    Path config = Files.writeString(dir.resolve("bad.yaml"), "kafka:\n  bootstrapServer: x:9092\n");
+    current = launch(config);
+    assertThat(current.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(current.process.exitValue()).isEqualTo(2);
+    current.awaitErr("unknown key 'kafka.bootstrapServer'");
+  }
+
+  private static Launched launch(Path config) throws IOException {
+    Path jar = Path.of(System.getProperty("sigwatch.jar", "target/sigwatch.jar")).toAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(java, "-jar", jar.toString(), "run", "--config", config.toString()).start();
+    return new Launched(p);
+  }
+
+  private static final class Launched {
+    final Process process;
+    final List<String> out = new CopyOnWriteArrayList<>();
+    final List<String> err = new CopyOnWriteArrayList<>();
+
+    Launched(Process process) {
+      this.process = process;
+      pump(process.getInputStream(), out);
+      pump(process.getErrorStream(), err);
+    }
+
+    /**
+     * SIGTERM, as a service manager sends it. Not {@link Process#destroy()}: it also closes our ends of the child's
+     * pipes, and we want to read what the child logs while it shuts down.
+     */
+    void sigterm() throws IOException, InterruptedException {
+      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
+      assertThat(kill.waitFor()).isZero();
+    }
+
+    String awaitBroker() {
+      await().atMost(START).until(() -> err.stream().anyMatch(l -> BROKER_UP.matcher(l).find()));
+      for (String l : err) {
+        Matcher m = BROKER_UP.matcher(l);
+        if (m.find()) {
+          return m.group(1);
+        }
+      }
+      throw new AssertionError("unreachable");
+    }
+
+    void awaitErr(String text) {
+      try {
+        awaitErrUnchecked(text);
+      } catch (org.awaitility.core.ConditionTimeoutException e) {
+        throw new AssertionError("stderr never contained '" + text + "'; alive=" + process.isAlive()
+            + (process.isAlive() ? "" : " exit=" + process.exitValue()) + "; stderr:\n" + String.join("\n", err), e);
+      }
+    }
+
+    void awaitErrUnchecked(String text) {
+      await().atMost(START).alias("stderr contains '" + text + "'")
+          .until(() -> err.stream().anyMatch(l -> l.contains(text)));
+    }
+
+    private static void pump(java.io.InputStream in, List<String> lines) {
+      Thread t = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = r.readLine()) != null) {
+            lines.add(line);
+          }
+        } catch (IOException ignored) {
+          // process ended
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+    }
+  }
+}
