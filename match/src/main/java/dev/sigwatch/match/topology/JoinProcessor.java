@@ -32,11 +32,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Either side may arrive first. State is bounded by the window: a pending side expires at its event time + window,
  * the "seen" marker of a hash at + 3 windows, both through the deadline index ({@code <deadline ms>|<side>|<hash>},
  * range-scanned by a stream-time punctuator). An arrival later than that is treated as new.
+ *
+ * <p><b>Two clocks.</b> Stream time only advances when records arrive on this task's partition, so on a quiet
+ * partition (a low-volume log, a stalled ingest) a pending side would wait forever. A pending side therefore also
+ * carries a wall-clock deadline ({@code w|<arrival wall ms + window>|<side>|<hash>}), scanned by a wall-clock
+ * punctuator: it expires when <em>either</em> its event time + window is passed by stream time <em>or</em> it has
+ * waited {@code window} of real time since it arrived here, whichever comes first.
+ *
+ * <p>Trade-off for backfills: a wall-clock deadline computed from the <em>event</em> time would fire at once for
+ * every historical entry (event time + window is long past) and flood the alerts with false UNUSED/UNLOGGED
+ * certificates before the other log's backfill has caught up. Computing it from the <em>arrival</em> time instead
+ * gives every entry at least {@code window} of real time to meet its other side, whatever its age; during a
+ * backfill the stream-time deadline usually fires first, which is correct as long as both logs are replayed at
+ * similar speed. What we give up: if one log's backfill lags the other by more than {@code window} of event time,
+ * stream time alone (as before) can still raise false alerts; run backfills of CT and Rekor over the same period
+ * together, or widen the window for the backfill. The "seen" markers expire on stream time only (they only
+ * suppress duplicates and are bounded by stream progress).
  */
 final class JoinProcessor implements Processor<String, IdentityEvent, String, Alert> {
   static final String SEEN_STORE = "match-join-seen";
   static final String PENDING_STORE = "match-join-pending";
   static final String DEADLINE_STORE = "match-join-deadlines";
+  /** Prefix of wall-clock deadlines; sorts after the digits of stream-time deadlines, so the two ranges never mix. */
+  static final String WALL = "w|";
 
   private final Duration window;
   private final WatchlistState watchlist;
@@ -60,6 +78,7 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     deadlines = context.getStateStore(DEADLINE_STORE);
     Duration every = window.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : window.dividedBy(10);
     context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
+    context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::expireWallClock);
   }
 
   @Override
@@ -89,16 +108,26 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     }
     pending.put(side + tbs, e);
     deadlines.put(deadline(record.timestamp() + window.toMillis(), side, tbs), "");
+    deadlines.put(WALL + deadline(context.currentSystemTimeMs() + window.toMillis(), side, tbs), "");
   }
 
   private void expire(long streamTime) {
+    expire(deadline(0, "", ""), deadline(streamTime, "~", ""), "", streamTime);
+  }
+
+  private void expireWallClock(long wallTime) {
+    expire(WALL + deadline(0, "", ""), WALL + deadline(wallTime, "~", ""), WALL, wallTime);
+  }
+
+  /** Fires every deadline in {@code [from, to]} (keys of one clock, {@code prefix} stripped before parsing). */
+  private void expire(String from, String to, String prefix, long now) {
     List<KeyValue<String, String>> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = deadlines.range(deadline(0, "", ""), deadline(streamTime, "~", ""))) {
+    try (KeyValueIterator<String, String> it = deadlines.range(from, to)) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, String> kv : due) {
       deadlines.delete(kv.key);
-      String[] parts = kv.key.split("\\|", 3);
+      String[] parts = kv.key.substring(prefix.length()).split("\\|", 3);
       String side = parts[1];
       String tbs = parts[2];
       if (side.equals("X")) {
@@ -112,7 +141,7 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
       pending.delete(side + tbs);
       Alert a = side.equals("C") ? unused(e, tbs) : unlogged(e, tbs);
       if (a != null) {
-        context.forward(new Record<>(a.getAlertId(), a, streamTime));
+        context.forward(new Record<>(a.getAlertId(), a, now));
       }
     }
   }

@@ -203,4 +203,39 @@ class MatchTopologyTest {
     assertThat(got.get(0).getAlertId()).isEqualTo(got.get(1).getAlertId())
         .isEqualTo(Alerts.alertId(Alerts.IDENTITY_MATCH, SimEntries.REKOR, 42L, got.get(0).getRuleId()));
   }
+
+  @Test
+  void quietPartitionStillRaisesUnusedAndUnloggedOnWallClock() throws Exception {
+    IssuedCert issued = SimEntries.issue(FULCIO, ALICE, T0);
+    pipeCt(FULCIO, issued, T0);
+    IssuedCert used = SimEntries.issue(FULCIO, BOB, T0);
+    pipeRekor(used, T0);
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
+    // No further record: stream time stands still at T0; only the wall clock moves.
+    driver.advanceWallClockTime(WINDOW.minusSeconds(1));
+    assertThat(alerts.readValuesToList()).isEmpty();
+    driver.advanceWallClockTime(Duration.ofSeconds(61));
+    List<Alert> got = alerts.readValuesToList();
+    assertThat(types(got)).containsExactlyInAnyOrder(Alerts.UNUSED_CERTIFICATE, Alerts.UNLOGGED_CERTIFICATE);
+    assertThat(got).filteredOn(a -> a.getType().equals(Alerts.UNUSED_CERTIFICATE)).singleElement()
+        .satisfies(a -> assertThat(a.getIdentity()).isEqualTo("alice@example.com"));
+    // Stream time passing the event-time deadlines later does not alert a second time.
+    advanceTo(T0.plus(Duration.ofHours(1)));
+    assertThat(alerts.readValuesToList()).isEmpty();
+  }
+
+  @Test
+  void backfilledEntriesGetAWholeWallClockWindowToMeetTheirOtherSide() throws Exception {
+    // Relative to the driver's wall clock (real time at creation), so the entry is 30 days old whatever the date.
+    Instant old = Instant.now().minus(Duration.ofDays(30));
+    SimCa oldCa = new SimCa(old.minus(Duration.ofDays(1)));
+    IssuedCert c = SimEntries.issue(oldCa, ALICE, old);
+    pipeCt(oldCa, c, old);
+    // The entry's event-time deadline is 30 days behind the wall clock, yet nothing fires before a real window.
+    driver.advanceWallClockTime(WINDOW.dividedBy(2));
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.LOOKALIKE);
+    pipeRekor(c, old.plus(Duration.ofMinutes(2)));
+    driver.advanceWallClockTime(WINDOW.multipliedBy(2));
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.LOOKALIKE);
+  }
 }
