@@ -67,6 +67,8 @@ public final class SigstoreSimulator implements AutoCloseable {
   private final Instant start;
   private volatile boolean stale;
   private ScheduledExecutorService grower;
+  private double owed; // grower thread only
+  private static final long TICK_MS = 200;
 
   SigstoreSimulator(SimulatorConfig config) throws IOException {
     this.config = config;
@@ -104,11 +106,24 @@ public final class SigstoreSimulator implements AutoCloseable {
         t.setDaemon(true);
         return t;
       });
-      long period = Math.max(1, 1000 / config.entriesPerSecond());
-      grower.scheduleAtFixedRate(() -> grow(1), period, period, TimeUnit.MILLISECONDS);
+      grower.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
     }
     LOG.info("sigstore-sim: serving at {}", http.baseUrl());
     return this;
+  }
+
+  /** Timed growth: every tick adds rate × tick entries (carrying fractions over) as one signed checkpoint. */
+  private void tick() {
+    try {
+      owed += config.entriesPerSecond() * TICK_MS / 1000.0;
+      int n = (int) owed;
+      if (n > 0) {
+        owed -= n;
+        grow(n);
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("sigstore-sim: timed growth failed", e);
+    }
   }
 
   /** Issues a certificate for {@code id} (logged to both CT logs) and logs a signed hashedrekord to Rekor v1 and v2. */
@@ -174,8 +189,47 @@ public final class SigstoreSimulator implements AutoCloseable {
     faults.clear();
   }
 
-  /** Stages {@code incident} (any other than SPLIT_VIEW ends a split view); see {@link Incident}. */
-  public synchronized void trigger(Incident incident) {
+  /** Stages {@code incident} on Rekor v1 (on Rekor v2 for the witness incidents); see {@link Incident}. */
+  public void trigger(Incident incident) {
+    boolean witness = incident == Incident.WITNESS_MISSING || incident == Incident.WITNESS_INVALID;
+    trigger(incident, witness ? LogTarget.REKOR_V2 : LogTarget.REKOR_V1);
+  }
+
+  /**
+   * Stages {@code incident} on {@code target}. STALE stops every log. Publishing (growth) ends a split view and
+   * re-signs over the full tree, as a log that recovered would.
+   *
+   * @throws IllegalArgumentException if {@code target} does not support {@code incident} (see {@link LogTarget})
+   */
+  public synchronized void trigger(Incident incident, LogTarget target) {
+    if (incident == Incident.STALE) {
+      stale = true;
+    } else if (target == LogTarget.REKOR_V1) {
+      triggerV1(incident);
+    } else if (target == LogTarget.REKOR_V2) {
+      switch (incident) {
+        case SPLIT_VIEW -> rekorV2.splitView();
+        case ROLLBACK -> rekorV2.rollback();
+        case BAD_SIGNATURE -> rekorV2.badSignature();
+        case UNKNOWN_KEY -> rekorV2.unknownKey();
+        case WITNESS_MISSING -> rekorV2.witness(RekorV2Log.Witness.MISSING);
+        case WITNESS_INVALID -> rekorV2.witness(RekorV2Log.Witness.INVALID);
+        default -> throw unsupported(incident, target);
+      }
+    } else {
+      CtLog log = target == LogTarget.CT ? ct : staticCt;
+      switch (incident) {
+        case SPLIT_VIEW -> log.splitView();
+        case ROLLBACK -> log.rollback();
+        case BAD_SIGNATURE -> log.badSignature();
+        case UNKNOWN_KEY -> log.unknownKey();
+        default -> throw unsupported(incident, target);
+      }
+    }
+    LOG.info("sigstore-sim: triggered {} on {}", incident, target);
+  }
+
+  private void triggerV1(Incident incident) {
     BodyTemplate t = pool.v1(0);
     if (incident != Incident.SPLIT_VIEW) v1Incidents.clearSplitView();
     switch (incident) {
@@ -185,17 +239,19 @@ public final class SigstoreSimulator implements AutoCloseable {
       case BAD_SIGNATURE -> v1Incidents.badSignature();
       case UNKNOWN_KEY -> v1Incidents.unknownKey();
       case TAMPERED_ENTRY -> v1Incidents.tamperNewest();
-      case STALE -> stale = true;
       case SHARD_ROTATION -> rekorV1.rotate();
       case FROZEN_SHARD_CHANGE -> v1Incidents.changeFrozenShard(t);
       case MALFORMED_ENTRY -> {
         rekorV1.append(pool.malformed(), digest(artifacts.incrementAndGet()));
         rekorV1.publish();
       }
-      case WITNESS_MISSING -> rekorV2.witness(RekorV2Log.Witness.MISSING);
-      case WITNESS_INVALID -> rekorV2.witness(RekorV2Log.Witness.INVALID);
+      default -> throw unsupported(incident, LogTarget.REKOR_V1);
     }
-    LOG.info("sigstore-sim: triggered {}", incident);
+  }
+
+  private static IllegalArgumentException unsupported(Incident incident, LogTarget target) {
+    return new IllegalArgumentException("incident " + incident + " is not supported on " + target
+        + "; see LogTarget for what each log supports");
   }
 
   public String baseUrl() {

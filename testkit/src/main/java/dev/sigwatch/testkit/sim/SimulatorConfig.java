@@ -13,7 +13,8 @@ import java.util.List;
  * @param port TCP port on loopback, 0 for any free port
  * @param threads HTTP worker threads
  * @param ctMaxEntries the most entries one CT get-entries answer holds (real logs cap it too; clients must loop)
- * @param entriesPerSecond timed growth rate, 0 for none (then only {@code grow}/{@code pregenerate} add entries)
+ * @param entriesPerSecond timed growth rate of each Rekor log (new checkpoint every 200 ms, one new CT certificate per
+ *     checkpoint), 0 for none: then only {@code grow}/{@code pregenerate} add entries
  * @param initialEntries entries grown on start
  * @param witnessed whether Rekor v2 checkpoints carry a witness cosignature
  */
@@ -23,8 +24,8 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
     if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be in [0, 65535], was " + port);
     if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, was " + threads);
     if (ctMaxEntries < 1) throw new IllegalArgumentException("ctMaxEntries must be >= 1, was " + ctMaxEntries);
-    if (entriesPerSecond < 0 || entriesPerSecond > 1000) {
-      throw new IllegalArgumentException("entriesPerSecond must be in [0, 1000], was " + entriesPerSecond);
+    if (entriesPerSecond < 0 || entriesPerSecond > 10_000) {
+      throw new IllegalArgumentException("entriesPerSecond must be in [0, 10000], was " + entriesPerSecond);
     }
     if (initialEntries < 0) throw new IllegalArgumentException("initialEntries must be >= 0, was " + initialEntries);
     identities = List.copyOf(identities);

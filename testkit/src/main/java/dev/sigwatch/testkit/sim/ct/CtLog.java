@@ -31,8 +31,11 @@ public final class CtLog implements PrecertLogger {
   /** One logged entry in its three served encodings. */
   public record Entry(byte[] leafInput, byte[] extraData, byte[] tileLeaf) {}
 
-  /** A signed tree head: size, timestamp (ms), root, DER ECDSA signature over the TreeHeadSignature. */
-  public record Sth(long size, long timestamp, byte[] root, byte[] signature) {}
+  /**
+   * A signed tree head: size, timestamp (ms), root, DER ECDSA signature over the TreeHeadSignature, and the log ID
+   * of the key that signed it (the log's own unless an incident says otherwise).
+   */
+  public record Sth(long size, long timestamp, byte[] root, byte[] signature, byte[] signerLogId) {}
 
   private final String origin;
   private final boolean tiled;
@@ -42,6 +45,8 @@ public final class CtLog implements PrecertLogger {
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, byte[]> issuers = new ConcurrentHashMap<>();
   private volatile Sth sth;
+  private volatile Sth split;
+  private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
   public CtLog(String origin, boolean tiled, Clock clock) {
     this.origin = origin;
@@ -81,27 +86,63 @@ public final class CtLog implements PrecertLogger {
 
   /** Signs and publishes a tree head over every entry logged so far. */
   public synchronized Sth publish() {
+    split = null;
     long n = tree.size();
     sth = sign(n, tree.root(n));
     return sth;
   }
 
-  /** Replaces the published head (incidents: rollback, fork, bad signature). */
-  public void publishRaw(Sth head) {
-    this.sth = head;
+  public Sth sign(long size, byte[] root) {
+    return sign(size, root, key);
   }
 
-  public Sth sign(long size, byte[] root) {
+  private Sth sign(long size, byte[] root, SimKey signer) {
     long ts = clock.millis();
-    return new Sth(size, ts, root, key.sign(SignedTreeHead.signedData(size, ts, root)));
+    return new Sth(size, ts, root, signer.sign(SignedTreeHead.signedData(size, ts, root)), signer.logId());
+  }
+
+  /** Incident: the served head goes back one entry (validly signed). */
+  public synchronized void rollback() {
+    long n = sth.size();
+    if (n < 2) throw new IllegalStateException(origin + ": rollback needs >= 2 entries, has " + n);
+    split = null;
+    sth = sign(n - 1, tree.root(n - 1));
+  }
+
+  /** Incident: the served head's signature no longer verifies. */
+  public synchronized void badSignature() {
+    split = null;
+    Sth h = sth;
+    byte[] bad = h.signature().clone();
+    bad[bad.length - 1] ^= 0x01;
+    sth = new Sth(h.size(), h.timestamp(), h.root(), bad, h.signerLogId());
+  }
+
+  /** Incident: the served head is signed by a key the trusted root does not know. */
+  public synchronized void unknownKey() {
+    split = null;
+    sth = sign(sth.size(), sth.root(), SimKey.generate(SimKey.Alg.ECDSA_P256));
+  }
+
+  /** Incident: every other get-sth/checkpoint read sees a validly signed head with another root at the same size. */
+  public synchronized void splitView() {
+    Sth h = sth;
+    split = sign(h.size(), SimKey.sha256(h.root(), new byte[] {1}));
+  }
+
+  /** The head a reader of get-sth / checkpoint sees (alternates during a split view; ended by publish/incidents). */
+  public Sth servedSth() {
+    Sth alt = split;
+    if (alt != null && (reads.incrementAndGet() & 1) == 0) return alt;
+    return sth;
   }
 
   /** The checkpoint of a tiled log: RFC6962NoteSignature (key ID over name, 0x05, log ID). */
   public String checkpoint() {
-    Sth h = sth;
+    Sth h = servedSth();
     String body = dev.sigwatch.testkit.sim.crypto.Notes.body(origin, h.size(), h.root(), List.of());
     byte[] id = SimKey.sha256(origin.getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {'\n', 0x05},
-        key.logId());
+        h.signerLogId());
     byte[] ds = digitallySigned(h.signature());
     byte[] sig = ByteBuffer.allocate(8 + ds.length).putLong(h.timestamp()).put(ds).array();
     return dev.sigwatch.testkit.sim.crypto.Notes.note(body,

@@ -51,7 +51,7 @@ public final class CtRoutes implements Route {
   }
 
   private Response sth() {
-    CtLog.Sth h = log.sth();
+    CtLog.Sth h = log.servedSth();
     return Response.json("{\"tree_size\":" + h.size() + ",\"timestamp\":" + h.timestamp() + ",\"sha256_root_hash\":\""
         + B64.encodeToString(h.root()) + "\",\"tree_head_signature\":\""
         + B64.encodeToString(CtLog.digitallySigned(h.signature())) + "\"}");

@@ -33,6 +33,8 @@ public final class RekorV2Log {
   private volatile Witness witness;
   private volatile long publishedSize;
   private volatile String checkpoint;
+  private volatile String split;
+  private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
   public RekorV2Log(String origin, String witnessName, Witness witness, Clock clock) {
     this.origin = origin;
@@ -62,19 +64,54 @@ public final class RekorV2Log {
     return tree.size() - 1;
   }
 
+  /** Signs and publishes a checkpoint over every entry; ends any split view. */
   public synchronized void publish() {
     long n = tree.size();
-    String body = Notes.body(origin, n, tree.root(n), List.of());
+    split = null;
+    checkpoint = note(n, tree.root(n), key);
+    publishedSize = n;
+  }
+
+  private String note(long n, byte[] root, SimKey signer) {
+    String body = Notes.body(origin, n, root, List.of());
     List<NoteSignature> sigs = new ArrayList<>();
-    sigs.add(Notes.ed25519(origin, key, body));
+    sigs.add(Notes.ed25519(origin, signer, body));
     long now = clock.millis() / 1000;
     switch (witness) {
       case VALID -> sigs.add(Notes.cosignature(witnessName, witnessKey, body, now));
-      case INVALID -> sigs.add(Notes.cosignature(witnessName, witnessKey, body.replace("\n" + n + "\n", "\n" + (n + 1) + "\n"), now));
+      case INVALID -> sigs.add(Notes.cosignature(witnessName, witnessKey, body + "tampered\n", now));
       default -> { }
     }
-    checkpoint = Notes.note(body, sigs);
-    publishedSize = n;
+    return Notes.note(body, sigs);
+  }
+
+  /** Incident: the checkpoint goes back one entry (validly signed; tiles beyond it stop being served). */
+  public synchronized void rollback() {
+    long n = publishedSize;
+    if (n < 2) throw new IllegalStateException(origin + ": rollback needs >= 2 entries, has " + n);
+    split = null;
+    checkpoint = note(n - 1, tree.root(n - 1), key);
+    publishedSize = n - 1;
+  }
+
+  /** Incident: the log's signature on the checkpoint no longer verifies. */
+  public synchronized void badSignature() {
+    split = null;
+    String c = checkpoint;
+    int at = c.indexOf("\n\u2014 " + origin + " ") + origin.length() + 12; // inside the base64, past the key hint
+    checkpoint = c.substring(0, at) + (c.charAt(at) == 'A' ? 'B' : 'A') + c.substring(at + 1);
+  }
+
+  /** Incident: the checkpoint is signed by a key the trusted root does not know. */
+  public synchronized void unknownKey() {
+    split = null;
+    checkpoint = note(publishedSize, tree.root(publishedSize), SimKey.generate(SimKey.Alg.ED25519));
+  }
+
+  /** Incident: every other checkpoint read sees a validly signed, different root at the same size. */
+  public synchronized void splitView() {
+    long n = publishedSize;
+    split = note(n, SimKey.sha256(tree.root(n), new byte[] {1}), key);
   }
 
   public void witness(Witness w) {
@@ -87,7 +124,10 @@ public final class RekorV2Log {
     return e.t().render(e.digest());
   }
 
+  /** The checkpoint a reader sees (alternates during a split view). */
   public String checkpoint() {
+    String alt = split;
+    if (alt != null && (reads.incrementAndGet() & 1) == 0) return alt;
     return checkpoint;
   }
 

@@ -1,0 +1,13 @@
+package dev.sigwatch.testkit.sim;
+
+/** Which simulated log an {@link Incident} hits. */
+public enum LogTarget {
+  /** Rekor v1 (every incident except the witness ones). */
+  REKOR_V1,
+  /** Rekor v2: SPLIT_VIEW, ROLLBACK, BAD_SIGNATURE, UNKNOWN_KEY, STALE, WITNESS_MISSING, WITNESS_INVALID. */
+  REKOR_V2,
+  /** The RFC 6962 CT log: SPLIT_VIEW, ROLLBACK, BAD_SIGNATURE, UNKNOWN_KEY, STALE. */
+  CT,
+  /** The static-ct log: SPLIT_VIEW, ROLLBACK, BAD_SIGNATURE, UNKNOWN_KEY, STALE. */
+  STATIC_CT
+}
