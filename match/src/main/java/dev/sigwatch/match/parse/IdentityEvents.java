@@ -90,6 +90,7 @@ public final class IdentityEvents {
     for (Map.Entry<String, FulcioExtension> x : c.extensions().entrySet()) {
       ext.put(x.getKey(), x.getValue().value());
     }
+    CustomExtensions.read(c.certificate(), ext);
     if (!c.subject().isEmpty()) {
       e.getSubjects().add(c.subject());
     }
