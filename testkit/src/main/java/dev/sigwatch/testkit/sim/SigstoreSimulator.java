@@ -9,8 +9,6 @@ import dev.sigwatch.testkit.sim.ct.CtRoutes;
 import dev.sigwatch.testkit.sim.faults.Fault;
 import dev.sigwatch.testkit.sim.faults.FaultInjector;
 import dev.sigwatch.testkit.sim.http.SimHttpServer;
-import dev.sigwatch.testkit.sim.rekorv1.BodyTemplate;
-import dev.sigwatch.testkit.sim.rekorv1.RekorV1Incidents;
 import dev.sigwatch.testkit.sim.rekorv1.RekorV1Log;
 import dev.sigwatch.testkit.sim.rekorv1.RekorV1Routes;
 import dev.sigwatch.testkit.sim.rekorv1.V1Bodies;
@@ -58,7 +56,7 @@ public final class SigstoreSimulator implements AutoCloseable {
   private final SimCa ca;
   private final SimCa lookalike;
   private final RekorV1Log rekorV1;
-  private final RekorV1Incidents v1Incidents;
+  private final IncidentDispatcher incidents;
   private final RekorV2Log rekorV2;
   private final CtLog ct;
   private final CtLog staticCt;
@@ -79,7 +77,6 @@ public final class SigstoreSimulator implements AutoCloseable {
     this.ca = new SimCa(start);
     this.lookalike = new SimCa(start);
     this.rekorV1 = new RekorV1Log(V1_HOST, SimKey.generate(SimKey.Alg.ECDSA_P256), clock);
-    this.v1Incidents = new RekorV1Incidents(rekorV1);
     this.rekorV2 = new RekorV2Log(strip(base) + "/rekor2", "witness.sigwatch.test",
         config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
     this.ct = new CtLog(strip(base) + "/ct", false, clock);
@@ -89,6 +86,8 @@ public final class SigstoreSimulator implements AutoCloseable {
     http.route("/ct", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
     http.route("/static-ct", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
     this.pool = new EntryPool(ca, lookalike, clock.instant(), List.of(ct, staticCt));
+    this.incidents = new IncidentDispatcher(rekorV1, rekorV2, ct, staticCt, pool,
+        () -> digest(artifacts.incrementAndGet()));
   }
 
   public static SimulatorConfig.Builder builder() {
@@ -169,7 +168,7 @@ public final class SigstoreSimulator implements AutoCloseable {
     publishAll();
   }
 
-  private static byte[] digest(long a) {
+  static byte[] digest(long a) {
     return SimKey.sha256(ByteBuffer.allocate(8).putLong(a).array());
   }
 
@@ -204,54 +203,10 @@ public final class SigstoreSimulator implements AutoCloseable {
   public synchronized void trigger(Incident incident, LogTarget target) {
     if (incident == Incident.STALE) {
       stale = true;
-    } else if (target == LogTarget.REKOR_V1) {
-      triggerV1(incident);
-    } else if (target == LogTarget.REKOR_V2) {
-      switch (incident) {
-        case SPLIT_VIEW -> rekorV2.splitView();
-        case ROLLBACK -> rekorV2.rollback();
-        case BAD_SIGNATURE -> rekorV2.badSignature();
-        case UNKNOWN_KEY -> rekorV2.unknownKey();
-        case WITNESS_MISSING -> rekorV2.witness(RekorV2Log.Witness.MISSING);
-        case WITNESS_INVALID -> rekorV2.witness(RekorV2Log.Witness.INVALID);
-        default -> throw unsupported(incident, target);
-      }
     } else {
-      CtLog log = target == LogTarget.CT ? ct : staticCt;
-      switch (incident) {
-        case SPLIT_VIEW -> log.splitView();
-        case ROLLBACK -> log.rollback();
-        case BAD_SIGNATURE -> log.badSignature();
-        case UNKNOWN_KEY -> log.unknownKey();
-        default -> throw unsupported(incident, target);
-      }
+      incidents.trigger(incident, target);
     }
     LOG.info("sigstore-sim: triggered {} on {}", incident, target);
-  }
-
-  private void triggerV1(Incident incident) {
-    BodyTemplate t = pool.v1(0);
-    if (incident != Incident.SPLIT_VIEW) v1Incidents.clearSplitView();
-    switch (incident) {
-      case FORK -> v1Incidents.fork(t);
-      case SPLIT_VIEW -> v1Incidents.splitView(t);
-      case ROLLBACK -> v1Incidents.rollback();
-      case BAD_SIGNATURE -> v1Incidents.badSignature();
-      case UNKNOWN_KEY -> v1Incidents.unknownKey();
-      case TAMPERED_ENTRY -> v1Incidents.tamperNewest();
-      case SHARD_ROTATION -> rekorV1.rotate();
-      case FROZEN_SHARD_CHANGE -> v1Incidents.changeFrozenShard(t);
-      case MALFORMED_ENTRY -> {
-        rekorV1.append(pool.malformed(), digest(artifacts.incrementAndGet()));
-        rekorV1.publish();
-      }
-      default -> throw unsupported(incident, LogTarget.REKOR_V1);
-    }
-  }
-
-  private static IllegalArgumentException unsupported(Incident incident, LogTarget target) {
-    return new IllegalArgumentException("incident " + incident + " is not supported on " + target
-        + "; see LogTarget for what each log supports");
   }
 
   public String baseUrl() {
