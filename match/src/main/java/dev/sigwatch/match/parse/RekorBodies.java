@@ -45,12 +45,13 @@ public final class RekorBodies {
       case "jar/0.0.1" -> single(kind, version,
           Json.v1Hash(spec.path("archive").path("hash"), at + ".archive.hash"),
           v1Content(Json.object(spec, "signature", at), at + ".signature", "x509"));
-      case "rpm/0.0.1" -> single(kind, version, Json.v1Hash(spec.path("package").path("hash"), at + ".package.hash"),
-          v1Content(spec, at, "pgp"));
-      case "helm/0.0.1" -> single(kind, version, Json.v1Hash(spec.path("chart").path("hash"), at + ".chart.hash"),
-          v1Content(spec, at, "pgp"));
+      // package / chart are required by their schemas (the hash inside is readOnly: absent in a proposed entry).
+      case "rpm/0.0.1" -> single(kind, version,
+          Json.v1Hash(Json.object(spec, "package", at).path("hash"), at + ".package.hash"), v1Content(spec, at, "pgp"));
+      case "helm/0.0.1" -> single(kind, version,
+          Json.v1Hash(Json.object(spec, "chart", at).path("hash"), at + ".chart.hash"), v1Content(spec, at, "pgp"));
       case "alpine/0.0.1" -> single(kind, version,
-          Json.v1Hash(spec.path("package").path("hash"), at + ".package.hash"), v1Content(spec, at, "x509"));
+          Json.v1Hash(Json.object(spec, "package", at).path("hash"), at + ".package.hash"), v1Content(spec, at, "x509"));
       case "cose/0.0.1" -> single(kind, version,
           Json.v1Hash(spec.path("data").path("payloadHash"), at + ".data.payloadHash"),
           Verifiers.decode(Json.base64(spec, "publicKey", at), "x509"));
