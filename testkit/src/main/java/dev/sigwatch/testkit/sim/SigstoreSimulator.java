@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SigstoreSimulator implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SigstoreSimulator.class);
-  static final String V1_HOST = "rekor.sigwatch.test";
 
   private final SimulatorConfig config;
   private final Clock clock;
@@ -76,7 +75,8 @@ public final class SigstoreSimulator implements AutoCloseable {
     String base = http.baseUrl();
     this.ca = new SimCa(start);
     this.lookalike = new SimCa(start);
-    this.rekorV1 = new RekorV1Log(V1_HOST, SimKey.generate(SimKey.Alg.ECDSA_P256), clock);
+    // the checkpoint key name is the host of the log's base URL, as clients derive it from the trusted root
+    this.rekorV1 = new RekorV1Log(strip(base), SimKey.generate(SimKey.Alg.ECDSA_P256), clock);
     this.rekorV2 = new RekorV2Log(strip(base) + "/rekor2", "witness.sigwatch.test",
         config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
     this.ct = new CtLog(strip(base) + "/ct", false, clock);

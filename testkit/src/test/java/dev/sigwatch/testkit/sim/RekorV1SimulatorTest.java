@@ -12,8 +12,10 @@ import dev.sigwatch.core.merkle.MerkleVerifier;
 import dev.sigwatch.core.merkle.ProofException;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.core.trust.LogKey;
+import dev.sigwatch.core.trust.LogNoteKeys;
 import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.testkit.sim.ca.Identity;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
 import java.util.Base64;
@@ -28,6 +30,7 @@ class RekorV1SimulatorTest {
   static SigstoreSimulator sim;
   static final SimHttp http = new SimHttp();
   static LogKey rekorKey;
+  static TrustedRoot trustedRoot;
 
   @BeforeAll
   static void start() throws Exception {
@@ -35,6 +38,7 @@ class RekorV1SimulatorTest {
         .build().start();
     sim.pregenerate(300);
     TrustedRoot root = TrustedRoot.parse(new String(sim.trustedRoot(), StandardCharsets.UTF_8));
+    trustedRoot = root;
     rekorKey = root.tlogs().stream().filter(k -> k.baseUrl().equals(sim.rekorV1Url())).findFirst().orElseThrow();
   }
 
@@ -43,8 +47,15 @@ class RekorV1SimulatorTest {
     sim.close();
   }
 
-  private static NoteVerifier verifier() {
-    return new NoteVerifier(List.of(NoteKey.ecdsaRekorV1(SigstoreSimulator.V1_HOST, rekorKey.key())));
+  /** Keys as the pipeline finds them: from the trusted root, by the checkpoint's origin. */
+  private static NoteVerifier verifier(TrustedRoot root, String origin) {
+    List<NoteKey> keys = LogNoteKeys.forOrigin(root, origin);
+    assertThat(keys).as("trusted keys for origin %s", origin).hasSize(1);
+    return new NoteVerifier(keys);
+  }
+
+  private static NoteVerifier verifier() throws Exception {
+    return verifier(trustedRoot, sim.rekorV1().origin(sim.rekorV1().active()));
   }
 
   /** Each retrieved entry: SET verifies, leaf verifies by inclusion to the served checkpoint, which is signed. */
@@ -102,15 +113,16 @@ class RekorV1SimulatorTest {
         + "&lastSize=" + c2.checkpoint().size() + "&treeID=" + after.get("treeID").asText());
     MerkleVerifier.verifyConsistency(c1.checkpoint().size(), c2.checkpoint().size(), SimHttp.hexList(proof.get("hashes")),
         c1.checkpoint().rootHash(), c2.checkpoint().rootHash());
-    assertThat(c2.checkpoint().origin()).isEqualTo(SigstoreSimulator.V1_HOST + " - " + after.get("treeID").asText());
+    assertThat(c2.checkpoint().origin()).isEqualTo(URI.create(sim.rekorV1Url()).getAuthority() + " - "
+        + after.get("treeID").asText());
   }
 
   @Test
   void incidentsAreObservable() throws Exception {
     try (SigstoreSimulator s = SigstoreSimulator.builder().build().start()) {
       s.pregenerate(20);
-      LogKey key = TrustedRoot.parse(new String(s.trustedRoot(), StandardCharsets.UTF_8)).tlogs().get(0);
-      NoteVerifier v = new NoteVerifier(List.of(NoteKey.ecdsaRekorV1(SigstoreSimulator.V1_HOST, key.key())));
+      NoteVerifier v = verifier(TrustedRoot.parse(new String(s.trustedRoot(), StandardCharsets.UTF_8)),
+          s.rekorV1().origin(s.rekorV1().active()));
       String url = s.rekorV1Url() + "/api/v1/log";
 
       s.trigger(Incident.SPLIT_VIEW);
