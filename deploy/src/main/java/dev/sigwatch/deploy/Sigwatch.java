@@ -2,8 +2,12 @@ package dev.sigwatch.deploy;
 
 import dev.sigwatch.deploy.cli.CheckpointCommand;
 import dev.sigwatch.deploy.cli.ConfigCommand;
+import dev.sigwatch.deploy.cli.ExplainCommand;
+import dev.sigwatch.deploy.cli.MatchCommand;
 import dev.sigwatch.deploy.cli.RunCommand;
 import dev.sigwatch.deploy.cli.StageCommands;
+import dev.sigwatch.deploy.cli.VerifyCommand;
+import dev.sigwatch.deploy.cli.WatchlistCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -24,12 +28,14 @@ import picocli.CommandLine.Command;
     subcommands = {
         RunCommand.class,
         StageCommands.Ingest.class,
-        StageCommands.Verify.class,
-        StageCommands.Match.class,
+        VerifyCommand.class,
+        MatchCommand.class,
         StageCommands.Alert.class,
         StageCommands.Demo.class,
         StageCommands.Backfill.class,
         CheckpointCommand.class,
+        WatchlistCommand.class,
+        ExplainCommand.class,
         ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class Sigwatch implements Runnable {

@@ -7,11 +7,12 @@ import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.runtime.AlertPrinter;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
+import dev.sigwatch.deploy.runtime.Lifecycle;
+import dev.sigwatch.deploy.runtime.Stages;
+import dev.sigwatch.deploy.runtime.TrustSource;
+import java.time.Duration;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -35,6 +36,9 @@ import picocli.CommandLine.Spec;
 public final class RunCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
+  /** How long a CT issuance and its Rekor use wait for each other before an alert. */
+  static final Duration MATCH_JOIN_WINDOW = Duration.ofMinutes(10);
+
   @Spec
   CommandSpec spec;
 
@@ -46,58 +50,28 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SigwatchConfig cfg;
+    TrustSource trust;
     try {
       cfg = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
+      trust = TrustSource.load(cfg);
+      cfg.verify().toSettings(trust.trustedRoot());
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("sigwatch run: " + e.getMessage());
       return 2;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    CountDownLatch stop = new CountDownLatch(1);
-    Deque<AutoCloseable> running = new ArrayDeque<>();
-    Thread hook = new Thread(() -> {
-      stop.countDown();
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "sigwatch-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      KafkaRuntime kafka = KafkaRuntime.start(cfg);
-      running.push(kafka);
+    try (Lifecycle life = Lifecycle.start("sigwatch")) {
+      KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
       AlertSink sink = cfg.alerts().file() == null ? JsonLinesSink.toStream(System.out)
           : JsonLinesSink.toFile(cfg.alerts().file());
-      AlertPrinter printer = new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(),
-          "sigwatch-alert-printer", sink);
+      AlertPrinter printer = life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(),
+          "sigwatch-alert-printer", sink));
       printer.start();
-      running.push(printer);
+      life.add(Stages.verify(cfg, trust, kafka)).start();
+      life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW)).start();
       log.info("sigwatch is running (Kafka at {}); alerts go to {}. Ctrl-C to stop.", kafka.bootstrapServers(),
           cfg.alerts().file() == null ? "stdout" : cfg.alerts().file());
-      stop.await();
-      log.info("stopping sigwatch");
+      life.awaitStop();
       return 0;
-    } finally {
-      closeAll(running);
-      stopped.countDown();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running: it waits for 'stopped', which is now counted down
-      }
     }
-  }
-
-  private static void closeAll(Deque<AutoCloseable> running) {
-    while (!running.isEmpty()) {
-      AutoCloseable c = running.pop();
-      try {
-        c.close();
-      } catch (Exception e) {
-        log.warn("error while stopping {}: {}", c.getClass().getSimpleName(), e.toString());
-      }
-    }
-    log.info("sigwatch stopped");
   }
 }

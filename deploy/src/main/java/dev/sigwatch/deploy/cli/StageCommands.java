@@ -39,25 +39,6 @@ public final class StageCommands {
     }
   }
 
-  @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Run the verify stage alone: checkpoint signatures, consistency, full audit, shards, liveness. "
-          + "(Not built yet.)")
-  public static final class Verify extends NotYet {
-    @Override
-    String what() {
-      return "the verify stage";
-    }
-  }
-
-  @Command(name = "match", mixinStandardHelpOptions = true,
-      description = "Run the match stage alone: parse entries, extract identities, apply the watchlist. (Not built yet.)")
-  public static final class Match extends NotYet {
-    @Override
-    String what() {
-      return "the match stage";
-    }
-  }
-
   @Command(name = "alert", mixinStandardHelpOptions = true,
       description = "Run the alert stage alone: sinks, alert store, HTTP API. (Not built yet.)")
   public static final class Alert extends NotYet {

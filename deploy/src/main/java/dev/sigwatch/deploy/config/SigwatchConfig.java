@@ -22,6 +22,7 @@ public record SigwatchConfig(
     @JsonProperty("logs") List<LogSettings> logs,
     @JsonProperty("alerts") AlertSettings alerts,
     @JsonProperty("metrics") MetricsSettings metrics,
+    @JsonProperty("verify") VerifyConfigSection verify,
     @JsonProperty("monitoredValues") MonitoredValues monitoredValues) {
 
   public SigwatchConfig {
@@ -30,12 +31,13 @@ public record SigwatchConfig(
     logs = logs == null ? List.of() : List.copyOf(logs);
     alerts = alerts == null ? AlertSettings.DEFAULT : alerts;
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
+    verify = verify == null ? VerifyConfigSection.DEFAULT : verify;
     monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
   }
 
   /** The configuration used when no file is given. */
   public static SigwatchConfig defaults() {
-    return new SigwatchConfig(null, null, null, null, null, null, null, null);
+    return new SigwatchConfig(null, null, null, null, null, null, null, null, null);
   }
 
   /** Whether sigwatch must start its own in-process broker. */
