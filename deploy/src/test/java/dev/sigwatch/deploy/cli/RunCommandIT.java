@@ -71,7 +71,7 @@ class RunCommandIT {
     current.sigterm();
     assertThat(current.process.waitFor(60, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
     assertThat(current.process.exitValue()).isIn(0, 143);
-    current.awaitErr("sigwatch stopped");
+    current.awaitErr("sigwatch: stopped");
     assertThat(Files.exists(dir.resolve("data/kafka/logs/.lock"))).as("no leftover lock").isFalse();
 
     // A second start reuses the data: same address, topics already there, the old alert not printed again.
