@@ -97,6 +97,10 @@ public final class SigstoreSimulator implements AutoCloseable {
   /** Starts serving; logs the initial entries and starts timed growth if configured. Returns this. */
   public SigstoreSimulator start() {
     http.start();
+    if (config.inactiveShardEntries() > 0) {
+      pregenerate(config.inactiveShardEntries());
+      rekorV1.rotate();
+    }
     for (Identity id : config.identities()) addIdentity(id);
     if (config.initialEntries() > 0) grow(config.initialEntries());
     if (config.entriesPerSecond() > 0) {

@@ -16,7 +16,7 @@ public final class SimulatorMain {
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     int pre = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
     Path out = Path.of(args.length > 3 ? args[3] : "sigstore-sim");
-    SigstoreSimulator sim = SigstoreSimulator.builder().port(port).entriesPerSecond(rate)
+    SigstoreSimulator sim = SigstoreSimulator.builder().port(port).entriesPerSecond(rate).inactiveShardEntries(100)
         .identity(Identity.email("alice@example.com", "https://accounts.google.com"))
         .identity(Identity.githubWorkflow("acme/widgets", ".github/workflows/release.yml", "refs/heads/main"))
         .build().start();

@@ -158,6 +158,19 @@ class RekorV1SimulatorTest {
   }
 
   @Test
+  void startsWithAFrozenShardWhenAsked() throws Exception {
+    try (SigstoreSimulator s = SigstoreSimulator.builder().inactiveShardEntries(7).initialEntries(2).build().start()) {
+      JsonNode info = http.json(s.rekorV1Url() + "/api/v1/log");
+      assertThat(info.get("inactiveShards").get(0).get("treeSize").asLong()).isEqualTo(7);
+      assertThat(info.get("treeSize").asLong()).isEqualTo(2);
+      JsonNode e = http.json(s.rekorV1Url() + "/api/v1/log/entries?logIndex=8").elements().next();
+      assertThat(e.get("verification").get("inclusionProof").get("logIndex").asLong()).isEqualTo(1);
+      assertThat(e.get("verification").get("inclusionProof").get("checkpoint").asText())
+          .startsWith(URI.create(s.rekorV1Url()).getAuthority() + " - " + info.get("treeID").asText() + "\n");
+    }
+  }
+
+  @Test
   void rotationMovesTheOldTreeToInactiveShardsWithVirtualIndexes() throws Exception {
     try (SigstoreSimulator s = SigstoreSimulator.builder().build().start()) {
       s.pregenerate(12);
