@@ -4,14 +4,16 @@ import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
+import dev.sigwatch.deploy.runtime.Lifecycle;
 import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sigwatch match --config FILE}: runs the match stage alone until interrupted. */
 @Command(name = "match", mixinStandardHelpOptions = true,
@@ -28,21 +30,25 @@ public final class MatchCommand implements Callable<Integer> {
   @Option(names = "--application-id", defaultValue = MatchSettings.DEFAULT_APPLICATION_ID)
   String applicationId;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
     if (c.trustedRoot() == null) {
-      System.err.println("sigwatch match: set trustedRoot in the config: the Fulcio CAs decide trusted vs lookalike");
+      spec.commandLine().getErr().println("sigwatch match: set trustedRoot in the config: the Fulcio CAs decide trusted vs lookalike");
       return 2;
     }
     MatchSettings settings = new MatchSettings(TrustedRoot.load(c.trustedRoot()), c.monitoredValues(), joinWindow,
         applicationId);
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-    try (KafkaRuntime kafka = KafkaRuntime.start(c);
-         MatchService service = new MatchService(settings, kafka.clientProperties(), kafka.topics())) {
+    // Lifecycle's shutdown hook waits until the service and then Kafka are closed, so Ctrl-C / SIGTERM never lets
+    // the JVM exit with the Streams app half-closed (a latch-only hook did).
+    try (Lifecycle life = Lifecycle.start("sigwatch match")) {
+      KafkaRuntime kafka = life.add(KafkaRuntime.start(c));
+      MatchService service = life.add(new MatchService(settings, kafka.clientProperties(), kafka.topics()));
       service.start();
-      stop.await();
+      life.awaitStop();
     }
     return 0;
   }

@@ -1,17 +1,25 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.deploy.config.ConfigLoader;
+import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.RuleType;
 import dev.sigwatch.schemas.WatchRule;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,20 +28,65 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code sigwatch watchlist add|remove|list}: edits the compacted watchlist topic the running matcher follows. */
 @Command(name = "watchlist", mixinStandardHelpOptions = true,
-    description = "Add, remove or list watchlist rules at runtime (the running matcher picks them up).",
+    description = {"Add, remove or list watchlist rules at runtime: rules are records of the compacted watchlist "
+        + "topic (key = rule id); a running matcher picks them up without a restart; 'remove' writes a tombstone.",
+        "Kafka: the cluster in kafka.bootstrapServers; with no bootstrapServers, the embedded broker of a running "
+        + "'sigwatch run' with the same config (found through its data directory). These commands never start a "
+        + "broker of their own: when the embedded one is not running they fail and say so.",
+        "Rules in the config's monitoredValues are not listed here: they are loaded at startup, not from the topic.",
+        "Exit codes: 0 done, 1 no Kafka reachable or unknown rule id, 2 invalid rule or arguments."},
     subcommands = {WatchlistCommand.Add.class, WatchlistCommand.Remove.class, WatchlistCommand.ListRules.class})
 public final class WatchlistCommand {
+  /** Written by the embedded broker into its data directory: the ports chosen at its first start. */
+  static final String BROKER_STATE_FILE = "sigwatch-broker.properties";
+
   @Option(names = "--config", description = "sigwatch YAML config (kafka)")
   Path config;
 
-  KafkaRuntime kafka() throws Exception {
+  /** The Kafka to use, or null after printing why there is none. */
+  KafkaRuntime kafka(PrintWriter err) throws Exception {
     SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
-    return KafkaRuntime.start(c);
+    if (!c.embeddedKafka()) {
+      return KafkaRuntime.start(c);
+    }
+    String running = runningEmbeddedBroker(c.embeddedKafkaDir());
+    if (running == null) {
+      err.println("sigwatch watchlist: no Kafka to write to: kafka.bootstrapServers is not set and the embedded "
+          + "broker (data in " + c.embeddedKafkaDir() + ") is not running. Start 'sigwatch run' with this config "
+          + "first, or set kafka.bootstrapServers to your cluster.");
+      return null;
+    }
+    KafkaSettings k = c.kafka();
+    return KafkaRuntime.start(new SigwatchConfig(c.dataDir(),
+        new KafkaSettings(running, k.schemaRegistryUrl(), k.embeddedDataDir(), (short) 1, k.properties()),
+        c.trustedRoot(), c.signingConfig(), c.logs(), c.alerts(), c.metrics(), c.verify(), c.monitoredValues()));
+  }
+
+  /** {@code 127.0.0.1:port} of the embedded broker of {@code dir} when it accepts connections, else null. */
+  static String runningEmbeddedBroker(Path dir) {
+    Path state = dir.resolve(BROKER_STATE_FILE);
+    if (!Files.isRegularFile(state)) {
+      return null;
+    }
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(state)) {
+      p.load(in);
+      int port = Integer.parseInt(p.getProperty("broker.port", "-1"));
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      }
+      return "127.0.0.1:" + port;
+    } catch (IOException | IllegalArgumentException notRunning) {
+      return null;
+    }
   }
 
   static void send(KafkaRuntime k, String key, WatchRule value) throws Exception {
@@ -44,12 +97,44 @@ public final class WatchlistCommand {
     }
   }
 
-  @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a rule; prints its id.")
+  /** The current rules: the topic read from the beginning to its end offsets, tombstones applied. */
+  static Map<String, WatchRule> current(KafkaRuntime k) {
+    var t = k.topics().watchlist();
+    Map<String, Object> props = new HashMap<>(k.clientProperties());
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, WatchRule> rules = new TreeMap<>();
+    try (KafkaConsumer<String, WatchRule> c = new KafkaConsumer<>(props, t.keySerde().deserializer(),
+        t.valueSerde().deserializer())) {
+      List<TopicPartition> parts = c.partitionsFor(t.name()).stream()
+          .map(p -> new TopicPartition(t.name(), p.partition())).toList();
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> end = c.endOffsets(parts);
+      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+        c.poll(Duration.ofMillis(200)).forEach(r -> {
+          if (r.value() == null) {
+            rules.remove(r.key());
+          } else {
+            rules.put(r.key(), r.value());
+          }
+        });
+      }
+    }
+    return rules;
+  }
+
+  @Command(name = "add", mixinStandardHelpOptions = true,
+      description = {"Add a rule (rekor-monitor monitoredValues semantics); prints its id, which is derived from "
+          + "the rule's content, so adding the same rule twice keeps one rule.",
+          "CERT_IDENTITY --cert-subject REGEX [--issuer REGEX]...; SUBJECT --value REGEX; FINGERPRINT --value HEX; "
+          + "FULCIO_EXTENSION --oid NAME --values V,...; OID_EXTENSION --oid DOTTED --values V,..."})
   static final class Add implements Callable<Integer> {
     @ParentCommand WatchlistCommand parent;
+    @Spec CommandSpec spec;
     @Option(names = "--type", required = true, description = "${COMPLETION-CANDIDATES}") RuleType type;
-    @Option(names = "--cert-subject", description = "CERT_IDENTITY: regex over SANs") String certSubject;
-    @Option(names = "--issuer", description = "CERT_IDENTITY: regex over the OIDC issuer (repeatable)") List<String> issuers = List.of();
+    @Option(names = "--cert-subject", description = "CERT_IDENTITY: regex over SANs (unanchored)") String certSubject;
+    @Option(names = "--issuer", description = "CERT_IDENTITY: regex over the OIDC issuer (repeatable)")
+    List<String> issuers = List.of();
     @Option(names = "--value", description = "SUBJECT regex / FINGERPRINT exact value") String value;
     @Option(names = "--oid", description = "FULCIO_EXTENSION name or OID_EXTENSION dotted OID") String oid;
     @Option(names = "--values", split = ",", description = "extension values (exact)") List<String> values = List.of();
@@ -59,60 +144,59 @@ public final class WatchlistCommand {
       WatchRule r = WatchRules.rule(type, certSubject, issuers, value, oid, values, System.currentTimeMillis());
       String problem = Watchlist.problem(r);
       if (problem != null) {
-        System.err.println("sigwatch watchlist add: " + problem);
+        spec.commandLine().getErr().println("sigwatch watchlist add: " + problem);
         return 2;
       }
-      try (KafkaRuntime k = parent.kafka()) {
+      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
+        if (k == null) {
+          return 1;
+        }
         send(k, r.getRuleId(), r);
       }
-      System.out.println(r.getRuleId());
+      spec.commandLine().getOut().println(r.getRuleId());
       return 0;
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove a rule by id.")
+  @Command(name = "remove", mixinStandardHelpOptions = true,
+      description = "Remove a rule by id (writes a tombstone for it to the compacted topic).")
   static final class Remove implements Callable<Integer> {
     @ParentCommand WatchlistCommand parent;
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "RULE_ID") String ruleId;
+    @Spec CommandSpec spec;
+    @Parameters(index = "0", paramLabel = "RULE_ID", description = "as printed by 'add' or 'list'") String ruleId;
 
     @Override
     public Integer call() throws Exception {
-      try (KafkaRuntime k = parent.kafka()) {
+      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
+        if (k == null) {
+          return 1;
+        }
+        if (!current(k).containsKey(ruleId)) {
+          spec.commandLine().getErr().println("sigwatch watchlist remove: no rule " + ruleId
+              + " in the watchlist topic (see 'sigwatch watchlist list')");
+          return 1;
+        }
         send(k, ruleId, null);
       }
+      spec.commandLine().getOut().println("removed " + ruleId);
       return 0;
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the current rules.")
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List the rules of the watchlist topic, one per line: id, type, rule.")
   static final class ListRules implements Callable<Integer> {
     @ParentCommand WatchlistCommand parent;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-      try (KafkaRuntime k = parent.kafka()) {
-        var t = k.topics().watchlist();
-        Map<String, Object> props = new HashMap<>(k.clientProperties());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        Map<String, WatchRule> rules = new TreeMap<>();
-        try (KafkaConsumer<String, WatchRule> c = new KafkaConsumer<>(props, t.keySerde().deserializer(),
-            t.valueSerde().deserializer())) {
-          List<TopicPartition> parts = c.partitionsFor(t.name()).stream()
-              .map(p -> new TopicPartition(t.name(), p.partition())).toList();
-          c.assign(parts);
-          c.seekToBeginning(parts);
-          Map<TopicPartition, Long> end = c.endOffsets(parts);
-          while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-            c.poll(Duration.ofMillis(200)).forEach(r -> {
-              if (r.value() == null) {
-                rules.remove(r.key());
-              } else {
-                rules.put(r.key(), r.value());
-              }
-            });
-          }
+      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
+        if (k == null) {
+          return 1;
         }
-        rules.values().forEach(r -> System.out.println(r.getRuleId() + "\t" + r.getType() + "\t"
+        PrintWriter out = spec.commandLine().getOut();
+        current(k).values().forEach(r -> out.println(r.getRuleId() + "\t" + r.getType() + "\t"
             + (r.getCertSubject() != null ? r.getCertSubject() + " " + r.getIssuers()
                 : r.getValue() != null ? r.getValue() : r.getOid() + " " + r.getValues())));
       }

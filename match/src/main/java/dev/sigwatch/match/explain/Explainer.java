@@ -57,10 +57,45 @@ public final class Explainer {
         ArrayNode none = n.putArray("notMatched");
         rules.stream().filter(r -> matches.stream().noneMatch(x -> x.ruleId().equals(r.getRuleId())))
             .forEach(r -> none.addObject().put("ruleId", r.getRuleId()).put("type", r.getType().name())
-                .put("rule", describe(r)));
+                .put("rule", describe(r)).put("whyNot", whyNot(r, e)));
       }
     }
     return out;
+  }
+
+  /**
+   * Why {@code r} does not match {@code e}, in the words of its rule kind (the question a user asks when a rule did
+   * not fire). Only meaningful for a rule that did not match.
+   */
+  static String whyNot(WatchRule r, IdentityEvent e) {
+    return switch (r.getType()) {
+      case CERT_IDENTITY -> {
+        if (e.getSans().isEmpty()) {
+          yield "the signer has no certificate SANs (a key, not a certificate)";
+        }
+        java.util.regex.Pattern subject = java.util.regex.Pattern.compile(r.getCertSubject());
+        var san = e.getSans().stream().filter(x -> subject.matcher(x.getValue()).find()).findFirst();
+        if (san.isEmpty()) {
+          yield "no SAN matches certSubject /" + r.getCertSubject() + "/ (SANs: "
+              + e.getSans().stream().map(x -> x.getValue()).toList() + ")";
+        }
+        yield "SAN '" + san.get().getValue() + "' matches certSubject /" + r.getCertSubject() + "/, but "
+            + (e.getOidcIssuer() == null ? "the certificate names no OIDC issuer"
+                : "issuer '" + e.getOidcIssuer() + "' matches none of " + r.getIssuers());
+      }
+      case SUBJECT -> e.getSubjects().isEmpty() ? "the signer names no subject"
+          : "no subject matches /" + r.getValue() + "/ (subjects: " + e.getSubjects() + ")";
+      case FINGERPRINT -> "fingerprint " + r.getValue() + " is neither the certificate fingerprint "
+          + e.getCertFingerprint() + " nor one of the key fingerprints " + e.getKeyFingerprints();
+      default -> {
+        String oid = r.getType() == dev.sigwatch.schemas.RuleType.FULCIO_EXTENSION
+            ? dev.sigwatch.match.watchlist.FulcioExtensionNames.oid(r.getOid()).orElse(r.getOid()) : r.getOid();
+        String v = oid.equals(dev.sigwatch.match.watchlist.FulcioExtensionNames.OIDC_ISSUER) ? e.getOidcIssuer()
+            : e.getExtensions().get(oid);
+        yield v == null ? "the certificate has no extension " + oid
+            : "extension " + oid + " = '" + v + "', not one of " + r.getValues();
+      }
+    };
   }
 
   static String describe(WatchRule r) {
