@@ -17,9 +17,10 @@ sealed interface AuditInput {
    *
    * @param index shard-local leaf index
    * @param leafHash SHA-256(0x00 ‖ leaf)
-   * @param raw Rekor v1 entry JSON (carries the inclusion proof used to start mid-log), else null
+   * @param raw Rekor v1 entry JSON (carries the inclusion proof used to start mid-log), else null; read only when
+   *     the audit must be anchored at this entry
    */
-  record Entry(String logId, long index, byte[] leafHash, byte[] raw, long observedAtMillis) implements AuditInput {}
+  record Entry(String logId, long index, byte[] leafHash, ByteBuffer raw, long observedAtMillis) implements AuditInput {}
 
   /** A checkpoint the checkpoint processor verified. */
   record Verified(String logId, Checkpoint checkpoint) implements AuditInput {}
@@ -38,8 +39,7 @@ sealed interface AuditInput {
   static AuditInput of(RekorEntry e) {
     if (e == null) return new Bad("", "null RekorEntry");
     if (e.getLeafIndex() < 0) return new Bad(e.getLogId(), "negative leafIndex " + e.getLeafIndex());
-    byte[] raw = e.getRaw() == null ? null : CheckpointSignatures.bytes(e.getRaw());
-    return new Entry(e.getLogId(), e.getLeafIndex(), leafHash(e.getBody()), raw, e.getObservedAtMillis());
+    return new Entry(e.getLogId(), e.getLeafIndex(), leafHash(e.getBody()), e.getRaw(), e.getObservedAtMillis());
   }
 
   static AuditInput of(CtEntry e) {

@@ -6,14 +6,11 @@ import dev.sigwatch.verify.Anchors.AnchorException;
 import dev.sigwatch.verify.AuditState.Pending;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,26 +18,21 @@ import org.slf4j.LoggerFactory;
  * The full audit: appends every entry's leaf hash, in index order, to the log's compact range, and compares the root
  * whenever the range reaches the size of a verified checkpoint (TAMPERED_ENTRIES naming the range on mismatch).
  * Checkpoints ahead of the entries wait in the state; entries ahead of every checkpoint wait (as 32-byte hashes) in
- * the buffer store, so the two inputs may arrive in either order. A skipped index is an ENTRY_GAP alert, never a
+ * the state's leaf buffer, so the two inputs may arrive in either order. The state is live in memory and written
+ * to its store at each commit ({@link AuditStore} explains why that stays exactly-once). A skipped index is an ENTRY_GAP alert, never a
  * silent skip. One instance per task; not thread-safe (Kafka Streams confines it to its stream thread).
  */
 final class AuditProcessor implements Processor<String, AuditInput, String, VerifyOutput> {
 
   private static final Logger log = LoggerFactory.getLogger(AuditProcessor.class);
 
-  private final Map<String, AuditState> cache = new HashMap<>();
-  private ProcessorContext<String, VerifyOutput> context;
-  private KeyValueStore<String, AuditState> states;
-  private KeyValueStore<String, byte[]> buffer;
+  private AuditStore states;
   private Emitter emit;
 
   @Override
   public void init(ProcessorContext<String, VerifyOutput> context) {
-    this.context = context;
     this.states = context.getStateStore(VerifyTopology.AUDIT_STATE_STORE);
-    this.buffer = context.getStateStore(VerifyTopology.AUDIT_BUFFER_STORE);
     this.emit = new Emitter(context, context.getStateStore(VerifyTopology.AUDIT_ALERT_IDS_STORE));
-    cache.clear(); // a revived task re-reads its restored stores
   }
 
   @Override
@@ -56,17 +48,11 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
   }
 
   private AuditState state(String logId) {
-    AuditState s = cache.get(logId);
-    if (s == null) {
-      s = states.get(logId);
-      if (s == null) s = new AuditState();
-      cache.put(logId, s);
-    }
-    return s;
+    return states.get(logId);
   }
 
   private void save(String logId, AuditState s) {
-    states.put(logId, s);
+    states.markDirty(logId);
   }
 
   private void onEntry(Record<String, AuditInput> record, AuditInput.Entry e) {
@@ -84,14 +70,14 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
             String.format(Locale.ROOT, "%s: entries [%d, %d) are missing from the entry stream", logId, s.nextIndex, i),
             Map.of("expectedIndex", Long.toString(s.nextIndex), "receivedIndex", Long.toString(i)),
             e.observedAtMillis()));
-        clearBuffer(logId, s.range.size(), s.nextIndex);
+        s.buffer.reset(0);
         s.range = null;
         s.unanchoredReported = false;
       }
     }
     if (!s.anchored()) {
       try {
-        s.range = Anchors.beforeEntry(i, e.leafHash(), e.raw());
+        s.range = Anchors.beforeEntry(i, e.leafHash(), e.raw() == null ? null : CheckpointSignatures.bytes(e.raw()));
       } catch (AnchorException ex) {
         if (!s.unanchoredReported) {
           String id = Findings.id(Findings.HEALTH, logId, "unanchored", i);
@@ -105,16 +91,18 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       }
       log.info("{}: full audit starts at entry {}", logId, i);
       s.nextIndex = i;
+      s.buffer.reset(i);
       s.auditedSize = i;
       s.unanchoredReported = false;
       advance(record, logId, s);
     }
-    if (!s.pending.isEmpty() && s.range.size() == s.nextIndex) {
+    if (!s.pending.isEmpty() && s.buffer.isEmpty()) {
       s.range.append(e.leafHash());
       s.nextIndex++;
+      s.buffer.reset(s.nextIndex);
       advance(record, logId, s);
     } else {
-      buffer.put(bufferKey(logId, i), e.leafHash());
+      s.buffer.add(e.leafHash());
       s.nextIndex++;
     }
     save(logId, s);
@@ -145,15 +133,11 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
         compare(record, logId, s, p);
       } else if (range.size() < s.nextIndex) {
         long end = Math.min(p.size(), s.nextIndex);
-        long from = range.size();
-        try (KeyValueIterator<String, byte[]> it = buffer.range(bufferKey(logId, from), bufferKey(logId, end - 1))) {
-          while (it.hasNext()) range.append(it.next().value);
-        }
-        clearBuffer(logId, from, end);
-        if (range.size() != end) {
+        if (s.buffer.start() != range.size()) {
           throw new IllegalStateException(String.format(Locale.ROOT,
-              "%s: buffer held %d of the leaves [%d, %d)", logId, range.size() - from, from, end));
+              "%s: leaf buffer starts at %d but the range is at %d", logId, s.buffer.start(), range.size()));
         }
+        while (range.size() < end) range.append(s.buffer.poll());
       } else {
         return;
       }
@@ -177,17 +161,8 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
             "checkpoint", new String(p.rawNote(), StandardCharsets.UTF_8)),
         p.observedAtMillis()));
     log.warn("{}: tampered entries in [{}, {}); the audit stops until an entry re-anchors it", logId, s.auditedSize, p.size());
-    clearBuffer(logId, s.range.size(), s.nextIndex);
+    s.buffer.reset(0);
     s.range = null;
     s.unanchoredReported = true; // the alert above already says the audit stopped
-  }
-
-  private void clearBuffer(String logId, long from, long to) {
-    for (long i = from; i < to; i++) buffer.delete(bufferKey(logId, i));
-  }
-
-  /** Buffer keys sort by log, then index: {@code logId NUL 19-digit index}. */
-  static String bufferKey(String logId, long index) {
-    return logId + '\u0000' + String.format(Locale.ROOT, "%019d", index);
   }
 }

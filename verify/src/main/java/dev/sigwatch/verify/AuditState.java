@@ -17,8 +17,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The full audit's state of one log: the compact range over the leaves appended so far (O(log n) hashes), the next
- * entry index expected (entries {@code [range.size, nextIndex)} wait in the buffer store for a checkpoint), the last
- * audited size, and the verified checkpoints ahead of the entries. Mutable; confined to the audit processor's task.
+ * entry index expected (leaves {@code [range.size, nextIndex)} wait in {@link #buffer} for a checkpoint), the last
+ * audited size, and the verified checkpoints ahead of the entries. The serde writes everything but the buffer, which
+ * {@link AuditStore} persists in chunks. Mutable; confined to the audit processor's task.
  */
 final class AuditState {
 
@@ -34,6 +35,11 @@ final class AuditState {
   long auditedSize;
   boolean unanchoredReported;
   final TreeMap<Long, Pending> pending = new TreeMap<>();
+  /** Leaves {@code [range.size, nextIndex)} while anchored; empty while unanchored. */
+  final LeafBuffer buffer = new LeafBuffer(0);
+  /** The buffer's range as last written to the store (see {@link AuditStore}). */
+  long persistedStart;
+  long persistedEnd;
 
   boolean anchored() {
     return range != null;

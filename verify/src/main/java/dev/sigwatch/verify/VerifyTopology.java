@@ -4,10 +4,12 @@ import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.topics.Topic;
 import dev.sigwatch.schemas.topics.Topics;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
@@ -20,10 +22,8 @@ public final class VerifyTopology {
   public static final String LOG_STATE_STORE = "verify-log-state";
   /** Ids of the alerts the checkpoint processor raised (dedup across replays and restarts). */
   public static final String CHECKPOINT_ALERT_IDS_STORE = "verify-checkpoint-alert-ids";
-  /** Per log: the audit's compact range, next index, pending checkpoints. */
+  /** Per log: the audit's compact range, next index, pending checkpoints, leaves ahead of every checkpoint. */
   public static final String AUDIT_STATE_STORE = "verify-audit-state";
-  /** Leaf hashes of entries ahead of every checkpoint, by log and index. */
-  public static final String AUDIT_BUFFER_STORE = "verify-audit-buffer";
   /** Ids of the alerts the audit processor raised. */
   public static final String AUDIT_ALERT_IDS_STORE = "verify-audit-alert-ids";
 
@@ -38,7 +38,7 @@ public final class VerifyTopology {
    *                                                                                     entry topics)                │
    * sigwatch.rekor.entries ─► leaf hash ─┐                                                                           │
    * sigwatch.ct.entries ────► leaf hash ─┴─ merge ◄──────────────────────────────────────────────────────────────────┘
-   *            └─► AuditProcessor [audit-state, audit-buffer, audit-alert-ids] ─► alerts / events / rejected (as above)
+   *            └─► AuditProcessor [audit-state, audit-alert-ids]        ─► alerts / events / rejected (as above)
    */
   /**
    * Builds the topology. The entry topics must have the same partition count (each log's entries and its verified
@@ -58,11 +58,9 @@ public final class VerifyTopology {
         Serdes.String(), LogState.serde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKPOINT_ALERT_IDS_STORE),
         Serdes.String(), Serdes.Long()));
-    // Written once per entry: the record cache folds those writes into one changelog record per log per commit.
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_STATE_STORE),
-        Serdes.String(), AuditState.serde()).withCachingEnabled());
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_BUFFER_STORE),
-        Serdes.String(), Serdes.ByteArray()).withCachingEnabled());
+    // Changed by every entry, but kept live in memory and written once per log per commit (see AuditStore).
+    builder.addStateStore(new AuditStoreBuilder(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(AUDIT_STATE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingDisabled()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_ALERT_IDS_STORE),
         Serdes.String(), Serdes.Long()));
 
@@ -81,10 +79,14 @@ public final class VerifyTopology {
             .withName("verified-checkpoints").withNumberOfPartitions(partitions))
         .mapValues(c -> (AuditInput) new AuditInput.Verified(c.getLogId(), c), Named.as("audit-checkpoint"));
 
-    // Entries: reduced to their leaf hashes (plus the Rekor v1 JSON, for its inclusion proof).
+    // Entries: reduced to their leaf hashes (plus the Rekor v1 JSON, for its inclusion proof). Rekor entries are
+    // read in place by RekorEntryReader (the body hashed where it lies, the JSON not copied).
+    Serde<AuditInput> rekorLeaves = Serdes.serdeFrom((topic, v) -> {
+      throw new UnsupportedOperationException("audit inputs are never written");
+    }, new RekorEntryReader(topics.rekorEntries().valueSerde().deserializer()));
     KStream<String, AuditInput> rekor = builder
-        .stream(topics.rekorEntries().name(), topics.rekorEntries().consumed().withName("rekor-entries"))
-        .mapValues(AuditInput::of, Named.as("rekor-leaf-hash"));
+        .stream(topics.rekorEntries().name(), Consumed.with(topics.rekorEntries().keySerde(), rekorLeaves)
+            .withName("rekor-entries"));
     KStream<String, AuditInput> ct = builder
         .stream(topics.ctEntries().name(), topics.ctEntries().consumed().withName("ct-entries"))
         .mapValues(AuditInput::of, Named.as("ct-leaf-hash"));
@@ -94,7 +96,7 @@ public final class VerifyTopology {
         .merge(ct, Named.as("entries"))
         .merge(verifiedForAudit, Named.as("audit-input"))
         .process(AuditProcessor::new, Named.as("verify-audit"),
-            AUDIT_STATE_STORE, AUDIT_BUFFER_STORE, AUDIT_ALERT_IDS_STORE);
+            AUDIT_STATE_STORE, AUDIT_ALERT_IDS_STORE);
     route(audited, "audit-", topics);
     return builder.build();
   }
