@@ -82,13 +82,6 @@ class LogHttpTest {
   }
 
   @Test
-  void truncatedBodyIsRetried() throws Exception {
-    script.add(new Answer(200, "0123456789abcdef", null, true));
-    assertThat(new String(http(3, 1 << 20).get(uri()), StandardCharsets.UTF_8)).isEqualTo("ok");
-    assertThat(requests).isEqualTo(2);
-  }
-
-  @Test
   void unhealthyAfterEveryAttemptFailedThenHealthyAgain() throws Exception {
     for (int i = 0; i < 3; i++) script.add(new Answer(500, "boom", null, false));
     LogHttp http = http(3, 1 << 20);
