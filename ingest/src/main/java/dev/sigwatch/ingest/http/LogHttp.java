@@ -1,16 +1,26 @@
 package dev.sigwatch.ingest.http;
 
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -19,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP to one log: the JDK {@link HttpClient} with timeouts, a per-log request-rate limit, a response size limit and
  * retries (exponential backoff with jitter, honouring {@code Retry-After}) of 429, 5xx, timeouts, resets and
- * truncated bodies. Tracks the log's health: unhealthy after a request failed all its attempts, healthy again after
+ * truncated or stalled bodies. Every attempt has one deadline from sending to the last body byte. Tracks the log's health: unhealthy after a request failed all its attempts, healthy again after
  * the next success. Thread-safe; meant to be shared by all fetchers of one log.
  */
 public final class LogHttp {
@@ -33,6 +43,9 @@ public final class LogHttp {
    * 16 MB worst case), so 32 MiB leaves room without letting a response take the heap.
    */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 32 << 20;
+
+  /** Bytes of an error response's body kept for the error message. */
+  static final int SNIPPET_BYTES = 200;
 
   /** Observes request outcomes (metrics). Implementations must be thread-safe. */
   public interface Listener {
@@ -109,21 +122,20 @@ public final class LogHttp {
       limiter.acquire();
       Duration retryAfter = null;
       try {
-        HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<byte[]> resp = exchange(req, what);
         int status = resp.statusCode();
         if (status == 200) {
-          byte[] body = readLimited(resp, what);
           consecutiveFailures.set(0);
-          return body;
+          return resp.body();
         }
-        String snippet = snippet(resp);
+        String snippet = new String(resp.body(), StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
         if (status == 404) throw new FileNotFoundException(what + ": 404 " + snippet);
         if (status != 429 && status < 500) throw new HttpStatusException(status, what + ": HTTP " + status + " " + snippet);
         retryAfter = resp.headers().firstValue("Retry-After").flatMap(LogHttp::parseRetryAfter).orElse(null);
         failure = new IOException(what + ": HTTP " + status + " " + snippet);
       } catch (FileNotFoundException | HttpStatusException | ResponseTooLargeException e) {
         throw e;
-      } catch (IOException e) { // reset, timeout, truncated body
+      } catch (IOException e) { // reset, timeout, truncated or stalled body
         failure = e;
       }
       if (attempt < retry.maxAttempts()) {
@@ -142,28 +154,117 @@ public final class LogHttp {
     throw new LogUnavailableException(msg, failure);
   }
 
-  private byte[] readLimited(HttpResponse<InputStream> resp, String what) throws IOException {
-    long declared = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
-    try (InputStream in = resp.body()) {
-      if (declared > maxResponseBytes) {
-        throw new ResponseTooLargeException(String.format(Locale.ROOT, "%s: response of %d bytes exceeds the limit of %d",
-            what, declared, maxResponseBytes));
+  /**
+   * One attempt, bounded as a whole by {@code requestTimeout}: the JDK's request timeout only covers the wait for the
+   * response headers, so a server that sends headers and then stalls mid-body would otherwise hold the fetch thread
+   * forever. On the deadline (or an interrupt) the exchange is cancelled and the connection dropped.
+   */
+  private HttpResponse<byte[]> exchange(HttpRequest req, String what) throws IOException, InterruptedException {
+    AtomicReference<CappedBody> body = new AtomicReference<>();
+    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(req, info -> {
+      CappedBody b = new CappedBody(info, maxResponseBytes, what);
+      body.set(b);
+      return b;
+    });
+    try {
+      return f.get(requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      cancel(f, body);
+      throw new HttpTimeoutException(String.format(Locale.ROOT, "%s: no complete response within %d ms", what,
+          requestTimeout.toMillis()));
+    } catch (InterruptedException e) {
+      cancel(f, body);
+      throw e;
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      for (Throwable t = c; t != null; t = t.getCause()) {
+        if (t instanceof ResponseTooLargeException tooLarge) throw tooLarge;
       }
-      byte[] body = in.readNBytes(maxResponseBytes);
-      if (in.read() != -1) {
-        throw new ResponseTooLargeException(String.format(Locale.ROOT, "%s: response exceeds the limit of %d bytes",
-            what, maxResponseBytes));
-      }
-      return body;
+      while (c instanceof CompletionException && c.getCause() != null) c = c.getCause();
+      if (c instanceof IOException io) throw io;
+      throw new IOException(what + ": " + c, c);
     }
   }
 
-  private static String snippet(HttpResponse<InputStream> resp) {
-    try (InputStream in = resp.body()) {
-      String s = new String(in.readNBytes(200), StandardCharsets.UTF_8).strip();
-      return s.replaceAll("\\s+", " ");
-    } catch (IOException e) {
-      return "";
+  private static void cancel(CompletableFuture<?> f, AtomicReference<CappedBody> body) {
+    f.cancel(true);
+    CappedBody b = body.get();
+    if (b != null) b.cancel();
+  }
+
+  /**
+   * Collects a body without buffering more than the cap: a 200's body fails with {@link ResponseTooLargeException} as
+   * soon as its declared or received length exceeds {@code maxResponseBytes} (the connection is dropped); any other
+   * status keeps only its first {@value #SNIPPET_BYTES} bytes, for the error message.
+   */
+  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private final int cap;
+    private final boolean snippet;
+    private final String what;
+    private volatile Flow.Subscription subscription;
+
+    CappedBody(HttpResponse.ResponseInfo info, int maxResponseBytes, String what) {
+      this.snippet = info.statusCode() != 200;
+      this.cap = snippet ? SNIPPET_BYTES : maxResponseBytes;
+      this.what = what;
+      long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+      if (!snippet && declared > cap) {
+        result.completeExceptionally(new ResponseTooLargeException(String.format(Locale.ROOT,
+            "%s: response of %d bytes exceeds the limit of %d", what, declared, cap)));
+      }
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      if (result.isDone()) s.cancel();
+      else s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) return;
+      for (ByteBuffer item : items) {
+        int n = item.remaining();
+        if (buf.size() + n > cap) {
+          if (snippet) {
+            byte[] part = new byte[cap - buf.size()];
+            item.get(part);
+            buf.write(part, 0, part.length);
+            result.complete(buf.toByteArray());
+          } else {
+            result.completeExceptionally(new ResponseTooLargeException(String.format(Locale.ROOT,
+                "%s: response exceeds the limit of %d bytes", what, cap)));
+          }
+          cancel();
+          return;
+        }
+        byte[] chunk = new byte[n];
+        item.get(chunk);
+        buf.write(chunk, 0, n);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(buf.toByteArray());
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    void cancel() {
+      Flow.Subscription s = subscription;
+      if (s != null) s.cancel();
     }
   }
 

@@ -16,6 +16,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +30,12 @@ class LogHttpTest {
   record Answer(int status, String body, String retryAfter, boolean truncate) {}
 
   private HttpServer server;
+  private ExecutorService serverThreads;
+  /** Released when a test ends: handlers that stall wait on it. */
+  private final CountDownLatch release = new CountDownLatch(1);
+  /** Never released: handlers that pace their body wait on it with a timeout. */
+  private final CountDownLatch never = new CountDownLatch(1);
+  private final AtomicInteger stalledRequests = new AtomicInteger();
   private final Deque<Answer> script = new ArrayDeque<>();
   private final List<Duration> slept = Collections.synchronizedList(new ArrayList<>());
   private int requests;
@@ -41,30 +52,130 @@ class LogHttpTest {
       byte[] body = a.body().getBytes(StandardCharsets.UTF_8);
       if (a.retryAfter() != null) ex.getResponseHeaders().set("Retry-After", a.retryAfter());
       ex.sendResponseHeaders(a.status(), body.length);
+      if (a.truncate()) { // half the body, then the server drops the connection (a handler that throws)
+        ex.getResponseBody().write(body, 0, body.length / 2);
+        ex.getResponseBody().flush();
+        throw new java.io.IOException("truncated on purpose");
+      }
       try (OutputStream out = ex.getResponseBody()) {
-        out.write(body, 0, a.truncate() ? body.length / 2 : body.length);
-      } catch (java.io.IOException e) {
-        // the truncated answer's connection is dropped
+        out.write(body);
       }
       ex.close();
     });
+    // Headers and 100 of 1000 bytes, then nothing until the test ends.
+    server.createContext("/stall", ex -> {
+      stalledRequests.incrementAndGet();
+      ex.sendResponseHeaders(200, 1000);
+      OutputStream out = ex.getResponseBody();
+      out.write(new byte[100]);
+      out.flush();
+      await(release, Duration.ofSeconds(60));
+      ex.close();
+    });
+    // 1000 bytes in four parts, 100 ms apart: slow, but complete well within the deadline.
+    server.createContext("/slow", ex -> {
+      ex.sendResponseHeaders(200, 1000);
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int i = 0; i < 4; i++) {
+          if (i > 0) await(never, Duration.ofMillis(100));
+          out.write("x".repeat(250).getBytes(StandardCharsets.UTF_8));
+          out.flush();
+        }
+      }
+    });
+    // Chunked (no Content-Length): 5000 bytes, then nothing until the test ends.
+    server.createContext("/endless", ex -> {
+      ex.sendResponseHeaders(200, 0);
+      OutputStream out = ex.getResponseBody();
+      for (int i = 0; i < 5; i++) out.write(new byte[1000]);
+      out.flush();
+      await(release, Duration.ofSeconds(60));
+      ex.close();
+    });
+    serverThreads = Executors.newCachedThreadPool();
+    server.setExecutor(serverThreads);
     server.start();
+  }
+
+  private static void await(CountDownLatch latch, Duration d) {
+    try {
+      latch.await(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @AfterEach
   void stop() {
+    release.countDown();
     server.stop(0);
+    serverThreads.shutdownNow();
   }
 
   private LogHttp http(int maxAttempts, int maxBytes) {
+    return http(maxAttempts, maxBytes, Duration.ofSeconds(5));
+  }
+
+  private LogHttp http(int maxAttempts, int maxBytes, Duration attemptTimeout) {
     Sleeper recording = slept::add;
     return new LogHttp("test", LogHttp.defaultClient(), new RetryPolicy(maxAttempts, Duration.ofMillis(100), Duration.ofSeconds(30)),
-        new RateLimiter(Double.POSITIVE_INFINITY, 1, System::nanoTime, recording), recording, Duration.ofSeconds(5), maxBytes,
+        new RateLimiter(Double.POSITIVE_INFINITY, 1, System::nanoTime, recording), recording, attemptTimeout, maxBytes,
         LogHttp.Listener.NONE);
   }
 
   private URI uri() {
-    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/x");
+    return uri("/x");
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+  }
+
+  @Test
+  void bodyThatStallsAfterTheHeadersTimesOutEachAttempt() {
+    LogHttp http = http(2, 1 << 20, Duration.ofMillis(300));
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> http.get(uri("/stall"))).isInstanceOf(LogUnavailableException.class)
+        .hasMessageContaining("failed after 2 attempt(s)")
+        .hasMessageContaining("no complete response within 300 ms");
+    // Two 300 ms attempts (the backoff is recorded, not slept): far below the stall, which only ends with the test.
+    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(10));
+    assertThat(stalledRequests).hasValue(2);
+    assertThat(slept).hasSize(1);
+    assertThat(http.healthy()).isFalse();
+  }
+
+  @Test
+  void slowButCompleteBodyWithinTheDeadlineSucceeds() throws Exception {
+    byte[] body = http(1, 1 << 20, Duration.ofSeconds(10)).get(uri("/slow"));
+    assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("x".repeat(1000));
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void truncatedBodyIsRetried() throws Exception {
+    script.add(new Answer(200, "a body that is cut in the middle", null, true));
+    script.add(new Answer(200, "the whole body", null, false));
+    LogHttp http = http(3, 1 << 20);
+    assertThat(new String(http.get(uri()), StandardCharsets.UTF_8)).isEqualTo("the whole body");
+    assertThat(requests).isEqualTo(2);
+    assertThat(slept).hasSize(1);
+  }
+
+  @Test
+  void bodyWithoutLengthIsRefusedAsSoonAsItPassesTheLimit() {
+    // The server then stalls: only stopping at the cap (not at the end, not at the deadline) gives this exception.
+    LogHttp http = http(3, 2500, Duration.ofSeconds(30));
+    assertThatThrownBy(() -> http.get(uri("/endless"))).isInstanceOf(LogHttp.ResponseTooLargeException.class)
+        .hasMessageContaining("response exceeds the limit of 2500 bytes");
+    assertThat(slept).isEmpty();
+  }
+
+  @Test
+  void errorStatusMessageKeepsTheStartOfTheBody() {
+    script.add(new Answer(400, "bad " + "y".repeat(5000), null, false));
+    assertThatThrownBy(() -> http(1, 1 << 20).get(uri())).isInstanceOf(HttpStatusException.class)
+        .hasMessage("GET " + uri() + ": HTTP 400 bad " + "y".repeat(196));
   }
 
   @Test
