@@ -1,8 +1,11 @@
 package dev.sigwatch.deploy;
 
+import dev.sigwatch.deploy.cli.BackfillCommand;
 import dev.sigwatch.deploy.cli.CheckpointCommand;
 import dev.sigwatch.deploy.cli.ConfigCommand;
+import dev.sigwatch.deploy.cli.DemoCommand;
 import dev.sigwatch.deploy.cli.ExplainCommand;
+import dev.sigwatch.deploy.cli.IngestCommand;
 import dev.sigwatch.deploy.cli.MatchCommand;
 import dev.sigwatch.deploy.cli.RunCommand;
 import dev.sigwatch.deploy.cli.StageCommands;
@@ -27,12 +30,12 @@ import picocli.CommandLine.Command;
         "Exit codes: 0 ok, 1 a check failed, 2 usage or configuration error, 3 not available in this build."},
     subcommands = {
         RunCommand.class,
-        StageCommands.Ingest.class,
+        IngestCommand.class,
         VerifyCommand.class,
         MatchCommand.class,
         StageCommands.Alert.class,
-        StageCommands.Demo.class,
-        StageCommands.Backfill.class,
+        DemoCommand.class,
+        BackfillCommand.class,
         CheckpointCommand.class,
         WatchlistCommand.class,
         ExplainCommand.class,

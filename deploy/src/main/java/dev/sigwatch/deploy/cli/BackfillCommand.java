@@ -53,7 +53,7 @@ public final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SigwatchConfig cfg = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
-    IngestSettings s = IngestCommand.settings(IngestConfigSection.DEFAULT.toSettings(IngestLogs.resolve(cfg, List.of(log), type)),
+    IngestSettings s = IngestCommand.settings(cfg.ingest().toSettings(IngestLogs.resolve(cfg, List.of(log), type)),
         null, rate, inFlight).withStartMode(new StartMode.Range(from, to));
     String name = s.logs().get(0).withoutScheme();
     PrintWriter err = spec.commandLine().getErr();

@@ -41,8 +41,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SigwatchConfig cfg = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
-    // TODO(lead): take the section from cfg once SigwatchConfig has the "ingest" key.
-    IngestSettings s = settings(IngestConfigSection.DEFAULT.toSettings(IngestLogs.resolve(cfg, logs, type)), from, rate, inFlight);
+    IngestSettings s = settings(cfg.ingest().toSettings(IngestLogs.resolve(cfg, logs, type)), from, rate, inFlight);
     try (KafkaRuntime kafka = KafkaRuntime.start(cfg);
         IngestService service = new IngestService(s, kafka.clientProperties(), kafka.topics(),
             new IngestMetrics(PrometheusRegistry.defaultRegistry))) {

@@ -29,16 +29,6 @@ public final class StageCommands {
     }
   }
 
-  @Command(name = "ingest", mixinStandardHelpOptions = true,
-      description = "Run the ingest stage alone: poll Rekor v1/v2 and CT logs and publish raw entries and checkpoints "
-          + "to Kafka. (Not built yet.)")
-  public static final class Ingest extends NotYet {
-    @Override
-    String what() {
-      return "the ingest stage (log pollers)";
-    }
-  }
-
   @Command(name = "alert", mixinStandardHelpOptions = true,
       description = "Run the alert stage alone: sinks, alert store, HTTP API. (Not built yet.)")
   public static final class Alert extends NotYet {
@@ -48,21 +38,4 @@ public final class StageCommands {
     }
   }
 
-  @Command(name = "demo", mixinStandardHelpOptions = true,
-      description = "Start a local Sigstore log simulator and the whole pipeline against it, offline. (Not built yet.)")
-  public static final class Demo extends NotYet {
-    @Override
-    String what() {
-      return "the offline demo";
-    }
-  }
-
-  @Command(name = "backfill", mixinStandardHelpOptions = true,
-      description = "Ingest a bounded range of a log: --log L --from N --to M. (Not built yet.)")
-  public static final class Backfill extends NotYet {
-    @Override
-    String what() {
-      return "backfill";
-    }
-  }
 }

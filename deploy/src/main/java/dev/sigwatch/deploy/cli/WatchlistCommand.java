@@ -65,9 +65,8 @@ public final class WatchlistCommand {
       return null;
     }
     KafkaSettings k = c.kafka();
-    return KafkaRuntime.start(new SigwatchConfig(c.dataDir(),
-        new KafkaSettings(running, k.schemaRegistryUrl(), k.embeddedDataDir(), (short) 1, k.properties()),
-        c.trustedRoot(), c.signingConfig(), c.logs(), c.alerts(), c.metrics(), c.verify(), c.monitoredValues()));
+    return KafkaRuntime.start(c.withKafka(
+        new KafkaSettings(running, k.schemaRegistryUrl(), k.embeddedDataDir(), (short) 1, k.properties())));
   }
 
   /** {@code 127.0.0.1:port} of the embedded broker of {@code dir} when it accepts connections, else null. */

@@ -23,6 +23,7 @@ public record SigwatchConfig(
     @JsonProperty("alerts") AlertSettings alerts,
     @JsonProperty("metrics") MetricsSettings metrics,
     @JsonProperty("verify") VerifyConfigSection verify,
+    @JsonProperty("ingest") IngestConfigSection ingest,
     @JsonProperty("monitoredValues") MonitoredValues monitoredValues) {
 
   public SigwatchConfig {
@@ -32,12 +33,19 @@ public record SigwatchConfig(
     alerts = alerts == null ? AlertSettings.DEFAULT : alerts;
     metrics = metrics == null ? MetricsSettings.DEFAULT : metrics;
     verify = verify == null ? VerifyConfigSection.DEFAULT : verify;
+    ingest = ingest == null ? IngestConfigSection.DEFAULT : ingest;
     monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
   }
 
   /** The configuration used when no file is given. */
   public static SigwatchConfig defaults() {
-    return new SigwatchConfig(null, null, null, null, null, null, null, null, null);
+    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** This configuration with other Kafka settings. */
+  public SigwatchConfig withKafka(KafkaSettings k) {
+    return new SigwatchConfig(dataDir, k, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
+        monitoredValues);
   }
 
   /** Whether sigwatch must start its own in-process broker. */

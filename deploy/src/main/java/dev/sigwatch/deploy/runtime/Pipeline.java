@@ -1,0 +1,110 @@
+package dev.sigwatch.deploy.runtime;
+
+import dev.sigwatch.alert.sink.AlertSink;
+import dev.sigwatch.alert.sink.JsonLinesSink;
+import dev.sigwatch.deploy.config.ConfigException;
+import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.ingest.IngestMetrics;
+import dev.sigwatch.ingest.IngestService;
+import dev.sigwatch.ingest.LogTarget;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every stage of this build in one JVM — what {@code sigwatch run} and {@code sigwatch demo} start:
+ * <pre>
+ *   embedded broker (or external cluster) + topics
+ *     ingest (one poller per log) ─► verify (Streams) ─┐
+ *                                 └► match  (Streams) ─┴► sigwatch.alerts ─► alert printer (stdout / alerts.file)
+ *   Prometheus /metrics
+ * </pre>
+ * Started in that order (consumers before producers is not needed: every stage resumes from committed offsets);
+ * stopped in reverse, broker last.
+ */
+public final class Pipeline {
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+
+  /** How long a CT issuance and its Rekor use wait for each other before an alert. */
+  public static final Duration MATCH_JOIN_WINDOW = Duration.ofMinutes(10);
+
+  /** Log protocols this build has pollers for. */
+  static final java.util.Set<LogTarget.Family> INGESTED = java.util.EnumSet.of(LogTarget.Family.REKOR_V1);
+
+  private final KafkaRuntime kafka;
+  private final List<LogTarget> logs;
+
+  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs) {
+    this.kafka = kafka;
+    this.logs = logs;
+  }
+
+  public KafkaRuntime kafka() {
+    return kafka;
+  }
+
+  public List<LogTarget> logs() {
+    return logs;
+  }
+
+  /**
+   * Starts everything, calls {@code onStarted}, and blocks until Ctrl-C / SIGTERM or {@code maxDuration}
+   * (null = no limit). Returns the exit code.
+   */
+  public static int runUntilStopped(SigwatchConfig cfg, String name, Duration maxDuration,
+                                    Consumer<Pipeline> onStarted) throws Exception {
+    TrustSource trust = TrustSource.load(cfg);
+    cfg.verify().toSettings(trust.trustedRoot()); // fail on bad verify settings before starting anything
+    List<LogTarget> logs = Stages.logs(cfg, trust);
+    try (Lifecycle life = Lifecycle.start(name)) {
+      KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
+      PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+      MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), registry);
+      if (metrics != null) {
+        life.add(metrics);
+      }
+      AlertSink sink = cfg.alerts().file() == null ? JsonLinesSink.toStream(System.out)
+          : JsonLinesSink.toFile(cfg.alerts().file());
+      life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink))
+          .start();
+      life.add(Stages.verify(cfg, trust, kafka)).start();
+      life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW)).start();
+      List<LogTarget> unsupported = logs.stream().filter(l -> !INGESTED.contains(l.family())).toList();
+      if (!unsupported.isEmpty()) {
+        log.warn("not ingested by this build (no poller for their protocol yet): {}", unsupported);
+        logs = logs.stream().filter(l -> INGESTED.contains(l.family())).toList();
+      }
+      if (logs.isEmpty()) {
+        log.warn("no logs to watch: the trusted root lists no log valid now and the config has no logs:");
+      } else {
+        life.add(new IngestService(cfg.ingest().toSettings(logs), kafka.clientProperties(), kafka.topics(),
+            new IngestMetrics(registry))).start();
+      }
+      log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),
+          logs.stream().map(l -> l.url().toString()).toList(), kafka.bootstrapServers(),
+          cfg.alerts().file() == null ? "stdout" : cfg.alerts().file());
+      Pipeline pipeline = new Pipeline(kafka, logs);
+      onStarted.accept(pipeline);
+      if (maxDuration != null) {
+        Thread timer = new Thread(() -> {
+          try {
+            Thread.sleep(maxDuration.toMillis());
+            log.info("{}: --duration {} reached", name, maxDuration);
+            life.requestStop();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, name + "-timer");
+        timer.setDaemon(true);
+        timer.start();
+      }
+      life.awaitStop();
+      return 0;
+    } catch (ConfigException e) {
+      throw e;
+    }
+  }
+}
