@@ -88,6 +88,7 @@ public final class IngestService implements AutoCloseable {
     logHttp.put(t.withoutScheme(), h);
     return switch (t.family()) {
       case REKOR_V1 -> new RekorV1Source(t, new HttpRekorV1Client(t, h), topics, clock);
+      case CT -> new dev.sigwatch.ingest.ct.CtSource(t, new dev.sigwatch.ingest.ct.HttpCtClient(t, h), topics, clock);
       default -> throw new IllegalArgumentException(t.family().configName() + " is not supported yet");
     };
   }
