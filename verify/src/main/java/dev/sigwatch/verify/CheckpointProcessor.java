@@ -249,6 +249,19 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     }
     for (KeyValue<String, LogState> kv : all) {
       LogState s = kv.value;
+      java.util.Optional<java.time.Instant> end = s.frozen() ? java.util.Optional.empty() : signatures.endOf(kv.key);
+      if (end.isPresent() && now >= end.get().toEpochMilli()) {
+        // A shard past its validity end is expected to stop growing: once it has been quiet for staleAfter after
+        // its end it is frozen at its last verified checkpoint (never stale); growth after the end is SHARD_CHANGED.
+        if (now - Math.max(s.progressAtMillis(), end.get().toEpochMilli()) > staleAfter.toMillis()) {
+          states.put(kv.key, new LogState(s.size(), s.root(), s.rawNote(), s.observedAtMillis(), s.progressAtMillis(),
+              false, true));
+          emit.event(new Record<>(kv.key, null, now), Findings.event("SHARD_ENDED", kv.key, s.size(), s.root(), now,
+              Map.of("validUntil", end.get().toString())));
+          log.info("{}: shard ended as planned at {}; frozen at size {}", kv.key, end.get(), s.size());
+        }
+        continue;
+      }
       if (!s.frozen() && !s.stale() && now - s.progressAtMillis() > staleAfter.toMillis()) {
         stale(now, kv.key, s, "no checkpoint progress since " + java.time.Instant.ofEpochMilli(s.progressAtMillis()));
       }

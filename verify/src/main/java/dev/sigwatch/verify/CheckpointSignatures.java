@@ -88,6 +88,17 @@ final class CheckpointSignatures {
     return new SignatureOutcome.Valid(note, expired, valid.get(0).noteKey().id());
   }
 
+  /**
+   * When a Rekor log (v1 {@code host - treeId} or v2 origin) stops being valid per the trusted root / signing config:
+   * the latest validity end of its keys, or empty if any of its keys is open-ended or the root does not know it.
+   */
+  java.util.Optional<Instant> endOf(String logId) {
+    List<Candidate> keys = new ArrayList<>(candidates(LogType.REKOR_V2, logId));
+    keys.addAll(candidates(LogType.REKOR_V1, logId));
+    if (keys.isEmpty() || keys.stream().anyMatch(k -> k.log().validUntil() == null)) return java.util.Optional.empty();
+    return keys.stream().map(k -> k.log().validUntil()).max(Instant::compareTo);
+  }
+
   private record Candidate(LogKey log, NoteKey noteKey) {}
 
   private List<Candidate> candidates(LogType type, String origin) {
