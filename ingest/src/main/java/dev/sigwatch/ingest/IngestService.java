@@ -89,6 +89,10 @@ public final class IngestService implements AutoCloseable {
     return switch (t.family()) {
       case REKOR_V1 -> new RekorV1Source(t, new HttpRekorV1Client(t, h), topics, clock);
       case CT -> new dev.sigwatch.ingest.ct.CtSource(t, new dev.sigwatch.ingest.ct.HttpCtClient(t, h), topics, clock);
+      case REKOR_V2 -> new dev.sigwatch.ingest.tiles.RekorV2Source(t,
+          new dev.sigwatch.ingest.tiles.HttpTileFetcher(h, dev.sigwatch.ingest.tiles.RekorV2Source.tilePrefix(t)), topics, clock);
+      case STATIC_CT -> new dev.sigwatch.ingest.tiles.StaticCtSource(t,
+          new dev.sigwatch.ingest.tiles.HttpTileFetcher(h, dev.sigwatch.ingest.tiles.StaticCtSource.tilePrefix(t)), topics, clock);
       default -> throw new IllegalArgumentException(t.family().configName() + " is not supported yet");
     };
   }

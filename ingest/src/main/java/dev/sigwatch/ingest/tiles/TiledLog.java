@@ -1,0 +1,192 @@
+package dev.sigwatch.ingest.tiles;
+
+import dev.sigwatch.core.checkpoint.NoteFormatException;
+import dev.sigwatch.core.checkpoint.NoteSignature;
+import dev.sigwatch.core.checkpoint.SignedNote;
+import dev.sigwatch.core.merkle.MerkleVerifier;
+import dev.sigwatch.core.merkle.ProofException;
+import dev.sigwatch.core.tiles.HashTile;
+import dev.sigwatch.core.tiles.TileException;
+import dev.sigwatch.core.tiles.TileFetcher;
+import dev.sigwatch.core.tiles.TilePath;
+import dev.sigwatch.core.tiles.TileProofs;
+import dev.sigwatch.ingest.Poll;
+import dev.sigwatch.ingest.http.MalformedResponseException;
+import dev.sigwatch.schemas.Checkpoint;
+import dev.sigwatch.schemas.LogType;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a C2SP tiled log source (Rekor v2, static-ct) does apart from decoding entries: polls the signed checkpoint,
+ * computes consistency proofs from hash tiles, fetches tiles with the partial-to-full fallback, and authenticates
+ * level-0 tiles against the newest checkpoint.
+ *
+ * <p><b>Reference checkpoint.</b> Entries are checked against the level-0 hash tile, and that tile against the root
+ * of the largest checkpoint seen (an inclusion proof of the tile's first leaf computed from the tiles: every hash of
+ * the tile goes into it). The reference only moves forward in size, so a rollback or a same-size split view never
+ * makes already-announced entries unverifiable. Signatures are not checked here (the verify stage does that on the
+ * published raw note); what ingest guarantees is that every published entry hashes to the tree the log signed.
+ *
+ * <p>Thread-safety: {@link #poll} runs on the poller thread, the fetch methods on many fetch threads at once.
+ */
+final class TiledLog {
+  private static final Logger log = LoggerFactory.getLogger(TiledLog.class);
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** The tree a fetch authenticates against. */
+  record Reference(long size, byte[] root) {}
+
+  /** A tile or bundle as served, and its width (the asked one, or 256 after falling back to the full tile). */
+  record Served(byte[] data, int width) {}
+
+  private final String name;
+  private final TileFetcher fetcher;
+  private final LogType logType;
+  private final String sourceUrl;
+  private final UnaryOperator<String> logIdOfOrigin;
+  private final Clock clock;
+  private volatile Reference reference;
+
+  /**
+   * @param sourceUrl the checkpoint's URL (what {@link #owns} compares)
+   * @param logIdOfOrigin the log id for a checkpoint origin
+   */
+  TiledLog(String name, TileFetcher fetcher, LogType logType, String sourceUrl, UnaryOperator<String> logIdOfOrigin,
+      Clock clock) {
+    this.name = name;
+    this.fetcher = fetcher;
+    this.logType = logType;
+    this.sourceUrl = sourceUrl;
+    this.logIdOfOrigin = logIdOfOrigin;
+    this.clock = clock;
+  }
+
+  TileFetcher fetcher() {
+    return fetcher;
+  }
+
+  Reference reference() {
+    return reference;
+  }
+
+  /** Fetches the checkpoint; returns it if it differs from the last published one, with a tile-computed proof. */
+  Poll poll(Map<String, Checkpoint> lastPublished) throws IOException {
+    byte[] raw = fetcher.fetch("checkpoint");
+    String text = new String(raw, StandardCharsets.UTF_8);
+    SignedNote note;
+    dev.sigwatch.core.checkpoint.Checkpoint c;
+    try {
+      note = SignedNote.parse(text);
+      c = dev.sigwatch.core.checkpoint.Checkpoint.from(note);
+    } catch (NoteFormatException e) {
+      throw new MalformedResponseException("checkpoint: " + e.getMessage(), e);
+    }
+    Reference ref = reference;
+    if (ref == null || c.size() > ref.size()) reference = new Reference(c.size(), c.rootHash());
+    String logId = logIdOfOrigin.apply(c.origin());
+    Checkpoint prev = lastPublished.get(logId);
+    if (prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash())) {
+      return new Poll(List.of(), c.size());
+    }
+    Checkpoint.Builder b = Checkpoint.newBuilder().setLogId(logId).setLogType(logType).setOrigin(c.origin())
+        .setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash())).setTimestampMillis(timestamp(note, c))
+        .setObservedAtMillis(clock.millis()).setRawNote(ByteBuffer.wrap(raw)).setSourceUrl(sourceUrl);
+    if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < c.size()) {
+      try {
+        List<ByteBuffer> proof = new ArrayList<>();
+        for (byte[] h : TileProofs.consistencyProof(fetcher, prev.getTreeSize(), c.size())) proof.add(ByteBuffer.wrap(h));
+        b.setProofFromSize(prev.getTreeSize()).setProofFromRoot(prev.getRootHash()).setConsistencyProof(proof);
+      } catch (TileException | FileNotFoundException e) {
+        // The checkpoint is evidence either way: publish it without a proof (verify flags the gap).
+        log.warn("{}: no consistency proof {} -> {} from tiles: {}", name, prev.getTreeSize(), c.size(), e.getMessage());
+      }
+    }
+    return new Poll(List.of(b.build()), c.size());
+  }
+
+  /** static-ct's RFC6962NoteSignature starts with the STH timestamp (ms); Rekor v2 signs no time. */
+  private Long timestamp(SignedNote note, dev.sigwatch.core.checkpoint.Checkpoint c) {
+    if (logType != LogType.STATIC_CT) return null;
+    for (NoteSignature s : note.signatures()) {
+      byte[] sig = s.signature();
+      if (s.name().equals(c.origin()) && sig.length > 8 + 4) return ByteBuffer.wrap(sig, 0, 8).getLong();
+    }
+    return null;
+  }
+
+  boolean owns(Checkpoint c) {
+    return c.getLogType() == logType && c.getSourceUrl().equals(sourceUrl);
+  }
+
+  /** Batches never cross a 256-entry tile boundary: one bundle (or data tile) and one level-0 tile per batch. */
+  static long batchEnd(long start, long limit) {
+    return Math.min(limit, (start / TilePath.FULL_WIDTH + 1) * TilePath.FULL_WIDTH);
+  }
+
+  /** Width of tile {@code index} in the tree of {@code size} leaves. */
+  static int widthAt(long index, long size) {
+    return (int) Math.min(TilePath.FULL_WIDTH, size - index * TilePath.FULL_WIDTH);
+  }
+
+  /** GETs {@code partial}; if the log has replaced it by the full tile (404), GETs {@code full}. */
+  Served fetchWithFallback(String partial, String full, int width) throws IOException {
+    if (width == TilePath.FULL_WIDTH) return new Served(fetcher.fetch(full), width);
+    try {
+      return new Served(fetcher.fetch(partial), width);
+    } catch (FileNotFoundException e) {
+      return new Served(fetcher.fetch(full), TilePath.FULL_WIDTH);
+    }
+  }
+
+  /**
+   * The leaf hashes of level-0 tile {@code tileIndex} at its width in the reference tree (which covers {@code end}),
+   * authenticated against the reference root.
+   *
+   * @throws MalformedResponseException if the tile is malformed or does not hash to the reference root
+   */
+  List<byte[]> leafHashes(long tileIndex, long end) throws IOException {
+    Reference ref = reference;
+    if (ref == null || ref.size() < end) {
+      throw new IllegalStateException(name + ": fetching up to " + end + " beyond the newest checkpoint "
+          + (ref == null ? "(none)" : ref.size()));
+    }
+    int width = widthAt(tileIndex, ref.size());
+    String want = TilePath.hashTile(0, tileIndex, width);
+    Served served = fetchWithFallback(want, TilePath.hashTile(0, tileIndex, TilePath.FULL_WIDTH), width);
+    HashTile tile;
+    try {
+      tile = HashTile.parse(0, tileIndex, served.data());
+    } catch (TileException e) {
+      throw new MalformedResponseException(want + ": " + e.getMessage(), e);
+    }
+    if (tile.width() != served.width()) {
+      throw new MalformedResponseException(String.format(Locale.ROOT, "%s: got %d hashes, want %d", want,
+          tile.width(), served.width()));
+    }
+    byte[] data = Arrays.copyOf(served.data(), width * 32);
+    TileFetcher withTile = p -> p.equals(want) ? data.clone() : fetcher.fetch(p);
+    long first = tileIndex * TilePath.FULL_WIDTH;
+    try {
+      List<byte[]> proof = TileProofs.inclusionProof(withTile, first, ref.size());
+      MerkleVerifier.verifyInclusion(first, ref.size(), tile.hash(0), proof, ref.root());
+    } catch (TileException | ProofException e) {
+      throw new MalformedResponseException(String.format(Locale.ROOT,
+          "%s does not hash to the root %s of the checkpoint at size %d: %s", want, HEX.formatHex(ref.root()),
+          ref.size(), e.getMessage()), e);
+    }
+    return tile.hashes().subList(0, width);
+  }
+}

@@ -1,0 +1,47 @@
+package dev.sigwatch.ingest.tiles;
+
+import dev.sigwatch.schemas.topics.Topic;
+import dev.sigwatch.testkit.kafka.KafkaTestBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** Reads a topic from the beginning with read_committed (no group) and keeps records whose key starts with a prefix. */
+final class TopicReader<V> implements AutoCloseable {
+  private final KafkaConsumer<String, V> consumer;
+  private final String keyPrefix;
+  final List<ConsumerRecord<String, V>> records = new ArrayList<>();
+
+  TopicReader(KafkaTestBroker broker, Topic<String, V> topic, String keyPrefix) {
+    Map<String, Object> c = broker.consumerConfig("unused");
+    c.remove("group.id");
+    consumer = new KafkaConsumer<>(c, new StringDeserializer(), topic.valueSerde().deserializer());
+    List<TopicPartition> tps = consumer.partitionsFor(topic.name()).stream()
+        .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+    consumer.assign(tps);
+    consumer.seekToBeginning(tps);
+    this.keyPrefix = keyPrefix;
+  }
+
+  /** Polls once more; returns the matching records read so far. */
+  List<ConsumerRecord<String, V>> poll() {
+    for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+      if (r.key() != null && r.key().startsWith(keyPrefix)) records.add(r);
+    }
+    return records;
+  }
+
+  List<V> values() {
+    return records.stream().map(ConsumerRecord::value).toList();
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}
