@@ -5,9 +5,11 @@ import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.verify.Anchors.AnchorException;
 import dev.sigwatch.verify.AuditState.Pending;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -26,13 +28,21 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
 
   private static final Logger log = LoggerFactory.getLogger(AuditProcessor.class);
 
+  private final Duration backlogAfter;
+  private final Duration checkInterval;
   private AuditStore states;
   private Emitter emit;
+
+  AuditProcessor(VerifySettings settings) {
+    this.backlogAfter = settings.backlogAfter();
+    this.checkInterval = settings.livenessInterval();
+  }
 
   @Override
   public void init(ProcessorContext<String, VerifyOutput> context) {
     this.states = context.getStateStore(VerifyTopology.AUDIT_STATE_STORE);
     this.emit = new Emitter(context, context.getStateStore(VerifyTopology.AUDIT_ALERT_IDS_STORE));
+    context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkBacklog);
   }
 
   @Override
@@ -44,6 +54,29 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       onCheckpoint(record, v.logId(), v.checkpoint());
     } else if (in instanceof AuditInput.Bad b) {
       emit.reject(record, b.logId(), "verify.audit", b.reason());
+    }
+  }
+
+  /**
+   * The monitor's own health, like certspotter's healthchecks: a verified checkpoint whose entries have not all
+   * arrived {@code backlogAfter} after ingest observed it means ingest cannot fetch (errors, limits) or keep up.
+   * One HEALTH alert per stuck checkpoint (its id names the log and the checkpoint), however long it stays stuck.
+   */
+  private void checkBacklog(long now) {
+    for (String logId : states.logIds()) {
+      AuditState s = states.get(logId);
+      if (s.pending.isEmpty()) continue;
+      Pending p = s.pending.firstEntry().getValue();
+      long age = now - p.observedAtMillis();
+      if (age <= backlogAfter.toMillis()) continue;
+      long have = s.anchored() ? s.nextIndex : s.auditedSize;
+      String id = Findings.id(Findings.HEALTH, logId, "backlog", p.size(), p.root());
+      emit.alert(new Record<>(logId, null, now), Findings.alert(id, Findings.HEALTH, logId, have,
+          String.format(Locale.ROOT, "%s: monitor backlog: entries [%d, %d) of a checkpoint observed %s ago have not "
+              + "arrived (ingest fetch errors or lag)", logId, have, p.size(), Duration.ofMillis(age)),
+          Map.of("reason", "backlog", "missingFrom", Long.toString(have), "checkpointSize", Long.toString(p.size()),
+              "observedAtMillis", Long.toString(p.observedAtMillis()), "backlogAfter", backlogAfter.toString()),
+          now));
     }
   }
 

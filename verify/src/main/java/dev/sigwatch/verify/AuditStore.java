@@ -81,6 +81,15 @@ final class AuditStore implements StateStore, CachedStateStore<String, byte[]> {
     return b;
   }
 
+  /** Every log with an audit state, live or stored. */
+  java.util.SortedSet<String> logIds() {
+    java.util.SortedSet<String> ids = new java.util.TreeSet<>(live.keySet());
+    try (org.apache.kafka.streams.state.KeyValueIterator<String, byte[]> it = inner.range("s", "s\uffff")) {
+      while (it.hasNext()) ids.add(it.next().key.substring(1));
+    }
+    return ids;
+  }
+
   /** The state of {@code logId} changed: it is written at the next commit. */
   void markDirty(String logId) {
     dirty.add(logId);

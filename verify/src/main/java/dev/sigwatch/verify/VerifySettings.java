@@ -14,9 +14,12 @@ import java.util.Objects;
  *     hour catches a stopped log the same hour without alerting on a quiet night.
  * @param livenessInterval how often (wall-clock) staleness is checked
  * @param applicationId the Kafka Streams application id (also the consumer group and the state-dir name)
+ * @param backlogAfter the monitor's own health: a verified checkpoint whose entries have not all arrived this long
+ *     after ingest observed it (fetch errors, a stalled or lagging ingest) raises one HEALTH alert per stuck
+ *     checkpoint. Defaults to {@code staleAfter}: the monitor holds itself to the bound it holds the logs to.
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
-    Duration livenessInterval, String applicationId) {
+    Duration livenessInterval, String applicationId, Duration backlogAfter) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
   public static final String DEFAULT_APPLICATION_ID = "sigwatch-verify";
@@ -33,6 +36,16 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
       throw new IllegalArgumentException("livenessInterval must be > 0, was " + livenessInterval);
     }
     applicationId = applicationId == null || applicationId.isBlank() ? DEFAULT_APPLICATION_ID : applicationId;
+    backlogAfter = backlogAfter == null ? staleAfter : backlogAfter;
+    if (backlogAfter.isNegative() || backlogAfter.isZero()) {
+      throw new IllegalArgumentException("backlogAfter must be > 0, was " + backlogAfter);
+    }
+  }
+
+  /** Settings with the default backlog bound ({@code staleAfter}). */
+  public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
+      Duration livenessInterval, String applicationId) {
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, null);
   }
 
   /** Defaults for everything but the trusted root. */

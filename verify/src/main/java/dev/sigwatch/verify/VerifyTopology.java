@@ -95,7 +95,7 @@ public final class VerifyTopology {
     KStream<String, VerifyOutput> audited = rekor
         .merge(ct, Named.as("entries"))
         .merge(verifiedForAudit, Named.as("audit-input"))
-        .process(AuditProcessor::new, Named.as("verify-audit"),
+        .process(() -> new AuditProcessor(settings), Named.as("verify-audit"),
             AUDIT_STATE_STORE, AUDIT_ALERT_IDS_STORE);
     route(audited, "audit-", topics);
     return builder.build();

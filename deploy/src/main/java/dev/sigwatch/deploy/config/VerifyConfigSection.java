@@ -17,14 +17,17 @@ import java.util.List;
  * @param witnesses C2SP vkeys ({@code name+keyid+base64}) of the witnesses of Rekor v2 checkpoints
  * @param witnessThreshold how many of them must cosign; default 0 (policy off)
  * @param applicationId Kafka Streams application id; default {@code sigwatch-verify}
+ * @param backlogAfter ISO-8601 duration; a verified checkpoint whose entries have not all arrived this long after it
+ *     was observed raises a HEALTH alert (the monitor's own fetch errors or lag). Default: {@code staleAfter}.
  */
 public record VerifyConfigSection(
     @JsonProperty("staleAfter") String staleAfter,
     @JsonProperty("witnesses") List<String> witnesses,
     @JsonProperty("witnessThreshold") Integer witnessThreshold,
-    @JsonProperty("applicationId") String applicationId) {
+    @JsonProperty("applicationId") String applicationId,
+    @JsonProperty("backlogAfter") String backlogAfter) {
 
-  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null);
+  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null, null);
 
   public VerifyConfigSection {
     witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
@@ -33,14 +36,8 @@ public record VerifyConfigSection(
 
   /** The stage's settings over {@code trustedRoot}; errors name the setting to fix. */
   public VerifySettings toSettings(TrustedRoot trustedRoot) throws ConfigException {
-    Duration stale = null;
-    if (staleAfter != null) {
-      try {
-        stale = Duration.parse(staleAfter.trim());
-      } catch (DateTimeParseException e) {
-        throw new ConfigException("verify.staleAfter must be an ISO-8601 duration like PT1H, but was: " + staleAfter);
-      }
-    }
+    Duration stale = duration("staleAfter", staleAfter);
+    Duration backlog = duration("backlogAfter", backlogAfter);
     WitnessPolicy policy;
     try {
       policy = WitnessPolicy.ofVkeys(witnesses, witnessThreshold);
@@ -48,9 +45,18 @@ public record VerifyConfigSection(
       throw new ConfigException("verify.witnesses / verify.witnessThreshold: " + e.getMessage());
     }
     try {
-      return new VerifySettings(trustedRoot, policy, stale, null, applicationId);
+      return new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("verify: " + e.getMessage());
+    }
+  }
+
+  private static Duration duration(String key, String value) throws ConfigException {
+    if (value == null) return null;
+    try {
+      return Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new ConfigException("verify." + key + " must be an ISO-8601 duration like PT1H, but was: " + value);
     }
   }
 }
