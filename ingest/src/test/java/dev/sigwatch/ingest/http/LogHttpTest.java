@@ -146,6 +146,24 @@ class LogHttpTest {
   }
 
   @Test
+  void interruptingAFetchStalledMidBodyEndsItAtOnce() throws Exception {
+    LogHttp http = http(1, 1 << 20, Duration.ofMinutes(5));
+    java.util.concurrent.CompletableFuture<Throwable> thrown = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        http.get(uri("/stall"));
+        thrown.complete(null);
+      } catch (Throwable e) {
+        thrown.complete(e);
+      }
+    });
+    t.start();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> stalledRequests.get() == 1);
+    t.interrupt(); // what IngestService.close() does to its fetch threads
+    assertThat(thrown.get(10, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
   void slowButCompleteBodyWithinTheDeadlineSucceeds() throws Exception {
     byte[] body = http(1, 1 << 20, Duration.ofSeconds(10)).get(uri("/slow"));
     assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("x".repeat(1000));
