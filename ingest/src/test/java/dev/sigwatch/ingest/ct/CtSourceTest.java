@@ -17,6 +17,7 @@ import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.LogType;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topics;
+import dev.sigwatch.testkit.sim.Incident;
 import dev.sigwatch.testkit.sim.SigstoreSimulator;
 import dev.sigwatch.testkit.sim.faults.Fault;
 import java.net.http.HttpClient;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * {@link CtSource} against the simulator's RFC 6962 endpoints (a real local HTTP server). One simulator for the class:
- * the log only grows, and each test works on sizes relative to what it finds (the tree stays below 50 entries).
+ * the log only grows, and each test works on sizes relative to what it finds (the tree stays below 50 entries; incidents end before the test does).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CtSourceTest {
@@ -98,6 +99,33 @@ class CtSourceTest {
     MerkleVerifier.verifyConsistency(c2.getProofFromSize(), c2.getTreeSize(),
         c2.getConsistencyProof().stream().map(CtSourceTest::bytes).toList(), bytes(c1.getRootHash()),
         bytes(c2.getRootHash()));
+  }
+
+  @Test
+  void rollbackAndSplitViewArePublishedAsServedWithoutAProof() throws Exception {
+    growCt(3);
+    String logId = source.name();
+    Checkpoint c = source.poll(Map.of()).checkpoints().get(0);
+    try {
+      sim.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.CT);
+      Poll rolledBack = source.poll(Map.of(logId, c));
+      Checkpoint rb = rolledBack.checkpoints().get(0);
+      assertThat(rb.getTreeSize()).isEqualTo(c.getTreeSize() - 1);
+      assertThat(rolledBack.end()).isEqualTo(c.getTreeSize() - 1);
+      assertThat(rb.getProofFromSize()).as("no proof backwards: verify judges the rollback").isNull();
+
+      growCt(1);
+      Checkpoint honest = source.poll(Map.of()).checkpoints().get(0);
+      sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.CT);
+      List<Checkpoint> seen = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) seen.addAll(source.poll(Map.of(logId, honest)).checkpoints()); // alternate reads
+      assertThat(seen).hasSize(1);
+      assertThat(seen.get(0).getTreeSize()).isEqualTo(honest.getTreeSize());
+      assertThat(seen.get(0).getRootHash()).isNotEqualTo(honest.getRootHash());
+      assertThat(seen.get(0).getProofFromSize()).isNull();
+    } finally {
+      growCt(1); // publishing ends the incidents for the other tests
+    }
   }
 
   @Test
