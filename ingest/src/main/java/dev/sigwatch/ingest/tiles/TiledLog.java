@@ -21,10 +21,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +61,14 @@ final class TiledLog {
   private final UnaryOperator<String> logIdOfOrigin;
   private final Clock clock;
   private volatile Reference reference;
+  /**
+   * Hash tiles (other than a batch's own level-0 tile) that took part in a verified inclusion proof. A tile path names
+   * immutable content in an honest log (a partial {@code .p/W} tile's W hashes never change either), and these are
+   * authenticated, so each batch of 256 entries costs two requests (its tile and bundle) instead of one per tile level
+   * plus the tree's right edge. Bounded (a tile is at most 8 KiB): cleared when it reaches {@value #CACHED_TILES}.
+   */
+  private final Map<String, byte[]> verifiedTiles = new ConcurrentHashMap<>();
+  private static final int CACHED_TILES = 128;
 
   /**
    * @param sourceUrl the checkpoint's URL (what {@link #owns} compares)
@@ -177,12 +187,23 @@ final class TiledLog {
           tile.width(), served.width()));
     }
     byte[] data = Arrays.copyOf(served.data(), width * 32);
-    TileFetcher withTile = p -> p.equals(want) ? data.clone() : fetcher.fetch(p);
+    Map<String, byte[]> used = new HashMap<>();
+    TileFetcher withTile = p -> {
+      if (p.equals(want)) return data.clone();
+      byte[] cached = verifiedTiles.get(p);
+      if (cached != null) return cached.clone();
+      byte[] got = fetcher.fetch(p);
+      used.put(p, got.clone());
+      return got;
+    };
     long first = tileIndex * TilePath.FULL_WIDTH;
     try {
       List<byte[]> proof = TileProofs.inclusionProof(withTile, first, ref.size());
       MerkleVerifier.verifyInclusion(first, ref.size(), tile.hash(0), proof, ref.root());
+      if (verifiedTiles.size() + used.size() > CACHED_TILES) verifiedTiles.clear();
+      verifiedTiles.putAll(used);
     } catch (TileException | ProofException e) {
+      verifiedTiles.clear(); // a cached tile may be from a tree the log no longer signs: fetch everything again
       throw new MalformedResponseException(String.format(Locale.ROOT,
           "%s does not hash to the root %s of the checkpoint at size %d: %s", want, HEX.formatHex(ref.root()),
           ref.size(), e.getMessage()), e);
