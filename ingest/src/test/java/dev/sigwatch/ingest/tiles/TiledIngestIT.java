@@ -1,9 +1,11 @@
 package dev.sigwatch.ingest.tiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sigwatch.core.merkle.MerkleVerifier;
+import dev.sigwatch.core.merkle.RootMismatchException;
 import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
 import dev.sigwatch.ingest.IngestSettings;
@@ -20,6 +22,7 @@ import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
+import dev.sigwatch.testkit.sim.Incident;
 import dev.sigwatch.testkit.sim.SigstoreSimulator;
 import dev.sigwatch.testkit.sim.faults.Fault;
 import java.nio.ByteBuffer;
@@ -162,6 +165,57 @@ class TiledIngestIT {
         List<Checkpoint> cps = checkpoints.values();
         assertThat(cps).allSatisfy(c -> assertThat(c.getTimestampMillis()).isNotNull());
         assertVerifiableChain(cps, logId, LogType.STATIC_CT, sim.staticCt().tree()::root);
+      }
+    }
+  }
+
+  @Test
+  void rekorV2IncidentsNeitherStallNorDuplicateEntries(KafkaTestBroker broker) throws Exception {
+    Topics topics = topics(broker);
+    try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
+      String origin = sim.rekorV2().origin();
+      try (TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), origin);
+          TopicReader<Checkpoint> checkpoints = new TopicReader<>(broker, topics.checkpoints(), origin)) {
+        sim.grow(300);
+        IngestService service = new IngestService(settings("rekor-v2", sim.rekorV2Url()),
+            Map.of("bootstrap.servers", broker.bootstrapServers()), topics, IngestMetrics.unregistered()).start();
+        try {
+          await().atMost(Duration.ofSeconds(20)).until(() -> entries.poll().size() >= 300);
+          sim.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2); // size 299, validly signed
+          await().atMost(Duration.ofSeconds(10)).until(() -> checkpoints.poll().stream()
+              .anyMatch(r -> r.value().getTreeSize() == 299));
+          sim.grow(50);
+          sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2); // another root at 350
+          await().atMost(Duration.ofSeconds(10)).until(() -> checkpoints.poll().stream()
+              .filter(r -> r.value().getTreeSize() == 350).count() >= 2);
+          sim.grow(30); // ends the split view
+          await().atMost(Duration.ofSeconds(20)).until(() -> entries.poll().size() >= 380);
+          await().atMost(Duration.ofSeconds(10)).until(() -> checkpoints.poll().stream()
+              .anyMatch(r -> r.value().getTreeSize() == 380));
+        } finally {
+          service.close();
+        }
+        entries.poll();
+        assertThat(entries.values()).extracting(RekorEntry::getLogIndex).isEqualTo(range(0, 380));
+        for (RekorEntry e : entries.values()) {
+          assertThat(bytes(e.getBody())).isEqualTo(sim.rekorV2().body(e.getLogIndex()));
+        }
+        List<Checkpoint> cps = checkpoints.values();
+        List<Checkpoint> proved = cps.stream().filter(c -> c.getProofFromSize() != null).toList();
+        assertThat(proved).extracting(Checkpoint::getProofFromSize).contains(299L); // growth after the rollback
+        for (Checkpoint c : proved) {
+          List<byte[]> proof = c.getConsistencyProof().stream().map(TiledIngestIT::bytes).toList();
+          byte[] from = bytes(c.getProofFromRoot());
+          if (java.util.Arrays.equals(from, sim.rekorV2().tree().root(c.getProofFromSize()))) {
+            MerkleVerifier.verifyConsistency(c.getProofFromSize(), c.getTreeSize(), proof, from, bytes(c.getRootHash()));
+          } else { // from the split view's other root: the tiles' proof exposes it
+            assertThatThrownBy(() -> MerkleVerifier.verifyConsistency(c.getProofFromSize(), c.getTreeSize(), proof, from,
+                bytes(c.getRootHash()))).isInstanceOf(RootMismatchException.class);
+          }
+        }
+        // the split view's other root was published as served, with no proof (same size as the one before it)
+        assertThat(cps.stream().filter(c -> c.getTreeSize() == 350).map(c -> ByteBuffer.wrap(bytes(c.getRootHash())))
+            .distinct().count()).isEqualTo(2);
       }
     }
   }
