@@ -209,16 +209,20 @@ class VerifyServiceIT {
         poll();
         assertThat(events).anyMatch(e -> e.getLogId().equals(honest.logId) && e.getTreeSize() == 400L);
         assertThat(alertTypes(audited.logId)).contains(Findings.TAMPERED_ENTRIES);
-        assertThat(rejected).isNotEmpty();
+        assertThat(rejected).anyMatch(r -> r.getSource().equals(VerifyService.DLQ_SOURCE));
       });
       poll();
     }
     assertThat(alertTypes(honest.logId)).containsExactlyInAnyOrder(Findings.SPLIT_VIEW, Findings.FORK, Findings.BAD_SIGNATURE);
     assertThat(alertTypes(audited.logId)).containsExactly(Findings.TAMPERED_ENTRIES);
-    Alert tampered = alerts.stream().filter(a -> a.getType().equals(Findings.TAMPERED_ENTRIES)).findFirst().orElseThrow();
+    Alert tampered = alerts.stream()
+        .filter(a -> a.getType().equals(Findings.TAMPERED_ENTRIES) && audited.logId.equals(a.getLogId())).findFirst().orElseThrow();
     assertThat(tampered.getEvidence()).containsEntry("rangeStart", "100").containsEntry("rangeEnd", "1000");
-    Alert splitView = alerts.stream().filter(a -> a.getType().equals(Findings.SPLIT_VIEW)).findFirst().orElseThrow();
+    Alert splitView = alerts.stream()
+        .filter(a -> a.getType().equals(Findings.SPLIT_VIEW) && honest.logId.equals(a.getLogId())).findFirst().orElseThrow();
     assertThat(splitView.getEvidence().get("previousCheckpoint")).isEqualTo(new String(first.getRawNote().array(), StandardCharsets.UTF_8));
-    assertThat(rejected).isNotEmpty().allMatch(r -> r.getSource().equals(VerifyService.DLQ_SOURCE));
+    // (other ITs in this JVM share the DLQ topic: ingest's own reports are not this test's)
+    assertThat(rejected).filteredOn(r -> !r.getSource().toString().startsWith("ingest:")).isNotEmpty()
+        .allMatch(r -> r.getSource().equals(VerifyService.DLQ_SOURCE));
   }
 }
