@@ -7,7 +7,7 @@
  *        ==> bundle / data tile (partial .p/W at the edge, full once grown; 404 on a partial falls back to full)
  *        ==> per entry: leaf hash == tile hash ? entry : DLQ (after one refetch of the bundle)
  * </pre>
- * Both are {@link dev.sigwatch.ingest.LogSource}s run by {@link dev.sigwatch.ingest.IngestPoller}: one batch never
+ * Both are {@link dev.sigwatch.ingest.LogSource}s run by {@code IngestPoller}: one batch never
  * crosses a 256-entry tile, and batches start at the committed position, so no index is published twice.
  */
 package dev.sigwatch.ingest.tiles;
