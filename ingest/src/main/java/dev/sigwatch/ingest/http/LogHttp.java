@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -168,7 +169,8 @@ public final class LogHttp {
   private HttpResponse<byte[]> exchange(HttpRequest req, String what) throws IOException, InterruptedException {
     AtomicReference<CappedBody> body = new AtomicReference<>();
     AtomicBoolean expired = new AtomicBoolean();
-    String overdue = String.format(Locale.ROOT, "%s: no complete response within %d ms", what, requestTimeout.toMillis());
+    Supplier<String> overdue = () -> String.format(Locale.ROOT, "%s: no complete response within %d ms", what,
+        requestTimeout.toMillis());
     ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
       expired.set(true);
       CappedBody b = body.get();
@@ -182,7 +184,7 @@ public final class LogHttp {
         return b;
       });
     } catch (HttpTimeoutException e) { // headers late (the request timeout) or body late (the deadline)
-      throw new HttpTimeoutException(overdue);
+      throw new HttpTimeoutException(overdue.get());
     } catch (IOException e) {
       for (Throwable t = e; t != null; t = t.getCause()) {
         if (t instanceof ResponseTooLargeException tooLarge) throw tooLarge;
@@ -278,8 +280,8 @@ public final class LogHttp {
     }
 
     /** The deadline passed: fails the body (so {@code send} returns) and drops the connection. */
-    void expire(String message) {
-      result.completeExceptionally(new HttpTimeoutException(message));
+    void expire(Supplier<String> message) {
+      result.completeExceptionally(new HttpTimeoutException(message.get()));
       cancel();
     }
 

@@ -76,7 +76,7 @@ public final class HttpRekorV1Client implements RekorV1Client {
   /** The elements of a top-level JSON array of objects, each as its exact served bytes. */
   static List<byte[]> splitArray(byte[] raw) throws MalformedResponseException {
     List<byte[]> out = new ArrayList<>();
-    try (JsonParser p = JSON.getFactory().createParser(raw)) {
+    try (JsonParser p = ServedEntry.JSON.createParser(raw)) {
       if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedResponseException("retrieve: want a JSON array");
       JsonToken t;
       while ((t = p.nextToken()) == JsonToken.START_OBJECT) {

@@ -1,7 +1,5 @@
 package dev.sigwatch.ingest.rekor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigwatch.core.checkpoint.NoteFormatException;
 import dev.sigwatch.core.checkpoint.SignedNote;
 import dev.sigwatch.core.merkle.Rfc6962;
@@ -29,6 +27,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -39,7 +38,6 @@ import org.apache.avro.specific.SpecificRecord;
  * virtual and ingested in order, a frozen shard's entries are always finished before the next shard's start.
  */
 public final class RekorV1Source implements LogSource {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final HexFormat HEX = HexFormat.of();
 
   /** A shard's place in the virtual index space. */
@@ -163,25 +161,15 @@ public final class RekorV1Source implements LogSource {
   /** One served {@code {uuid: entry}}; null if it is not one of the asked indexes. */
   private Fetched entry(byte[] raw, List<ShardLayout> shards, long now, long start, long end)
       throws MalformedResponseException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(raw);
-    } catch (IOException e) {
-      throw new MalformedResponseException("retrieve: bad JSON: " + e.getMessage(), e);
-    }
-    if (root.size() != 1) throw new MalformedResponseException("retrieve: want {uuid: entry}, got " + root.size() + " fields");
-    String uuid = root.fieldNames().next();
-    JsonNode e = root.get(uuid);
-    if (!e.path("logIndex").canConvertToLong()) {
-      throw new MalformedResponseException("retrieve: entry " + uuid + " has no logIndex");
-    }
-    long index = e.path("logIndex").asLong();
+    ServedEntry served = ServedEntry.parse(raw);
+    String uuid = served.uuid();
+    long index = served.logIndex();
     if (index < start || index >= end) return null;
     ShardLayout shard = shardOf(shards, index);
     String key = shard == null ? name() : shard.logId();
     try {
       if (shard == null) throw new IllegalArgumentException("logIndex " + index + " is beyond every known shard");
-      byte[] body = Base64.getDecoder().decode(e.path("body").asText(""));
+      byte[] body = Base64.getDecoder().decode(served.body());
       if (body.length == 0) throw new IllegalArgumentException("entry has no body");
       String leafHex = HEX.formatHex(Rfc6962.leafHash(body));
       String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;
@@ -189,15 +177,15 @@ public final class RekorV1Source implements LogSource {
         throw new IllegalArgumentException("body hashes to " + leafHex + ", but its UUID is " + uuid);
       }
       long leafIndex = index - shard.offset();
-      JsonNode proofIndex = e.path("verification").path("inclusionProof").path("logIndex");
-      if (proofIndex.canConvertToLong() && proofIndex.asLong() != leafIndex) {
-        throw new IllegalArgumentException("inclusion proof logIndex " + proofIndex.asLong() + ", want shard-local "
+      OptionalLong proofIndex = served.proofLogIndex();
+      if (proofIndex.isPresent() && proofIndex.getAsLong() != leafIndex) {
+        throw new IllegalArgumentException("inclusion proof logIndex " + proofIndex.getAsLong() + ", want shard-local "
             + leafIndex + " (shard offset " + shard.offset() + ")");
       }
-      JsonNode it = e.path("integratedTime");
+      OptionalLong it = served.integratedTime();
       return new Fetched.Entry(index, key, RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
           .setLeafIndex(leafIndex).setLogIndex(index).setTreeId(shard.treeId()).setUuid(uuid)
-          .setIntegratedTime(it.canConvertToLong() ? it.asLong() : null).setBody(ByteBuffer.wrap(body))
+          .setIntegratedTime(it.isPresent() ? it.getAsLong() : null).setBody(ByteBuffer.wrap(body))
           .setRaw(ByteBuffer.wrap(raw)).setObservedAtMillis(now).build());
     } catch (IllegalArgumentException ex) {
       RejectedRecord r = rejected.of("ingest:" + key, "logIndex " + index + ": " + ex.getMessage(),

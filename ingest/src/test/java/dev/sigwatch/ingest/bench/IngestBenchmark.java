@@ -46,10 +46,13 @@ public final class IngestBenchmark {
           LogHttp.DEFAULT_MAX_RESPONSE_BYTES, 5000);
       IngestMetrics metrics = IngestMetrics.unregistered();
       String name = s.logs().get(0).withoutScheme();
+      Map<String, Long> cpu0 = CpuByComponent.snapshot();
+      Map<String, Long> cpu1 = cpu0;
       long t0 = System.nanoTime();
       try (IngestService service = new IngestService(s, Map.of("bootstrap.servers", broker.bootstrapServers()), topics, metrics)) {
         service.start();
         while (!service.finished()) {
+          cpu1 = CpuByComponent.snapshot(); // the poller and its producer end with the range: last look before
           Thread.sleep(1000);
           double secs = (System.nanoTime() - t0) / 1e9;
           System.err.printf(Locale.ROOT, "  %,d entries committed, %.0f entries/s%n", metrics.entries(name), metrics.entries(name) / secs);
@@ -58,6 +61,9 @@ public final class IngestBenchmark {
       double secs = (System.nanoTime() - t0) / 1e9;
       System.out.printf(Locale.ROOT, "rekor-v1: %,d entries in %.1f s = %,.0f entries/s (inFlight %d, round trip +%d ms)%n",
           metrics.entries(name), secs, metrics.entries(name) / secs, inFlight, delayMs);
+      System.out.println("  CPU per entry: " + CpuByComponent.perEntry(cpu0, cpu1, metrics.entries(name))
+          + String.format(Locale.ROOT, "; load average %.2f", java.lang.management.ManagementFactory
+              .getOperatingSystemMXBean().getSystemLoadAverage()));
     }
   }
 }

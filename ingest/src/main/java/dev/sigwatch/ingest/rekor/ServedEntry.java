@@ -1,0 +1,133 @@
+package dev.sigwatch.ingest.rekor;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.sigwatch.ingest.http.MalformedResponseException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * The fields ingest reads from one served Rekor v1 {@code {uuid: entry}} object, read in one streaming pass (no tree:
+ * this runs for every entry, tens of thousands a second).
+ *
+ * @param uuid the object's only field name
+ * @param logIndex the entry's (virtual) {@code logIndex}
+ * @param integratedTime {@code integratedTime}, if it is a number
+ * @param body {@code body} as text: a string's value, a number's or boolean's literal; {@code ""} when absent, null,
+ *     an object or an array (base64 is decoded by the caller, so a non-string body is rejected there)
+ * @param proofLogIndex {@code verification.inclusionProof.logIndex}, if it is a number
+ */
+public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTime, String body,
+    OptionalLong proofLogIndex) {
+
+  /**
+   * Field names are not interned: every entry's field name is its own UUID, which would only churn the JVM-wide
+   * intern cache. (They stay canonicalized: without it Jackson reads bytes through a char Reader, slower and without
+   * byte offsets.) Shared, thread-safe.
+   */
+  static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
+
+  public ServedEntry {
+    if (uuid == null || body == null || integratedTime == null || proofLogIndex == null) {
+      throw new IllegalArgumentException("uuid, body, integratedTime and proofLogIndex must not be null");
+    }
+  }
+
+  /**
+   * Reads one {@code {uuid: entry}} object. A number is read as a long when it fits one (a fraction is truncated, as
+   * Jackson's {@code JsonNode.asLong} does); a duplicated field keeps its last value.
+   *
+   * @throws MalformedResponseException when it is not JSON, not an object with exactly one field, or the entry has no
+   *     numeric {@code logIndex}
+   */
+  public static ServedEntry parse(byte[] raw) throws MalformedResponseException {
+    try (JsonParser p = JSON.createParser(raw)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) throw new MalformedResponseException("retrieve: want {uuid: entry}");
+      String uuid = p.nextFieldName();
+      if (uuid == null) throw new MalformedResponseException("retrieve: want {uuid: entry}, got 0 fields");
+      JsonToken t = p.nextToken();
+      Long logIndex = null;
+      Long integratedTime = null;
+      Long proofIndex = null;
+      String body = "";
+      if (t == JsonToken.START_OBJECT) {
+        String f;
+        while ((f = p.nextFieldName()) != null) {
+          JsonToken v = p.nextToken();
+          switch (f) {
+            case "logIndex" -> logIndex = asLong(p, v);
+            case "integratedTime" -> integratedTime = asLong(p, v);
+            case "body" -> body = v.isScalarValue() && v != JsonToken.VALUE_NULL ? p.getText() : "";
+            case "verification" -> proofIndex = v == JsonToken.START_OBJECT ? proofIndex(p) : skip(p);
+            default -> p.skipChildren();
+          }
+          if (f.equals("body") || f.equals("logIndex") || f.equals("integratedTime")) p.skipChildren();
+        }
+      } else {
+        p.skipChildren();
+      }
+      int fields = 1;
+      while (p.nextFieldName() != null) {
+        fields++;
+        p.nextToken();
+        p.skipChildren();
+      }
+      if (fields != 1) {
+        throw new MalformedResponseException(String.format(Locale.ROOT, "retrieve: want {uuid: entry}, got %d fields",
+            fields));
+      }
+      if (logIndex == null) throw new MalformedResponseException("retrieve: entry " + uuid + " has no logIndex");
+      return new ServedEntry(uuid, logIndex, optional(integratedTime), body, optional(proofIndex));
+    } catch (MalformedResponseException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new MalformedResponseException("retrieve: bad JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code verification}: the inclusion proof's logIndex, if there is one. Leaves the parser at the object's end. */
+  private static Long proofIndex(JsonParser p) throws IOException {
+    Long index = null;
+    String f;
+    while ((f = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      if (f.equals("inclusionProof") && v == JsonToken.START_OBJECT) {
+        Long found = null;
+        String g;
+        while ((g = p.nextFieldName()) != null) {
+          JsonToken w = p.nextToken();
+          if (g.equals("logIndex")) found = asLong(p, w);
+          p.skipChildren();
+        }
+        index = found;
+      } else {
+        if (f.equals("inclusionProof")) index = null;
+        p.skipChildren();
+      }
+    }
+    return index;
+  }
+
+  private static Long skip(JsonParser p) throws IOException {
+    p.skipChildren();
+    return null;
+  }
+
+  /** The value as a long if it is a number that fits one (as {@code JsonNode.canConvertToLong}), else null. */
+  private static Long asLong(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? null : p.getLongValue();
+    }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      return d >= Long.MIN_VALUE && d <= Long.MAX_VALUE ? (long) d : null;
+    }
+    return null;
+  }
+
+  private static OptionalLong optional(Long v) {
+    return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+  }
+}

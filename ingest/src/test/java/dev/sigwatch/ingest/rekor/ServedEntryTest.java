@@ -1,0 +1,122 @@
+package dev.sigwatch.ingest.rekor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sigwatch.ingest.http.MalformedResponseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ServedEntry} on the real served {@code {uuid: entry}} fixtures and mutations of them; the oracle is a
+ * Jackson tree read of the same bytes (a different code path from the streaming parse under test).
+ */
+class ServedEntryTest {
+  private static final ObjectMapper TREE = new ObjectMapper();
+
+  static Stream<Path> servedShape() throws IOException {
+    Path dir = Path.of(System.getProperty("sigwatch.fixtures"), "rekor-v1", "entries");
+    List<Path> all;
+    try (Stream<Path> s = Files.list(dir)) {
+      all = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    // The {uuid: entry} shape (README): one field whose value is the entry object.
+    List<Path> served = all.stream().filter(p -> {
+      try {
+        JsonNode n = TREE.readTree(p.toFile());
+        return n.size() == 1 && n.elements().next().has("body");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+    assertThat(served).hasSizeGreaterThanOrEqualTo(6);
+    return served.stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("servedShape")
+  void readsWhatATreeReadSeesOnEveryServedFixture(Path file) throws IOException {
+    byte[] raw = Files.readAllBytes(file);
+    JsonNode root = TREE.readTree(raw);
+    String uuid = root.fieldNames().next();
+    JsonNode e = root.get(uuid);
+
+    ServedEntry got = ServedEntry.parse(raw);
+
+    assertThat(got.uuid()).isEqualTo(uuid);
+    assertThat(got.logIndex()).isEqualTo(e.get("logIndex").asLong());
+    assertThat(got.integratedTime()).isEqualTo(OptionalLong.of(e.get("integratedTime").asLong()));
+    assertThat(got.body()).isEqualTo(e.get("body").asText());
+    JsonNode proof = e.path("verification").path("inclusionProof").path("logIndex");
+    assertThat(got.proofLogIndex()).isEqualTo(proof.isMissingNode() ? OptionalLong.empty() : OptionalLong.of(proof.asLong()));
+  }
+
+  @Test
+  void entryWithoutInclusionProofHasNoProofIndex() throws IOException {
+    byte[] raw = Files.readAllBytes(Path.of(System.getProperty("sigwatch.fixtures"), "rekor-v1", "entries",
+        "staging-hashedrekord-logIndex79-no-inclusion-proof.json"));
+    JsonNode root = TREE.readTree(raw);
+    if (root.size() != 1 || !root.elements().next().has("body")) { // a bare entry: wrap it as served
+      ObjectNode w = TREE.createObjectNode();
+      w.set(root.path("uuid").asText("ab"), root);
+      raw = TREE.writeValueAsBytes(w);
+    }
+    assertThat(ServedEntry.parse(raw).proofLogIndex()).isEmpty();
+    assertThat(ServedEntry.parse(raw).logIndex()).isEqualTo(79);
+  }
+
+  @Test
+  void mutationsOfAServedFixture() throws IOException {
+    byte[] raw = Files.readAllBytes(servedShape().findFirst().orElseThrow());
+    ObjectNode root = (ObjectNode) TREE.readTree(raw);
+    String uuid = root.fieldNames().next();
+    ObjectNode e = (ObjectNode) root.get(uuid);
+
+    ObjectNode two = root.deepCopy();
+    two.set("second", e.deepCopy());
+    assertThatThrownBy(() -> ServedEntry.parse(TREE.writeValueAsBytes(two)))
+        .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: want {uuid: entry}, got 2 fields");
+
+    assertThatThrownBy(() -> ServedEntry.parse("{}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedResponseException.class).hasMessageContaining("got 0 fields");
+
+    ObjectNode noIndex = root.deepCopy();
+    ((ObjectNode) noIndex.get(uuid)).put("logIndex", "12");
+    assertThatThrownBy(() -> ServedEntry.parse(TREE.writeValueAsBytes(noIndex)))
+        .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: entry " + uuid + " has no logIndex");
+
+    assertThatThrownBy(() -> ServedEntry.parse(java.util.Arrays.copyOf(raw, raw.length / 2)))
+        .isInstanceOf(MalformedResponseException.class).hasMessageStartingWith("retrieve: bad JSON");
+
+    ObjectNode numericBody = root.deepCopy();
+    ((ObjectNode) numericBody.get(uuid)).put("body", 1234).putNull("integratedTime");
+    ServedEntry n = ServedEntry.parse(TREE.writeValueAsBytes(numericBody));
+    assertThat(n.body()).isEqualTo("1234");
+    assertThat(n.integratedTime()).isEmpty();
+
+    ObjectNode objectBody = root.deepCopy();
+    ((ObjectNode) objectBody.get(uuid)).putObject("body").put("logIndex", -5);
+    ServedEntry o = ServedEntry.parse(TREE.writeValueAsBytes(objectBody));
+    assertThat(o.body()).isEmpty();
+    assertThat(o.logIndex()).isEqualTo(e.get("logIndex").asLong()); // the nested logIndex is not the entry's
+
+    // JSON escapes in the body ("\/" is a legal escape of "/") are unescaped, as a tree read does.
+    String escaped = new String(raw, StandardCharsets.UTF_8).replace("/", "\\/");
+    assertThat(ServedEntry.parse(escaped.getBytes(StandardCharsets.UTF_8)).body()).isEqualTo(e.get("body").asText());
+
+    ObjectNode lastWins = root.deepCopy();
+    ((ObjectNode) lastWins.get(uuid)).putObject("verification").putObject("inclusionProof").put("logIndex", 7.9);
+    assertThat(ServedEntry.parse(TREE.writeValueAsBytes(lastWins)).proofLogIndex()).isEqualTo(OptionalLong.of(7));
+  }
+}
