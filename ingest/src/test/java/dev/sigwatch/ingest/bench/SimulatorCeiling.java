@@ -54,12 +54,15 @@ public final class SimulatorCeiling {
       URI retrieve = target.resolve("api/v1/log/entries/retrieve");
       AtomicLong entries = new AtomicLong();
       AtomicLong next = new AtomicLong();
+      AtomicLong loadCpu = new AtomicLong();
       for (int phase = 0; phase < 2; phase++) { // phase 0 warms up (a third of the time), phase 1 is measured
         long until = System.nanoTime() + (phase == 0 ? seconds / 3 : seconds) * 1_000_000_000L;
         entries.set(0);
+        loadCpu.set(0);
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
           Thread th = new Thread(() -> {
+            long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             try {
               while (System.nanoTime() < until) {
                 long a = next.getAndAdd(10) % (n - 10);
@@ -99,17 +102,23 @@ public final class SimulatorCeiling {
               }
             } catch (Exception e) {
               throw new IllegalStateException(e);
+            } finally {
+              loadCpu.addAndGet(java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0);
             }
           });
           th.start();
           ts.add(th);
         }
         long t0 = System.nanoTime();
-        for (Thread t : ts) t.join();
+        java.util.Map<String, Long> cpu0 = CpuByComponent.snapshot();
+        for (Thread t : ts) t.join(); // the load threads' own CPU counts as "broker+other" (they run the client)
+        java.util.Map<String, Long> cpu1 = CpuByComponent.snapshot();
         double secs = (System.nanoTime() - t0) / 1e9;
         if (phase == 1) {
           System.out.printf(Locale.ROOT, "simulator %s: %,.0f entries/s (%,.0f requests/s), %d threads, %.1f s%n",
               mode, entries.get() / secs, entries.get() / secs / 10, threads, secs);
+          System.out.println(String.format(Locale.ROOT, "  CPU per entry: load threads %.1f µs; ",
+              loadCpu.get() / 1e3 / entries.get()) + CpuByComponent.perEntry(cpu0, cpu1, entries.get()));
         }
       }
     }
