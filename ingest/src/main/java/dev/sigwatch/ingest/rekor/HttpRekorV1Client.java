@@ -1,7 +1,5 @@
 package dev.sigwatch.ingest.rekor;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigwatch.ingest.LogTarget;
@@ -11,7 +9,6 @@ import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -64,35 +61,13 @@ public final class HttpRekorV1Client implements RekorV1Client {
   }
 
   @Override
-  public List<byte[]> retrieve(List<Long> logIndexes) throws IOException, InterruptedException {
+  public List<ServedEntry> retrieve(List<Long> logIndexes) throws IOException, InterruptedException {
     if (logIndexes.isEmpty() || logIndexes.size() > MAX_RETRIEVE) {
       throw new IllegalArgumentException("need 1 to " + MAX_RETRIEVE + " indexes, got " + logIndexes.size());
     }
     String body = logIndexes.stream().map(String::valueOf).collect(Collectors.joining(",", "{\"logIndexes\":[", "]}"));
     byte[] raw = http.postJson(target.resolve("api/v1/log/entries/retrieve"), body);
-    return splitArray(raw);
-  }
-
-  /** The elements of a top-level JSON array of objects, each as its exact served bytes. */
-  static List<byte[]> splitArray(byte[] raw) throws MalformedResponseException {
-    List<byte[]> out = new ArrayList<>();
-    try (JsonParser p = ServedEntry.JSON.createParser(raw)) {
-      if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedResponseException("retrieve: want a JSON array");
-      JsonToken t;
-      while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-        int start = (int) p.currentTokenLocation().getByteOffset();
-        p.skipChildren();
-        int end = (int) p.currentLocation().getByteOffset();
-        out.add(Arrays.copyOfRange(raw, start, end));
-      }
-      if (t != JsonToken.END_ARRAY) throw new MalformedResponseException("retrieve: want objects in the array, got " + t);
-      if (p.nextToken() != null) throw new MalformedResponseException("retrieve: trailing data after the array");
-    } catch (MalformedResponseException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new MalformedResponseException("retrieve: bad JSON: " + e.getMessage(), e);
-    }
-    return out;
+    return ServedEntry.parseArray(raw);
   }
 
   private static JsonNode parse(byte[] raw, String what) throws MalformedResponseException {

@@ -18,8 +18,10 @@ public interface RekorV1Client {
 
   /**
    * {@code POST /api/v1/log/entries/retrieve} for at most {@link #MAX_RETRIEVE} virtual log indexes. Returns the
-   * served entries in the order served (each {@code {uuid: entry}} object as its raw bytes); an index the log does not
-   * have is simply absent.
+   * served entries in the order served (each {@code {uuid: entry}} object read, with its raw bytes); an index the log
+   * does not have is simply absent.
+   *
+   * @throws dev.sigwatch.ingest.http.MalformedResponseException when the answer (or any object in it) is unusable
    */
-  List<byte[]> retrieve(List<Long> logIndexes) throws IOException, InterruptedException;
+  List<ServedEntry> retrieve(List<Long> logIndexes) throws IOException, InterruptedException;
 }

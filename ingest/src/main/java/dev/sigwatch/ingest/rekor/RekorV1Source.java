@@ -138,12 +138,12 @@ public final class RekorV1Source implements LogSource {
   public List<Fetched> fetch(long start, long end) throws IOException, InterruptedException {
     List<Long> indexes = new ArrayList<>();
     for (long i = start; i < end; i++) indexes.add(i);
-    List<byte[]> served = client.retrieve(indexes);
+    List<ServedEntry> served = client.retrieve(indexes);
     Map<Long, Fetched> byIndex = new HashMap<>();
     List<ShardLayout> shards = layout;
     long now = clock.millis();
-    for (byte[] raw : served) {
-      Fetched f = entry(raw, shards, now, start, end);
+    for (ServedEntry e : served) {
+      Fetched f = entry(e, shards, now, start, end);
       if (f != null) byIndex.put(f.index(), f);
     }
     List<Fetched> out = new ArrayList<>();
@@ -159,9 +159,8 @@ public final class RekorV1Source implements LogSource {
   }
 
   /** One served {@code {uuid: entry}}; null if it is not one of the asked indexes. */
-  private Fetched entry(byte[] raw, List<ShardLayout> shards, long now, long start, long end)
-      throws MalformedResponseException {
-    ServedEntry served = ServedEntry.parse(raw);
+  private Fetched entry(ServedEntry served, List<ShardLayout> shards, long now, long start, long end) {
+    byte[] raw = served.raw();
     String uuid = served.uuid();
     long index = served.logIndex();
     if (index < start || index >= end) return null;

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sigwatch.ingest.http.MalformedResponseException;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 
@@ -18,9 +21,10 @@ import java.util.OptionalLong;
  * @param body {@code body} as text: a string's value, a number's or boolean's literal; {@code ""} when absent, null,
  *     an object or an array (base64 is decoded by the caller, so a non-string body is rejected there)
  * @param proofLogIndex {@code verification.inclusionProof.logIndex}, if it is a number
+ * @param raw the object's exact served bytes (published as they are)
  */
 public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTime, String body,
-    OptionalLong proofLogIndex) {
+    OptionalLong proofLogIndex, byte[] raw) {
 
   /**
    * Field names are not interned: every entry's field name is its own UUID, which would only churn the JVM-wide
@@ -30,8 +34,8 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
   static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
   public ServedEntry {
-    if (uuid == null || body == null || integratedTime == null || proofLogIndex == null) {
-      throw new IllegalArgumentException("uuid, body, integratedTime and proofLogIndex must not be null");
+    if (uuid == null || body == null || integratedTime == null || proofLogIndex == null || raw == null) {
+      throw new IllegalArgumentException("uuid, body, integratedTime, proofLogIndex and raw must not be null");
     }
   }
 
@@ -45,46 +49,81 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
   public static ServedEntry parse(byte[] raw) throws MalformedResponseException {
     try (JsonParser p = JSON.createParser(raw)) {
       if (p.nextToken() != JsonToken.START_OBJECT) throw new MalformedResponseException("retrieve: want {uuid: entry}");
-      String uuid = p.nextFieldName();
-      if (uuid == null) throw new MalformedResponseException("retrieve: want {uuid: entry}, got 0 fields");
-      JsonToken t = p.nextToken();
-      Long logIndex = null;
-      Long integratedTime = null;
-      Long proofIndex = null;
-      String body = "";
-      if (t == JsonToken.START_OBJECT) {
-        String f;
-        while ((f = p.nextFieldName()) != null) {
-          JsonToken v = p.nextToken();
-          switch (f) {
-            case "logIndex" -> logIndex = asLong(p, v);
-            case "integratedTime" -> integratedTime = asLong(p, v);
-            case "body" -> body = v.isScalarValue() && v != JsonToken.VALUE_NULL ? p.getText() : "";
-            case "verification" -> proofIndex = v == JsonToken.START_OBJECT ? proofIndex(p) : skip(p);
-            default -> p.skipChildren();
-          }
-          if (f.equals("body") || f.equals("logIndex") || f.equals("integratedTime")) p.skipChildren();
-        }
-      } else {
-        p.skipChildren();
-      }
-      int fields = 1;
-      while (p.nextFieldName() != null) {
-        fields++;
-        p.nextToken();
-        p.skipChildren();
-      }
-      if (fields != 1) {
-        throw new MalformedResponseException(String.format(Locale.ROOT, "retrieve: want {uuid: entry}, got %d fields",
-            fields));
-      }
-      if (logIndex == null) throw new MalformedResponseException("retrieve: entry " + uuid + " has no logIndex");
-      return new ServedEntry(uuid, logIndex, optional(integratedTime), body, optional(proofIndex));
+      ServedEntry e = read(p, raw);
+      if (p.nextToken() != null) throw new MalformedResponseException("retrieve: trailing data after the entry");
+      return e;
     } catch (MalformedResponseException e) {
       throw e;
     } catch (IOException e) {
       throw new MalformedResponseException("retrieve: bad JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads a retrieve answer, a JSON array of {@code {uuid: entry}} objects, in one pass: each as {@link #parse} does,
+   * with its exact bytes.
+   *
+   * @throws MalformedResponseException when it is not JSON, not an array of such objects, or has trailing data
+   */
+  public static List<ServedEntry> parseArray(byte[] raw) throws MalformedResponseException {
+    List<ServedEntry> out = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(raw)) {
+      if (p.nextToken() != JsonToken.START_ARRAY) throw new MalformedResponseException("retrieve: want a JSON array");
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.START_OBJECT) out.add(read(p, raw));
+      if (t != JsonToken.END_ARRAY) throw new MalformedResponseException("retrieve: want objects in the array, got " + t);
+      if (p.nextToken() != null) throw new MalformedResponseException("retrieve: trailing data after the array");
+    } catch (MalformedResponseException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new MalformedResponseException("retrieve: bad JSON: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Reads the object whose START_OBJECT is the current token; leaves the parser on its END_OBJECT. */
+  private static ServedEntry read(JsonParser p, byte[] source) throws IOException {
+    int from = (int) p.currentTokenLocation().getByteOffset();
+    String uuid = p.nextFieldName();
+    if (uuid == null) throw new MalformedResponseException("retrieve: want {uuid: entry}, got 0 fields");
+    JsonToken t = p.nextToken();
+    Long logIndex = null;
+    Long integratedTime = null;
+    Long proofIndex = null;
+    String body = "";
+    if (t == JsonToken.START_OBJECT) {
+      String f;
+      while ((f = p.nextFieldName()) != null) {
+        JsonToken v = p.nextToken();
+        switch (f) {
+          case "logIndex" -> logIndex = asLong(p, v);
+          case "integratedTime" -> integratedTime = asLong(p, v);
+          case "body" -> body = v.isScalarValue() && v != JsonToken.VALUE_NULL ? p.getText() : "";
+          case "verification" -> proofIndex = v == JsonToken.START_OBJECT ? proofIndex(p) : null;
+          default -> { }
+        }
+        p.skipChildren(); // no-op after a scalar or a fully read object
+      }
+    } else {
+      p.skipChildren();
+    }
+    int fields = 1;
+    while (p.nextFieldName() != null) {
+      fields++;
+      p.nextToken();
+      p.skipChildren();
+    }
+    if (fields != 1) {
+      throw new MalformedResponseException(String.format(Locale.ROOT, "retrieve: want {uuid: entry}, got %d fields",
+          fields));
+    }
+    if (logIndex == null) throw new MalformedResponseException("retrieve: entry " + uuid + " has no logIndex");
+    int to = (int) p.currentLocation().getByteOffset();
+    if (from < 0 || to > source.length || from >= to) {
+      throw new IllegalStateException("parser offsets [" + from + ", " + to + ") outside " + source.length + " bytes");
+    }
+    return new ServedEntry(uuid, logIndex, optional(integratedTime), body, optional(proofIndex),
+        Arrays.copyOfRange(source, from, to));
   }
 
   /** {@code verification}: the inclusion proof's logIndex, if there is one. Leaves the parser at the object's end. */
@@ -108,11 +147,6 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
       }
     }
     return index;
-  }
-
-  private static Long skip(JsonParser p) throws IOException {
-    p.skipChildren();
-    return null;
   }
 
   /** The value as a long if it is a number that fits one (as {@code JsonNode.canConvertToLong}), else null. */

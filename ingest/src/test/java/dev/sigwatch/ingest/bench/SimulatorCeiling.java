@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * -Dmdep.outputFile=/tmp/cp -Dmdep.includeScope=test}):
  * <pre>
  * java -cp ingest/target-X/test-classes:ingest/target-X/classes:$(cat /tmp/cp) \
- *     dev.sigwatch.ingest.bench.SimulatorCeiling [entries=100000] [threads=32] [seconds=15] [mode=raw|client|source]
+ *     dev.sigwatch.ingest.bench.SimulatorCeiling [entries=100000] [threads=32] [seconds=15] [mode=raw|stream|timeout|both|urlconnection|client|source]
  * </pre>
  */
 public final class SimulatorCeiling {
@@ -41,6 +41,7 @@ public final class SimulatorCeiling {
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
     String mode = args.length > 3 ? args[3] : "raw";
+    System.setProperty("http.maxConnections", Integer.toString(threads)); // keep-alive for every urlconnection thread
     try (RekorV1Sim sim = new RekorV1Sim("rekor.bench", Math.max(8, threads))) {
       for (int done = 0; done < n; done += 50_000) sim.grow(Math.min(50_000, n - done));
       HttpClient http = LogHttp.defaultClient();
@@ -88,6 +89,21 @@ public final class SimulatorCeiling {
                       try (java.io.InputStream in = http.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream()).body()) {
                         in.readNBytes(LogHttp.DEFAULT_MAX_RESPONSE_BYTES);
                       }
+                    }
+                  }
+                  case "urlconnection" -> { // the JDK's blocking client, for comparison with HttpClient
+                    StringBuilder b = new StringBuilder("{\"logIndexes\":[");
+                    for (long i = a; i < a + 10; i++) b.append(i > a ? "," : "").append(i);
+                    java.net.HttpURLConnection c = (java.net.HttpURLConnection) retrieve.toURL().openConnection();
+                    c.setRequestMethod("POST");
+                    c.setDoOutput(true);
+                    c.setRequestProperty("Content-Type", "application/json");
+                    try (java.io.OutputStream o = c.getOutputStream()) {
+                      o.write(b.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    }
+                    if (c.getResponseCode() != 200) throw new IllegalStateException("HTTP " + c.getResponseCode());
+                    try (java.io.InputStream in = c.getInputStream()) {
+                      in.readAllBytes();
                     }
                   }
                   case "client" -> {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sigwatch.ingest.http.MalformedResponseException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,6 +61,50 @@ class ServedEntryTest {
     assertThat(got.body()).isEqualTo(e.get("body").asText());
     JsonNode proof = e.path("verification").path("inclusionProof").path("logIndex");
     assertThat(got.proofLogIndex()).isEqualTo(proof.isMissingNode() ? OptionalLong.empty() : OptionalLong.of(proof.asLong()));
+  }
+
+  @Test
+  void arrayOfServedFixturesKeepsEachObjectsExactBytes() throws IOException {
+    List<byte[]> objects = servedShape().map(ServedEntryTest::read).toList();
+    ByteArrayOutputStream array = new ByteArrayOutputStream();
+    array.write("[ ".getBytes(StandardCharsets.UTF_8));
+    for (int i = 0; i < objects.size(); i++) {
+      if (i > 0) array.write(",\n".getBytes(StandardCharsets.UTF_8));
+      array.write(objects.get(i));
+    }
+    array.write(" ]\n".getBytes(StandardCharsets.UTF_8));
+
+    List<ServedEntry> got = ServedEntry.parseArray(array.toByteArray());
+
+    assertThat(got).hasSize(objects.size());
+    for (int i = 0; i < objects.size(); i++) {
+      String want = new String(objects.get(i), StandardCharsets.UTF_8).strip(); // the file's trailing newline is outside
+      assertThat(new String(got.get(i).raw(), StandardCharsets.UTF_8)).isEqualTo(want);
+      assertThat(got.get(i).uuid()).isEqualTo(TREE.readTree(objects.get(i)).fieldNames().next());
+    }
+    assertThat(ServedEntry.parseArray("[]".getBytes(StandardCharsets.UTF_8))).isEmpty();
+  }
+
+  @Test
+  void malformedArrays() {
+    assertThatThrownBy(() -> ServedEntry.parseArray("{}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: want a JSON array");
+    assertThatThrownBy(() -> ServedEntry.parseArray("[1]".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: want objects in the array, got VALUE_NUMBER_INT");
+    assertThatThrownBy(() -> ServedEntry.parseArray("[] []".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: trailing data after the array");
+    assertThatThrownBy(() -> ServedEntry.parseArray("[{\"a\":{\"logIndex\":1}}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedResponseException.class).hasMessageStartingWith("retrieve: bad JSON");
+    assertThatThrownBy(() -> ServedEntry.parse("{\"a\":{\"logIndex\":1}} {}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: trailing data after the entry");
+  }
+
+  private static byte[] read(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
