@@ -31,9 +31,6 @@ public final class Pipeline {
   /** How long a CT issuance and its Rekor use wait for each other before an alert. */
   public static final Duration MATCH_JOIN_WINDOW = Duration.ofMinutes(10);
 
-  /** Log protocols this build has pollers for. */
-  static final java.util.Set<LogTarget.Family> INGESTED = java.util.EnumSet.of(LogTarget.Family.REKOR_V1);
-
   private final KafkaRuntime kafka;
   private final List<LogTarget> logs;
 
@@ -72,11 +69,6 @@ public final class Pipeline {
           .start();
       life.add(Stages.verify(cfg, trust, kafka)).start();
       life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW)).start();
-      List<LogTarget> unsupported = logs.stream().filter(l -> !INGESTED.contains(l.family())).toList();
-      if (!unsupported.isEmpty()) {
-        log.warn("not ingested by this build (no poller for their protocol yet): {}", unsupported);
-        logs = logs.stream().filter(l -> INGESTED.contains(l.family())).toList();
-      }
       if (logs.isEmpty()) {
         log.warn("no logs to watch: the trusted root lists no log valid now and the config has no logs:");
       } else {
