@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -38,7 +40,7 @@ public final class MatchService implements AutoCloseable {
   private final Map<String, Object> clientProperties;
   private final Topics topics;
   private final Clock clock;
-  private KafkaStreams streams;
+  private volatile KafkaStreams streams;
 
   /**
    * @param settings stage settings
@@ -83,7 +85,17 @@ public final class MatchService implements AutoCloseable {
 
   /** The Kafka Streams state, or null before start. */
   public KafkaStreams.State state() {
-    return streams == null ? null : streams.state();
+    KafkaStreams s = streams;
+    return s == null ? null : s.state();
+  }
+
+  /**
+   * The live client metrics of the stage's Kafka Streams instance (a read-only view, readable from any thread), or
+   * an empty map before start and after close.
+   */
+  public Map<MetricName, ? extends Metric> metrics() {
+    KafkaStreams s = streams;
+    return s == null ? Map.of() : s.metrics();
   }
 
   private void publishConfiguredRules() {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.slf4j.Logger;
@@ -61,6 +63,11 @@ public final class VerifyService implements AutoCloseable {
   /** The current Kafka Streams state. */
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /** The live client metrics of the stage's Kafka Streams instance (a read-only view, readable from any thread). */
+  public Map<MetricName, ? extends Metric> metrics() {
+    return streams.metrics();
   }
 
   @Override

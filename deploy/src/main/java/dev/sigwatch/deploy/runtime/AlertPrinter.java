@@ -1,6 +1,7 @@
 package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.alert.sink.AlertSink;
+import dev.sigwatch.deploy.metrics.AlertMetrics;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.topics.Topic;
 import java.time.Duration;
@@ -26,11 +27,18 @@ public final class AlertPrinter implements AutoCloseable {
 
   private final KafkaConsumer<String, Alert> consumer;
   private final AlertSink sink;
+  private final AlertMetrics metrics;
   private final Topic<String, Alert> topic;
   private final Thread thread;
   private final AtomicBoolean running = new AtomicBoolean(true);
 
   public AlertPrinter(Map<String, Object> clientProperties, Topic<String, Alert> topic, String groupId, AlertSink sink) {
+    this(clientProperties, topic, groupId, sink, AlertMetrics.unregistered());
+  }
+
+  /** As above, counting each printed alert in {@code metrics}. */
+  public AlertPrinter(Map<String, Object> clientProperties, Topic<String, Alert> topic, String groupId, AlertSink sink,
+                      AlertMetrics metrics) {
     Map<String, Object> c = new HashMap<>(clientProperties);
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -38,6 +46,7 @@ public final class AlertPrinter implements AutoCloseable {
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     this.sink = sink;
+    this.metrics = metrics;
     this.topic = topic;
     this.thread = new Thread(this::loop, "sigwatch-alert-printer");
   }
@@ -57,6 +66,7 @@ public final class AlertPrinter implements AutoCloseable {
         for (ConsumerRecord<String, Alert> r : records) {
           if (r.value() != null) {
             sink.accept(r.value());
+            metrics.alerted(r.value());
           }
         }
         sink.flush();

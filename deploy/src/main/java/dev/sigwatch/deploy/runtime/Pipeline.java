@@ -4,9 +4,14 @@ import dev.sigwatch.alert.sink.AlertSink;
 import dev.sigwatch.alert.sink.JsonLinesSink;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.metrics.AlertMetrics;
+import dev.sigwatch.deploy.metrics.StreamsMetrics;
+import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
 import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.match.MatchService;
+import dev.sigwatch.verify.VerifyService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *   embedded broker (or external cluster) + topics
  *     ingest (one poller per log) ─► verify (Streams) ─┐
  *                                 └► match  (Streams) ─┴► sigwatch.alerts ─► alert printer (stdout / alerts.file)
- *   Prometheus /metrics
+ *   Prometheus /metrics (JVM, ingest, verify/match Streams clients, alerts by type)
  * </pre>
  * Started in that order (consumers before producers is not needed: every stage resumes from committed offsets);
  * stopped in reverse, broker last.
@@ -65,10 +70,15 @@ public final class Pipeline {
       }
       AlertSink sink = cfg.alerts().file() == null ? JsonLinesSink.toStream(System.out)
           : JsonLinesSink.toFile(cfg.alerts().file());
-      life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink))
-          .start();
-      life.add(Stages.verify(cfg, trust, kafka)).start();
-      life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW)).start();
+      AlertMetrics alertMetrics = life.add(new AlertMetrics(registry));
+      life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink,
+          alertMetrics)).start();
+      VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
+      verify.start();
+      MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));
+      match.start();
+      life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", verify::state, verify::metrics),
+          new StreamsStage("match", match::state, match::metrics))));
       if (logs.isEmpty()) {
         log.warn("no logs to watch: the trusted root lists no log valid now and the config has no logs:");
       } else {
