@@ -3,13 +3,27 @@ package dev.sigwatch.ingest;
 import dev.sigwatch.schemas.RejectedRecord;
 import org.apache.avro.specific.SpecificRecord;
 
-/** One log index as fetched: an entry to publish, or an entry that is malformed as served (to the DLQ). */
-public sealed interface Fetched permits Fetched.Entry, Fetched.Rejected {
+/**
+ * One log index as fetched: an entry to publish, an entry to publish that does not match what the log claims for it
+ * (published as served, plus a DLQ note), or an entry that is malformed as served (to the DLQ only).
+ */
+public sealed interface Fetched permits Fetched.Entry, Fetched.Mismatched, Fetched.Rejected {
   /** The entry's position in the source's index space (Rekor v1: the virtual logIndex). */
   long index();
 
   /** A well-formed entry: published under {@code key} to the source's entries topic. */
   record Entry(long index, String key, SpecificRecord value) implements Fetched {}
+
+  /**
+   * Served at {@code index} but not what the log claims it is (Rekor v1: its body does not hash to its UUID's leaf
+   * hash). Published as served, so the audit appends it and proves the tampering against the signed root, and noted in
+   * the DLQ ({@code note}, with both hashes) and counted; the position moves past it.
+   */
+  record Mismatched(long index, String key, SpecificRecord value, RejectedRecord note) implements Fetched {
+    public Mismatched {
+      if (key == null || value == null || note == null) throw new IllegalArgumentException("key, value and note must not be null");
+    }
+  }
 
   /** Malformed as served: published to the DLQ (and counted), and the position moves past it. */
   record Rejected(long index, RejectedRecord record) implements Fetched {}

@@ -16,6 +16,8 @@ public final class IngestMetrics {
   private final Counter errors;
   private final Counter retries;
   private final Gauge up;
+  private final Counter mismatched;
+  private final Counter failures;
 
   public IngestMetrics(PrometheusRegistry registry) {
     entries = Counter.builder().name("sigwatch_ingest_entries_total").help("Entries published (committed)")
@@ -32,6 +34,12 @@ public final class IngestMetrics {
         .labelNames("log").register(registry);
     up = Gauge.builder().name("sigwatch_ingest_log_up").help("1 when the log answered its last request")
         .labelNames("log").register(registry);
+    mismatched = Counter.builder().name("sigwatch_ingest_mismatched_total")
+        .help("Entries published as served that do not match their claimed identity (tampering), also noted in the DLQ")
+        .labelNames("log").register(registry);
+    failures = Counter.builder().name("sigwatch_ingest_failures_total")
+        .help("Unexpected failures of a poller (it backs off and resumes from its last committed position)")
+        .labelNames("log").register(registry);
   }
 
   /** Metrics not exported anywhere (tests, benchmark). */
@@ -40,10 +48,20 @@ public final class IngestMetrics {
   }
 
   void committed(String logName, long entryCount, long rejectedCount, long nextIndex, long end) {
+    committed(logName, entryCount, rejectedCount, 0, nextIndex, end);
+  }
+
+  void committed(String logName, long entryCount, long rejectedCount, long mismatchedCount, long nextIndex, long end) {
     entries.labelValues(logName).inc(entryCount);
+    mismatched.labelValues(logName).inc(mismatchedCount);
     rejected.labelValues(logName).inc(rejectedCount);
     position.labelValues(logName).set(nextIndex);
     lag.labelValues(logName).set(Math.max(0, end - nextIndex));
+  }
+
+  void failed(String logName) {
+    failures.labelValues(logName).inc();
+    up(logName, false);
   }
 
   void up(String logName, boolean isUp) {
@@ -70,5 +88,15 @@ public final class IngestMetrics {
 
   public long rejected(String logName) {
     return (long) rejected.labelValues(logName).get();
+  }
+
+  /** Committed entries of {@code logName} published as served although they do not match their identity. */
+  public long mismatched(String logName) {
+    return (long) mismatched.labelValues(logName).get();
+  }
+
+  /** Unexpected poller failures of {@code logName} so far (each followed by a back-off and a resume). */
+  public long failures(String logName) {
+    return (long) failures.labelValues(logName).get();
   }
 }

@@ -1,5 +1,6 @@
 package dev.sigwatch.ingest;
 
+import dev.sigwatch.ingest.http.RetryPolicy;
 import dev.sigwatch.ingest.http.Sleeper;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.RejectedRecord;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
 final class IngestPoller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(IngestPoller.class);
   private static final Duration FETCH_RETRY_PAUSE = Duration.ofSeconds(1);
+  /** After an unexpected failure: 1 s doubling up to 2 min (with jitter), so a persistent bug does not hammer the log. */
+  static final RetryPolicy FAILURE_BACKOFF = new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofMinutes(2));
 
   private final LogSource source;
   private final IngestSettings settings;
@@ -63,6 +67,11 @@ final class IngestPoller implements Runnable {
   private volatile boolean running = true;
   private volatile long position = -1;
   private volatile long end;
+  private volatile boolean healthy = true;
+  private volatile boolean broken;
+  private volatile String step = "starting";
+  private int failuresInARow;
+  private Long firstEnd;
   private KafkaProducer<String, byte[]> producer;
 
   IngestPoller(LogSource source, IngestSettings settings, Map<String, Object> clientProperties, Topics topics,
@@ -91,6 +100,17 @@ final class IngestPoller implements Runnable {
     return stopped.getCount() == 0;
   }
 
+  /** False after a failure until the next commit, and for good after a broken invariant or an unexpected stop. */
+  boolean healthy() {
+    boolean diedUnasked = running && finished() && !rangeDone();
+    return healthy && !broken && !diedUnasked;
+  }
+
+  /** True once a broken invariant stopped this poller. */
+  boolean broken() {
+    return broken;
+  }
+
   void stop() {
     running = false;
   }
@@ -109,32 +129,92 @@ final class IngestPoller implements Runnable {
   @Override
   public void run() {
     try {
-      Map<String, Object> p = new HashMap<>(clientProperties);
-      p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
-      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-      p.put(ProducerConfig.ACKS_CONFIG, "all");
-      p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-      p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-      p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-      producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-      producer.initTransactions(); // fences a dead predecessor and aborts its open transaction
-      Poll first = pollUntilAnswered();
-      if (first == null) return;
-      start(first);
-      handle(first);
-      loop();
+      while (running && !rangeDone()) {
+        try {
+          runOnce();
+          return;
+        } catch (BrokenInvariantException e) {
+          broken = true;
+          healthy = false;
+          metrics.failed(source.name());
+          log.error("{}: INGEST STOPPED, broken invariant while {}: {}", source.name(), step, e.getMessage(), e);
+          return;
+        } catch (RuntimeException e) {
+          backOff(e);
+        }
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("{}: ingest stopped: {}", source.name(), e.toString(), e);
     } finally {
-      if (producer != null) producer.close(Duration.ofSeconds(5));
+      closeProducer();
       stopped.countDown();
     }
   }
 
+  /** Opens a producer (aborting any open transaction of ours), resumes at the committed position, then follows. */
+  private void runOnce() throws InterruptedException {
+    step = "starting";
+    if (producer == null) openProducer();
+    restore();
+    Poll first = pollUntilAnswered();
+    if (first == null) return;
+    start(first);
+    handle(first);
+    loop();
+  }
+
+  /**
+   * An unexpected failure: counted, the log marked unhealthy, the producer closed (its open transaction is never
+   * committed; the next producer's {@code initTransactions} aborts it), then a capped exponential back-off before
+   * resuming from the committed position: nothing is skipped and nothing is published twice.
+   */
+  private void backOff(RuntimeException e) throws InterruptedException {
+    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    String what = cause instanceof StepFailure f ? f.getMessage() : step;
+    if (cause instanceof StepFailure && cause.getCause() != null) cause = cause.getCause();
+    failuresInARow++;
+    healthy = false;
+    metrics.failed(source.name());
+    Duration delay = FAILURE_BACKOFF.delay(failuresInARow, null);
+    log.error("{}: {} failed at index {} (failure {} in a row); aborting, resuming from the committed position in {}: {}",
+        source.name(), what, position, failuresInARow, delay, cause.toString(), cause);
+    closeProducer();
+    for (long left = delay.toMillis(); running && left > 0; left -= 100) { // in steps, so that stop() is honoured
+      sleeper.sleep(Duration.ofMillis(Math.min(100, left)));
+    }
+  }
+
+  private void openProducer() {
+    Map<String, Object> p = new HashMap<>(clientProperties);
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
+    p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    producer.initTransactions(); // fences a dead predecessor and aborts its open transaction
+  }
+
+  private void closeProducer() {
+    if (producer == null) return;
+    try {
+      producer.close(Duration.ofSeconds(5));
+    } catch (RuntimeException e) {
+      log.warn("{}: closing the producer: {}", source.name(), e.toString());
+    }
+    producer = null;
+  }
+
+  private void commit() {
+    producer.commitTransaction();
+    failuresInARow = 0;
+    healthy = true;
+  }
+
   private void loop() throws InterruptedException {
     while (running && !rangeDone()) {
+      step = "waiting for the next poll";
       sleepInterruptibly(settings.pollInterval());
       Poll poll = pollUntilAnswered();
       if (poll == null) return;
@@ -148,6 +228,7 @@ final class IngestPoller implements Runnable {
   }
 
   private Poll pollUntilAnswered() throws InterruptedException {
+    step = "polling checkpoints";
     while (running) {
       try {
         Poll poll = source.poll(lastPublished);
@@ -164,18 +245,28 @@ final class IngestPoller implements Runnable {
     return null;
   }
 
-  /** Reads the committed state and decides where to start. */
-  private void start(Poll first) {
-    boolean backfill = settings.startMode() instanceof StartMode.Range;
-    Set<String> keys = new HashSet<>(source.entryKeys());
-    Long firstEnd = null;
+  /** Reads the committed checkpoints back: the last one published per log id, and tells the source about them. */
+  private void restore() {
+    step = "reading committed checkpoints";
+    lastPublished.clear();
+    firstEnd = null;
     try (PositionReader reader = new PositionReader(clientProperties)) {
       for (Checkpoint c : reader.readAll(topics.checkpoints().name(), null, topics.checkpoints().valueSerde().deserializer())) {
         if (!source.owns(c)) continue;
+        source.restore(c);
         lastPublished.put(c.getLogId(), c);
-        keys.add(c.getLogId());
         if (firstEnd == null) firstEnd = source.endOf(c);
       }
+    }
+  }
+
+  /** Reads the committed position and decides where to start. */
+  private void start(Poll first) {
+    step = "reading the committed position";
+    boolean backfill = settings.startMode() instanceof StartMode.Range;
+    Set<String> keys = new HashSet<>(source.entryKeys());
+    keys.addAll(lastPublished.keySet());
+    try (PositionReader reader = new PositionReader(clientProperties)) {
       long lo = settings.startMode() instanceof StartMode.Range r ? r.fromInclusive() : 0;
       long hi = settings.startMode() instanceof StartMode.Range r ? r.toExclusive() : Long.MAX_VALUE;
       OptionalLong lastEntry = keys.isEmpty() ? OptionalLong.empty() : reader.lastIndex(source.entriesTopic().name(), keys,
@@ -208,10 +299,11 @@ final class IngestPoller implements Runnable {
   private void handle(Poll poll) throws InterruptedException {
     boolean backfill = settings.startMode() instanceof StartMode.Range;
     if (!backfill && (!poll.checkpoints().isEmpty() || !fetchFailures.isEmpty())) {
+      step = "publishing " + poll.checkpoints().size() + " checkpoint(s)";
       producer.beginTransaction();
       for (Checkpoint c : poll.checkpoints()) send(topics.checkpoints(), c.getLogId(), c);
       drainFailures();
-      producer.commitTransaction();
+      commit();
       for (Checkpoint c : poll.checkpoints()) {
         lastPublished.put(c.getLogId(), c);
         log.info("{}: published checkpoint {} size {}", source.name(), c.getLogId(), c.getTreeSize());
@@ -230,6 +322,8 @@ final class IngestPoller implements Runnable {
     long inTxn = 0;
     long entriesInTxn = 0;
     long rejectedInTxn = 0;
+    long mismatchedInTxn = 0;
+    step = "publishing from " + position;
     producer.beginTransaction();
     try {
       while (running && (position < target)) {
@@ -241,13 +335,20 @@ final class IngestPoller implements Runnable {
         }
         List<Fetched> batch = window.poll().join();
         if (batch == null) break; // stopping
+        step = "publishing from " + position;
         for (Fetched f : batch) {
           if (f.index() != position) {
-            throw new IllegalStateException(source.name() + ": got index " + f.index() + ", want " + position);
+            throw new BrokenInvariantException(source.name() + ": got index " + f.index() + ", want " + position);
           }
           if (f instanceof Fetched.Entry e) {
-            sendEntry(e);
+            sendEntry(e.key(), e.value());
             entriesInTxn++;
+          } else if (f instanceof Fetched.Mismatched m) {
+            log.warn("{}: publishing the entry at {} as served; {}", source.name(), m.index(), m.note().getReason());
+            sendEntry(m.key(), m.value());
+            send(topics.dlq(), m.note().getSource(), m.note());
+            entriesInTxn++;
+            mismatchedInTxn++;
           } else if (f instanceof Fetched.Rejected r) {
             send(topics.dlq(), r.record().getSource(), r.record());
             rejectedInTxn++;
@@ -256,25 +357,27 @@ final class IngestPoller implements Runnable {
           inTxn++;
         }
         if (inTxn >= settings.commitEvery() || window.isEmpty()) {
+          step = "committing up to " + position;
           drainFailures();
-          producer.commitTransaction();
-          metrics.committed(source.name(), entriesInTxn, rejectedInTxn, position, end);
+          commit();
+          metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
           log.debug("{}: committed up to {} ({} entries)", source.name(), position, inTxn);
-          inTxn = entriesInTxn = rejectedInTxn = 0;
+          inTxn = entriesInTxn = rejectedInTxn = mismatchedInTxn = 0;
           producer.beginTransaction();
         }
       }
+      step = "committing up to " + position;
       drainFailures();
-      producer.commitTransaction();
-      metrics.committed(source.name(), entriesInTxn, rejectedInTxn, position, end);
+      commit();
+      metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
     } finally {
       window.forEach(f -> f.cancel(true));
     }
   }
 
   @SuppressWarnings("unchecked")
-  private void sendEntry(Fetched.Entry e) {
-    send((Topic<String, SpecificRecord>) source.entriesTopic(), e.key(), e.value());
+  private void sendEntry(String key, SpecificRecord value) {
+    send((Topic<String, SpecificRecord>) source.entriesTopic(), key, value);
   }
 
   private <V> void send(Topic<String, V> topic, String key, V value) {
@@ -312,9 +415,20 @@ final class IngestPoller implements Runnable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return null;
+      } catch (RuntimeException e) {
+        throw new StepFailure(String.format(java.util.Locale.ROOT, "fetching [%d, %d)", a, b), e);
       }
     }
     return null;
+  }
+
+  /** A failure of a fetch task, naming its index range. */
+  private static final class StepFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StepFailure(String step, Throwable cause) {
+      super(step, cause);
+    }
   }
 
   private void sleepInterruptibly(Duration d) throws InterruptedException {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ public final class IngestService implements AutoCloseable {
   private final List<ExecutorService> pools = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, LogHttp> logHttp = new HashMap<>();
+  private UnaryOperator<LogSource> decorate = UnaryOperator.identity();
 
   /**
    * @param clientProperties Kafka client properties ({@code bootstrap.servers}, security settings…); producer and
@@ -62,7 +64,7 @@ public final class IngestService implements AutoCloseable {
   public synchronized IngestService start() {
     if (!threads.isEmpty()) throw new IllegalStateException("already started");
     for (LogTarget t : settings.logs()) {
-      LogSource source = source(t);
+      LogSource source = decorate.apply(source(t));
       AtomicInteger n = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(settings.inFlight(), r -> {
         Thread th = new Thread(r, "ingest-fetch-" + source.name() + "-" + n.incrementAndGet());
@@ -97,9 +99,19 @@ public final class IngestService implements AutoCloseable {
     };
   }
 
-  /** Whether every log answered its last request. */
+  /** Wraps every log's source before {@link #start()} (tests inject failures with it). */
+  synchronized IngestService decorateSources(UnaryOperator<LogSource> d) {
+    if (!threads.isEmpty()) throw new IllegalStateException("already started");
+    decorate = d;
+    return this;
+  }
+
+  /**
+   * Whether every log answered its last request and every poller is well: false while a poller backs off after a
+   * failure (until its next commit), and for good once one stopped on a broken invariant or died.
+   */
   public boolean healthy() {
-    return logHttp.values().stream().allMatch(LogHttp::healthy);
+    return logHttp.values().stream().allMatch(LogHttp::healthy) && pollers.stream().allMatch(IngestPoller::healthy);
   }
 
   /** Next index to ingest per log (-1 while starting). */
@@ -116,7 +128,7 @@ public final class IngestService implements AutoCloseable {
     return m;
   }
 
-  /** True once every poller has stopped (a bounded range is done, or it failed). */
+  /** True once every poller has stopped (a bounded range is done, or a broken invariant stopped it). */
   public boolean finished() {
     return pollers.stream().allMatch(IngestPoller::finished);
   }

@@ -51,4 +51,12 @@ public interface LogSource {
 
   /** Whether a checkpoint (by its log id) belongs to this source. */
   boolean owns(Checkpoint checkpoint);
+
+  /**
+   * Tells the source about a checkpoint it published before (one it {@link #owns}), oldest first, before any
+   * {@link #poll}; called again, with the same checkpoints, when the poller resumes after a failure, so it must be
+   * idempotent. Rekor v1 recovers the final sizes of its frozen shards from it. The default does nothing.
+   */
+  default void restore(Checkpoint published) {
+  }
 }

@@ -31,13 +31,18 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.specific.SpecificRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rekor v1 as one index space: the virtual logIndex across shards (inactive shards' sizes, oldest first, then the
  * active shard). Each shard is its own log id ({@code <host> - <treeID>}, its checkpoint origin). Because indexes are
- * virtual and ingested in order, a frozen shard's entries are always finished before the next shard's start.
+ * virtual and ingested in order, a frozen shard's entries are always finished before the next shard's start. A frozen
+ * shard's range is fixed at the final size first observed (also recovered from its published INACTIVE checkpoint on
+ * restart); a later change to it is published as its checkpoint, raw, and never moves the active shard's indexes.
  */
 public final class RekorV1Source implements LogSource {
+  private static final Logger log = LoggerFactory.getLogger(RekorV1Source.class);
   private static final HexFormat HEX = HexFormat.of();
 
   /** A shard's place in the virtual index space. */
@@ -49,6 +54,8 @@ public final class RekorV1Source implements LogSource {
   private final Clock clock;
   private final RejectedRecords rejected;
   private final Set<String> keys = ConcurrentHashMap.newKeySet();
+  /** Frozen shards by tree id, at the final size first observed (written by the poll thread only). */
+  private final Map<String, ShardLayout> frozen = new ConcurrentHashMap<>();
   private volatile List<ShardLayout> layout = List.of();
 
   public RekorV1Source(LogTarget target, RekorV1Client client, Topics topics, Clock clock) {
@@ -79,15 +86,20 @@ public final class RekorV1Source implements LogSource {
     List<String> logIds = new ArrayList<>();
     long offset = 0;
     Map<String, dev.sigwatch.core.checkpoint.Checkpoint> parsed = new HashMap<>();
-    for (RekorLogInfo.Shard s : shards) {
+    for (int i = 0; i < shards.size(); i++) {
+      RekorLogInfo.Shard s = shards.get(i);
       dev.sigwatch.core.checkpoint.Checkpoint c = parse(s);
       if (c.size() != s.treeSize()) {
         throw new MalformedResponseException(String.format(java.util.Locale.ROOT,
             "log info: shard %s signed size %d, listed %d", s.treeId(), c.size(), s.treeSize()));
       }
       parsed.put(s.treeId(), c);
-      next.add(new ShardLayout(s.treeId(), c.origin(), offset, s.treeSize()));
-      offset += s.treeSize();
+      // A frozen shard's range is fixed at the final size first observed: a later change to it (an incident, which
+      // verify reports from its checkpoint) neither moves later shards' virtual offsets nor is ingested.
+      ShardLayout known = i < shards.size() - 1 ? frozen.get(s.treeId()) : null;
+      long size = known != null ? known.size() : s.treeSize();
+      next.add(new ShardLayout(s.treeId(), c.origin(), offset, size));
+      offset += size;
     }
     logIds.add(next.get(next.size() - 1).logId());
     for (int i = 0; i < next.size() - 1; i++) logIds.add(next.get(i).logId());
@@ -102,6 +114,8 @@ public final class RekorV1Source implements LogSource {
           && prev.getShardState() == state) { // a shard that froze is published again, as INACTIVE
         continue;
       }
+      boolean frozenChanged = state == ShardState.INACTIVE && frozen.containsKey(s.treeId()) && prev != null
+          && prev.getShardState() == ShardState.INACTIVE; // identical heads were skipped above
       Checkpoint.Builder b = Checkpoint.newBuilder().setLogId(l.logId()).setLogType(LogType.REKOR_V1)
           .setOrigin(c.origin()).setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash()))
           .setTimestampMillis(c.rekorTimestampNanos().isPresent() ? c.rekorTimestampNanos().getAsLong() / 1_000_000 : null)
@@ -109,16 +123,31 @@ public final class RekorV1Source implements LogSource {
           .setSourceUrl(target.resolve("api/v1/log").toString()).setTreeId(s.treeId())
           .setShardState(state)
           .setShardOffset(l.offset()).setActiveShards(logIds);
-      if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < c.size()) {
+      if (frozenChanged) {
+        // Published raw, without asking the misbehaving shard for a proof: verify alerts on it.
+        log.warn("{}: frozen shard {} changed (final size {}, now {}); publishing its checkpoint, not ingesting it",
+            name(), s.treeId(), l.size(), c.size());
+      } else if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < c.size()) {
         List<ByteBuffer> proof = new ArrayList<>();
         for (byte[] h : client.consistencyProof(s.treeId(), prev.getTreeSize(), c.size())) proof.add(ByteBuffer.wrap(h));
         b.setProofFromSize(prev.getTreeSize()).setProofFromRoot(prev.getRootHash()).setConsistencyProof(proof);
       }
       out.add(b.build());
     }
+    for (ShardLayout l : next.subList(0, next.size() - 1)) frozen.putIfAbsent(l.treeId(), l);
     layout = List.copyOf(next);
     next.forEach(l -> keys.add(l.logId()));
     return new Poll(out, offset);
+  }
+
+  /** Records the final size of a shard first published as frozen (INACTIVE); idempotent. */
+  @Override
+  public void restore(Checkpoint published) {
+    if (published.getShardState() != ShardState.INACTIVE || published.getTreeId() == null) return;
+    long offset = published.getShardOffset() == null ? 0 : published.getShardOffset();
+    frozen.putIfAbsent(published.getTreeId(),
+        new ShardLayout(published.getTreeId(), published.getLogId(), offset, published.getTreeSize()));
+    keys.add(published.getLogId());
   }
 
   private static dev.sigwatch.core.checkpoint.Checkpoint parse(RekorLogInfo.Shard s) throws MalformedResponseException {
@@ -170,11 +199,6 @@ public final class RekorV1Source implements LogSource {
       if (shard == null) throw new IllegalArgumentException("logIndex " + index + " is beyond every known shard");
       byte[] body = Base64.getDecoder().decode(served.body());
       if (body.length == 0) throw new IllegalArgumentException("entry has no body");
-      String leafHex = HEX.formatHex(Rfc6962.leafHash(body));
-      String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;
-      if (!uuidHash.equalsIgnoreCase(leafHex)) {
-        throw new IllegalArgumentException("body hashes to " + leafHex + ", but its UUID is " + uuid);
-      }
       long leafIndex = index - shard.offset();
       OptionalLong proofIndex = served.proofLogIndex();
       if (proofIndex.isPresent() && proofIndex.getAsLong() != leafIndex) {
@@ -182,17 +206,28 @@ public final class RekorV1Source implements LogSource {
             + leafIndex + " (shard offset " + shard.offset() + ")");
       }
       OptionalLong it = served.integratedTime();
-      return new Fetched.Entry(index, key, RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
+      RekorEntry entry = RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
           .setLeafIndex(leafIndex).setLogIndex(index).setTreeId(shard.treeId()).setUuid(uuid)
           .setIntegratedTime(it.isPresent() ? it.getAsLong() : null).setBody(ByteBuffer.wrap(body))
-          .setRaw(ByteBuffer.wrap(raw)).setObservedAtMillis(now).build());
+          .setRaw(ByteBuffer.wrap(raw)).setObservedAtMillis(now).build();
+      String leafHex = HEX.formatHex(Rfc6962.leafHash(body));
+      String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;
+      if (uuidHash.equalsIgnoreCase(leafHex)) return new Fetched.Entry(index, key, entry);
+      // Served at this index but not the entry its UUID names: published as served (the audit proves the tampering
+      // against the signed root), and noted in the DLQ.
+      return new Fetched.Mismatched(index, key, entry, reject(key, index,
+          "body hashes to leaf " + leafHex + ", but its UUID names leaf " + uuidHash + " (UUID " + uuid + ")", raw));
     } catch (IllegalArgumentException ex) {
-      RejectedRecord r = rejected.of("ingest:" + key, "logIndex " + index + ": " + ex.getMessage(),
-          null, null, null, key.getBytes(StandardCharsets.UTF_8), raw);
-      r.setLogId(key);
-      r.setLogIndex(index);
-      return new Fetched.Rejected(index, r);
+      return new Fetched.Rejected(index, reject(key, index, ex.getMessage(), raw));
     }
+  }
+
+  private RejectedRecord reject(String key, long index, String reason, byte[] raw) {
+    RejectedRecord r = rejected.of("ingest:" + key, "logIndex " + index + ": " + reason,
+        null, null, null, key.getBytes(StandardCharsets.UTF_8), raw);
+    r.setLogId(key);
+    r.setLogIndex(index);
+    return r;
   }
 
   private static ShardLayout shardOf(List<ShardLayout> shards, long index) {
