@@ -101,8 +101,8 @@ class VerifySimulatorIT {
     expected.put(Incident.ROLLBACK, Findings.ROLLBACK);
     expected.put(Incident.BAD_SIGNATURE, Findings.BAD_SIGNATURE);
     expected.put(Incident.UNKNOWN_KEY, Findings.UNKNOWN_KEY);
-    // ingest checks each body against its UUID and sends a tampered entry to the DLQ: the audit sees the hole
-    expected.put(Incident.TAMPERED_ENTRY, Findings.ENTRY_GAP);
+    // ingest publishes a tampered entry as served (and notes it in the DLQ): the audit proves the root mismatch
+    expected.put(Incident.TAMPERED_ENTRY, Findings.TAMPERED_ENTRIES);
     expected.put(Incident.SHARD_ROTATION, null);
     expected.put(Incident.FROZEN_SHARD_CHANGE, Findings.SHARD_CHANGED);
     Map<Incident, SigstoreSimulator> sims = new LinkedHashMap<>();
@@ -202,7 +202,10 @@ class VerifySimulatorIT {
         .findFirst().orElseThrow();
     assertThat(split.getEvidence().get("root1")).isNotEqualTo(split.getEvidence().get("root2"));
     Alert tampered = alertsOf(sims.get(Incident.TAMPERED_ENTRY)).get(0);
-    assertThat(tampered.getEvidence()).containsEntry("expectedIndex", "199").containsEntry("receivedIndex", "200");
+    // the newest entry of the first checkpoint (index 199 of 200) was tampered: the range up to that checkpoint
+    assertThat(tampered.getType()).isEqualTo(Findings.TAMPERED_ENTRIES);
+    assertThat(tampered.getEvidence()).containsEntry("rangeStart", "0").containsEntry("rangeEnd", "200");
+    assertThat(tampered.getEvidence().get("signedRoot")).isNotEqualTo(tampered.getEvidence().get("computedRoot"));
     assertThat(alertsOf(sims.get(Incident.UNKNOWN_KEY)).get(0).getSummary()).contains("not signed by a trusted key");
   }
 
