@@ -2,6 +2,7 @@ package dev.sigwatch.verify;
 
 import dev.sigwatch.core.merkle.MerkleVerifier;
 import dev.sigwatch.core.merkle.ProofException;
+import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.LogType;
 import dev.sigwatch.schemas.ShardState;
@@ -42,9 +43,11 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
   private final int witnessThreshold;
   private final Duration staleAfter;
   private final Duration livenessInterval;
+  private final Duration incidentQuiet;
   private ProcessorContext<String, VerifyOutput> context;
   private KeyValueStore<String, LogState> states;
   private Emitter emit;
+  private Incidents incidents;
 
   CheckpointProcessor(VerifySettings settings) {
     this.signatures = new CheckpointSignatures(settings.trustedRoot());
@@ -53,6 +56,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     this.witnessThreshold = settings.witnessPolicy().threshold();
     this.staleAfter = settings.staleAfter();
     this.livenessInterval = settings.livenessInterval();
+    this.incidentQuiet = settings.incidentQuiet();
   }
 
   @Override
@@ -60,6 +64,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     this.context = context;
     this.states = context.getStateStore(VerifyTopology.LOG_STATE_STORE);
     this.emit = new Emitter(context, context.getStateStore(VerifyTopology.CHECKPOINT_ALERT_IDS_STORE));
+    this.incidents = new Incidents(context.getStateStore(VerifyTopology.INCIDENT_STORE), emit, incidentQuiet);
     context.schedule(livenessInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
   }
 
@@ -80,13 +85,13 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     if (sig instanceof SignatureOutcome.Malformed m) {
       emit.reject(record, logId, SOURCE, m.reason());
     } else if (sig instanceof SignatureOutcome.UnknownKey u) {
-      alert(record, c, Findings.UNKNOWN_KEY,
+      incidents.badSignature(record, c, build(c, Findings.UNKNOWN_KEY,
           logId + ": checkpoint of size " + c.getTreeSize() + " is not signed by a trusted key: " + u.reason(),
-          null, Map.of("reason", u.reason()), c.getTreeSize(), root);
+          null, Map.of("reason", u.reason(), "signers", Incidents.signers(c)), c.getTreeSize(), root));
     } else if (sig instanceof SignatureOutcome.Bad b) {
-      alert(record, c, Findings.BAD_SIGNATURE,
+      incidents.badSignature(record, c, build(c, Findings.BAD_SIGNATURE,
           logId + ": bad signature on checkpoint of size " + c.getTreeSize() + ": " + b.reason(),
-          null, Map.of("reason", b.reason()), c.getTreeSize(), root);
+          null, Map.of("reason", b.reason(), "signers", Incidents.signers(c)), c.getTreeSize(), root));
     } else if (sig instanceof SignatureOutcome.Valid v) {
       onVerified(record, c, root, v);
     }
@@ -94,6 +99,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
 
   private void onVerified(Record<String, Checkpoint> record, Checkpoint c, byte[] root, SignatureOutcome.Valid v) {
     String logId = c.getLogId();
+    incidents.goodSignature(record, c);
     if (witnessPolicy && c.getLogType() == LogType.REKOR_V2 && v.note() != null) {
       WitnessCheck.Result w = witnesses.check(v.note());
       if (!w.satisfied()) {
@@ -129,9 +135,9 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     }
     if (c.getTreeSize() == prev.size()) {
       if (!sameRoot) {
-        alert(record, c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
+        incidents.view(record, c, build(c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
             "%s: two checkpoints of size %d with different roots", logId, c.getTreeSize()), prevNote,
-            Map.of("root1", Findings.hex(prev.root()), "root2", Findings.hex(root)), c.getTreeSize(), prev.root(), root);
+            Map.of("root1", Findings.hex(prev.root()), "root2", Findings.hex(root)), c.getTreeSize(), prev.root(), root));
       } else if (inactive) {
         rotate(record, c, prev, root);
       } else {
@@ -140,47 +146,51 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       return;
     }
     if (c.getTreeSize() < prev.size()) {
-      alert(record, c, Findings.ROLLBACK, String.format(Locale.ROOT,
-          "%s: checkpoint size went back from %d to %d", logId, prev.size(), c.getTreeSize()), prevNote,
-          Map.of("size1", Long.toString(prev.size()), "size2", Long.toString(c.getTreeSize())),
-          c.getTreeSize(), prev.size(), prev.root(), root);
+      incidents.view(record, c, smaller(c, root, prev, prevNote));
       return;
     }
     List<byte[]> proof = c.getConsistencyProof().stream().map(CheckpointSignatures::bytes).toList();
-    if (c.getProofFromSize() != null && c.getProofFromSize() == prev.size()) {
+    Long from = c.getProofFromSize();
+    // The proof is checked against our root at its first size: the last verified one, or an earlier verified one
+    // (ingest proves from the head it last published, which during a split view is the other view's).
+    byte[] fromRoot = from == null || from > c.getTreeSize() ? null
+        : from == prev.size() ? prev.root() : incidents.verifiedRoot(logId, from);
+    if (fromRoot != null) {
       try {
-        MerkleVerifier.verifyConsistency(prev.size(), c.getTreeSize(), proof, prev.root(), root);
+        MerkleVerifier.verifyConsistency(from, c.getTreeSize(), proof, fromRoot, root);
       } catch (ProofException e) {
         Map<String, String> ev = new HashMap<>();
-        ev.put("size1", Long.toString(prev.size()));
+        ev.put("size1", Long.toString(from));
         ev.put("size2", Long.toString(c.getTreeSize()));
-        ev.put("root1", Findings.hex(prev.root()));
+        ev.put("root1", Findings.hex(fromRoot));
         ev.put("root2", Findings.hex(root));
         ev.put("proof", proof.stream().map(h -> Base64.getEncoder().encodeToString(h)).collect(Collectors.joining(",")));
         ev.put("reason", e.getMessage());
-        alert(record, c, Findings.FORK, String.format(Locale.ROOT,
-            "%s: checkpoint of size %d is not consistent with size %d: %s", logId, c.getTreeSize(), prev.size(),
-            e.getMessage()), prevNote, ev, c.getTreeSize(), prev.size(), prev.root(), root);
+        ev.put("verifiedSize", Long.toString(prev.size()));
+        incidents.view(record, c, build(c, Findings.FORK, String.format(Locale.ROOT,
+            "%s: checkpoint of size %d is not consistent with size %d: %s", logId, c.getTreeSize(), from,
+            e.getMessage()), prevNote, ev, c.getTreeSize(), from, fromRoot, root));
         return;
       }
-      if (inactive) {
-        rotate(record, c, prev, root);
-        return;
-      }
-      accept(record, c, root, prev.stale(), false, "consistent with size " + prev.size());
-    } else {
-      // Ingest's proof starts elsewhere (it published a checkpoint we rejected, or restarted): not provable here.
-      emit.event(record, Findings.event("CONSISTENCY_UNPROVEN", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
-          Map.of("verifiedSize", Long.toString(prev.size()),
-              "proofFromSize", String.valueOf(c.getProofFromSize()))));
-      log.warn("{}: no consistency proof from verified size {} to {} (proof starts at {})",
-          logId, prev.size(), c.getTreeSize(), c.getProofFromSize());
-      if (inactive) {
-        rotate(record, c, prev, root);
-        return;
-      }
-      accept(record, c, root, prev.stale(), false, "proof from " + c.getProofFromSize());
     }
+    String how;
+    if (fromRoot != null && from == prev.size()) {
+      how = "consistent with size " + prev.size();
+    } else {
+      // Not provable from the last verified checkpoint (ingest published a checkpoint we rejected, or restarted);
+      // at best it extends an earlier verified size. The full audit still checks every entry against it.
+      emit.event(record, Findings.event("CONSISTENCY_UNPROVEN", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
+          Map.of("verifiedSize", Long.toString(prev.size()), "proofFromSize", String.valueOf(from),
+              "extendsVerifiedSize", fromRoot == null ? "none" : Long.toString(from))));
+      log.warn("{}: no consistency proof from verified size {} to {} (proof starts at {}{})", logId, prev.size(),
+          c.getTreeSize(), from, fromRoot == null ? "" : ", a verified size");
+      how = "proof from " + from;
+    }
+    if (inactive) {
+      rotate(record, c, prev, root);
+      return;
+    }
+    accept(record, c, root, prev.stale(), false, how);
   }
 
   /** The old active tree now listed as inactive at a final size consistent with its last checkpoint. */
@@ -189,6 +199,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
         c.getObservedAtMillis(), c.getObservedAtMillis(), false, true));
     emit.event(record, Findings.event("SHARD_ROTATED", c.getLogId(), c.getTreeSize(), root, c.getObservedAtMillis(),
         Map.of("previousSize", Long.toString(prev.size()))));
+    incidents.verified(c.getLogId(), c.getTreeSize(), root);
     log.info("{}: shard frozen at size {}", c.getLogId(), c.getTreeSize());
     if (c.getTreeSize() > prev.size()) emit.verified(record, c);
   }
@@ -198,6 +209,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     String logId = c.getLogId();
     states.put(logId, new LogState(c.getTreeSize(), root, CheckpointSignatures.bytes(c.getRawNote()),
         c.getObservedAtMillis(), c.getObservedAtMillis(), false, frozen));
+    incidents.verified(logId, c.getTreeSize(), root);
     emit.event(record, Findings.event("CHECKPOINT_VERIFIED", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
         Map.of("consistency", how)));
     if (wasStale) {
@@ -243,6 +255,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
   }
 
   private void checkLiveness(long now) {
+    incidents.closeQuiet(now);
     List<KeyValue<String, LogState>> all = new ArrayList<>();
     try (KeyValueIterator<String, LogState> it = states.all()) {
       while (it.hasNext()) all.add(it.next());
@@ -278,14 +291,44 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     states.put(logId, s.withStale(true));
   }
 
+  /**
+   * A checkpoint smaller than the verified one. If we verified a checkpoint of its size, its root tells an old view
+   * replayed (our root at that size: ROLLBACK) from a second tree (another root at a size we verified: SPLIT_VIEW).
+   * Otherwise the log did not prove it a prefix of our tree (ingest asks for no proof towards a smaller size): it
+   * is a ROLLBACK whose evidence says the prefix is unproven.
+   */
+  private Alert smaller(Checkpoint c, byte[] root, LogState prev, String prevNote) {
+    String logId = c.getLogId();
+    byte[] ours = incidents.verifiedRoot(logId, c.getTreeSize());
+    if (ours != null && !Arrays.equals(ours, root)) {
+      return build(c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
+          "%s: two checkpoints of size %d with different roots (the one verified earlier and one served after size %d)",
+          logId, c.getTreeSize(), prev.size()), prevNote,
+          Map.of("root1", Findings.hex(ours), "root2", Findings.hex(root), "verifiedSize", Long.toString(prev.size())),
+          c.getTreeSize(), ours, root);
+    }
+    String prefix = ours != null ? "verified" : "unproven";
+    return build(c, Findings.ROLLBACK, String.format(Locale.ROOT,
+        "%s: checkpoint size went back from %d to %d (prefix of the verified tree: %s)", logId, prev.size(),
+        c.getTreeSize(), prefix), prevNote,
+        Map.of("size1", Long.toString(prev.size()), "size2", Long.toString(c.getTreeSize()), "root1",
+            Findings.hex(prev.root()), "root2", Findings.hex(root), "prefixOfVerified", prefix),
+        c.getTreeSize(), prev.size(), prev.root(), root);
+  }
+
   private void alert(Record<String, Checkpoint> record, Checkpoint c, String type, String summary, String previousNote,
+      Map<String, String> extra, Object... idParts) {
+    emit.alert(record, build(c, type, summary, previousNote, extra, idParts));
+  }
+
+  private static Alert build(Checkpoint c, String type, String summary, String previousNote,
       Map<String, String> extra, Object... idParts) {
     Map<String, String> ev = new HashMap<>(extra);
     ev.put("checkpoint", new String(CheckpointSignatures.bytes(c.getRawNote()), StandardCharsets.UTF_8));
     if (previousNote != null) ev.put("previousCheckpoint", previousNote);
     ev.put("sourceUrl", c.getSourceUrl());
     String id = Findings.id(type, c.getLogId(), idParts);
-    emit.alert(record, Findings.alert(id, type, c.getLogId(), c.getTreeSize(), summary, ev, c.getObservedAtMillis()));
+    return Findings.alert(id, type, c.getLogId(), c.getTreeSize(), summary, ev, c.getObservedAtMillis());
   }
 
 }

@@ -17,9 +17,16 @@ import java.util.Objects;
  * @param backlogAfter the monitor's own health: a verified checkpoint whose entries have not all arrived this long
  *     after ingest observed it (fetch errors, a stalled or lagging ingest) raises one HEALTH alert per stuck
  *     checkpoint. Defaults to {@code staleAfter}: the monitor holds itself to the bound it holds the logs to.
+ * @param incidentQuiet an incident episode (split view, rollback, fork; bad signatures from one signer) raises one
+ *     alert; it closes with an INCIDENT_RESOLVED event once no conflicting checkpoint was observed for this long,
+ *     and a conflict after that is a new incident with a new alert. Logs are polled every few seconds, so the
+ *     default of {@value #DEFAULT_INCIDENT_QUIET_MINUTES} minutes is dozens of clean polls: long enough that a
+ *     view served to some requests only stays one incident, short enough that a new incident the same day alerts.
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
-    Duration livenessInterval, String applicationId, Duration backlogAfter) {
+    Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet) {
+
+  public static final long DEFAULT_INCIDENT_QUIET_MINUTES = 10;
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofHours(1);
   public static final String DEFAULT_APPLICATION_ID = "sigwatch-verify";
@@ -40,12 +47,28 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
     if (backlogAfter.isNegative() || backlogAfter.isZero()) {
       throw new IllegalArgumentException("backlogAfter must be > 0, was " + backlogAfter);
     }
+    incidentQuiet = incidentQuiet == null ? Duration.ofMinutes(DEFAULT_INCIDENT_QUIET_MINUTES) : incidentQuiet;
+    if (incidentQuiet.isNegative() || incidentQuiet.isZero()) {
+      throw new IllegalArgumentException("incidentQuiet must be > 0, was " + incidentQuiet);
+    }
+  }
+
+  /** Settings with the default incident quiet period. */
+  public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
+      Duration livenessInterval, String applicationId, Duration backlogAfter) {
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, null);
+  }
+
+  /** These settings with another incident quiet period. */
+  public VerifySettings withIncidentQuiet(Duration quiet) {
+    return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
+        quiet);
   }
 
   /** Settings with the default backlog bound ({@code staleAfter}). */
   public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
       Duration livenessInterval, String applicationId) {
-    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, null);
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, null, null);
   }
 
   /** Defaults for everything but the trusted root. */

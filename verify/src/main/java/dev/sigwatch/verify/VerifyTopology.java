@@ -22,6 +22,8 @@ public final class VerifyTopology {
   public static final String LOG_STATE_STORE = "verify-log-state";
   /** Ids of the alerts the checkpoint processor raised (dedup across replays and restarts). */
   public static final String CHECKPOINT_ALERT_IDS_STORE = "verify-checkpoint-alert-ids";
+  /** Per log: open incident episodes and the roots of the latest verified checkpoints. */
+  public static final String INCIDENT_STORE = "verify-incidents";
   /** Per log: the audit's compact range, next index, pending checkpoints, leaves ahead of every checkpoint. */
   public static final String AUDIT_STATE_STORE = "verify-audit-state";
   /** Ids of the alerts the audit processor raised. */
@@ -30,7 +32,7 @@ public final class VerifyTopology {
   private VerifyTopology() {}
 
   /*
-   * sigwatch.checkpoints ─► CheckpointProcessor [log-state, checkpoint-alert-ids] ─┬─ alerts ─► sigwatch.alerts
+   * sigwatch.checkpoints ─► CheckpointProcessor [log-state, alert-ids, incidents] ──┬─ alerts ─► sigwatch.alerts
    *   (signature, witnesses, consistency, shards, liveness punctuator)              ├─ events ─► sigwatch.log.events
    *                                                                                 ├─ rejected ► sigwatch.dlq
    *                                                                                 └─ verified ─► repartition by log id
@@ -58,6 +60,8 @@ public final class VerifyTopology {
         Serdes.String(), LogState.serde()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHECKPOINT_ALERT_IDS_STORE),
         Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENT_STORE),
+        Serdes.String(), IncidentState.serde()));
     // Changed by every entry, but kept live in memory and written once per log per commit (see AuditStore).
     builder.addStateStore(new AuditStoreBuilder(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(AUDIT_STATE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingDisabled()));
@@ -68,7 +72,7 @@ public final class VerifyTopology {
     KStream<String, VerifyOutput> checked = builder
         .stream(topics.checkpoints().name(), topics.checkpoints().consumed().withName("checkpoints"))
         .process(() -> new CheckpointProcessor(settings), Named.as("verify-checkpoints"),
-            LOG_STATE_STORE, CHECKPOINT_ALERT_IDS_STORE);
+            LOG_STATE_STORE, CHECKPOINT_ALERT_IDS_STORE, INCIDENT_STORE);
     KStream<String, VerifyOutput> verified = route(checked, "checkpoint-", topics);
 
     // Verified checkpoints join their log's entries: repartitioned by log id like the entry topics.

@@ -104,9 +104,11 @@ class VerifyTopologyTest {
     TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
     Checkpoint first = v1.checkpoint(100, T);
     h.checkpoint(first);
-    h.checkpoint(evil.checkpoint(100, T + 1));                      // same size, other root
-    h.checkpoint(v1.checkpointWithProofFrom(60, 50, T + 2));        // smaller size
-    h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 3));    // proof from 100 fails against our root
+    // three incidents, each after the previous one's quiet period (a new episode, a new alert)
+    long quiet = VerifySettings.DEFAULT_INCIDENT_QUIET_MINUTES * 60_000 + 1;
+    h.checkpoint(evil.checkpoint(100, T + 1));                                // same size, other root
+    h.checkpoint(v1.checkpointWithProofFrom(60, 50, T + 1 + quiet));          // smaller size
+    h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 1 + 2 * quiet));  // proof from 100 fails against our root
     List<Alert> alerts = h.alerts();
     assertThat(types(alerts)).containsExactly(Findings.SPLIT_VIEW, Findings.ROLLBACK, Findings.FORK);
     String firstNote = new String(first.getRawNote().array(), StandardCharsets.UTF_8);
