@@ -100,7 +100,11 @@ class CtSthTest {
     ds[ds.length - 5] ^= 0x01;
     h.checkpoint(checkpoint(16, good.replace(sig, Base64.getEncoder().encodeToString(ds)), null));
     h.checkpoint(checkpoint(32, sth(32, T + 32, tree.root(32), TestLog.generate("EC")), null));
-    assertThat(types(h.alerts())).containsExactly(Findings.BAD_SIGNATURE, Findings.BAD_SIGNATURE);
+    // an RFC 6962 tree head names no key: bad signatures in a row are one incident, the second one an event
+    assertThat(types(h.alerts())).containsExactly(Findings.BAD_SIGNATURE);
+    assertThat(h.events("INCIDENT_CONTINUES")).singleElement()
+        .satisfies(e -> assertThat(e.getTreeSize()).isEqualTo(32L))
+        .satisfies(e -> assertThat(e.getDetail()).containsEntry("observed", Findings.BAD_SIGNATURE));
     assertThat(h.alerts().get(0).getEvidence()).containsEntry("checkpoint", good.replace(sig,
         Base64.getEncoder().encodeToString(ds)));
     assertThat(h.events("CHECKPOINT_VERIFIED")).isEmpty();
