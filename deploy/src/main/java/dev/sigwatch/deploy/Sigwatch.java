@@ -1,6 +1,7 @@
 package dev.sigwatch.deploy;
 
 import dev.sigwatch.deploy.cli.BackfillCommand;
+import dev.sigwatch.deploy.cli.BenchmarkCommand;
 import dev.sigwatch.deploy.cli.CheckpointCommand;
 import dev.sigwatch.deploy.cli.ConfigCommand;
 import dev.sigwatch.deploy.cli.DemoCommand;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Command;
         StageCommands.Alert.class,
         DemoCommand.class,
         BackfillCommand.class,
+        BenchmarkCommand.class,
         CheckpointCommand.class,
         WatchlistCommand.class,
         ExplainCommand.class,

@@ -38,10 +38,17 @@ public final class Pipeline {
 
   private final KafkaRuntime kafka;
   private final List<LogTarget> logs;
+  private final Lifecycle life;
 
-  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs) {
+  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs, Lifecycle life) {
     this.kafka = kafka;
     this.logs = logs;
+    this.life = life;
+  }
+
+  /** Asks the pipeline to stop, as Ctrl-C does; {@link #runUntilStopped} then returns. Any thread. */
+  public void stop() {
+    life.requestStop();
   }
 
   public KafkaRuntime kafka() {
@@ -88,7 +95,7 @@ public final class Pipeline {
       log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),
           logs.stream().map(l -> l.url().toString()).toList(), kafka.bootstrapServers(),
           cfg.alerts().file() == null ? "stdout" : cfg.alerts().file());
-      Pipeline pipeline = new Pipeline(kafka, logs);
+      Pipeline pipeline = new Pipeline(kafka, logs, life);
       onStarted.accept(pipeline);
       if (maxDuration != null) {
         Thread timer = new Thread(() -> {

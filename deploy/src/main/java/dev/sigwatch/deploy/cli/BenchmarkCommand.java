@@ -1,0 +1,148 @@
+package dev.sigwatch.deploy.cli;
+
+import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.IngestConfigSection;
+import dev.sigwatch.deploy.config.KafkaSettings;
+import dev.sigwatch.deploy.config.LogSettings;
+import dev.sigwatch.deploy.config.MetricsSettings;
+import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.runtime.Pipeline;
+import dev.sigwatch.match.MatchSettings;
+import dev.sigwatch.match.watchlist.MonitoredValues;
+import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sigwatch benchmark}: the whole pipeline against a local simulator holding N pre-generated entries per Rekor
+ * log, from an empty broker to "every entry ingested, audited against the signed tree and matched". Reports the time
+ * and entries/s of each stage as it finishes, on stderr, and a summary line on stdout.
+ */
+@Command(name = "benchmark", mixinStandardHelpOptions = true,
+    description = {"End-to-end throughput: a local simulator with N pre-generated entries in Rekor v1 and in Rekor v2,",
+        "and the whole pipeline (ingest -> verify full audit -> match with a 100-rule watchlist) on a fresh embedded",
+        "broker. Measures until the audit reaches each log's size and the match stage has consumed every entry.",
+        "Offline; takes a minute or two for the default size on 2 cores."})
+public final class BenchmarkCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--entries", defaultValue = "100000", description = "Entries per Rekor log. Default ${DEFAULT-VALUE}.")
+  int entries;
+
+  @Option(names = "--in-flight", defaultValue = "32", description = "Requests in flight per log. Default ${DEFAULT-VALUE}.")
+  int inFlight;
+
+  @Option(names = "--data-dir", description = "State directory (default: a new temporary directory).")
+  Path dataDir;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("sigwatch-bench-");
+    Consumer<String> say = s -> spec.commandLine().getErr().println("benchmark: " + s);
+    say.accept("pre-generating " + entries + " entries per Rekor log...");
+    long t0 = System.nanoTime();
+    try (SigstoreSimulator sim = SigstoreSimulator.builder().port(0).build().start()) {
+      sim.pregenerate(entries);
+      say.accept(String.format(Locale.ROOT, "simulator ready in %.1f s", (System.nanoTime() - t0) / 1e9));
+      Path trustedRoot = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
+      long v1 = entries; // pregenerate(n) appends n entries to Rekor v1 and n to Rekor v2
+      long v2 = sim.rekorV2().tree().size();
+      SigwatchConfig cfg = new SigwatchConfig(dir, new KafkaSettings(null, null, null, null, null), trustedRoot, null,
+          List.of(new LogSettings("rekor-v1", sim.rekorV1Url(), null, null),
+              new LogSettings("rekor-v2", sim.rekorV2Url(), null, null)),
+          new AlertSettings(dir.resolve("alerts.jsonl")), new MetricsSettings(0, null), null,
+          new IngestConfigSection(1000L, inFlight, 1_000_000.0, "0"), hundredRules());
+      long[] started = new long[1];
+      List<String> results = new ArrayList<>();
+      Pipeline.runUntilStopped(cfg, "sigwatch benchmark", null, p -> {
+        started[0] = System.nanoTime();
+        Thread watcher = new Thread(() -> watch(p, v1 + v2, started[0], say, results), "benchmark-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+      });
+      spec.commandLine().getOut().println(String.join(" ", results));
+      return results.isEmpty() ? 1 : 0;
+    }
+  }
+
+  /** Polls committed progress (consumer-group offsets) until verify and match have consumed every entry. */
+  private void watch(Pipeline p, long total, long start, Consumer<String> say, List<String> results) {
+    String topic = p.kafka().topics().rekorEntries().name();
+    try (Admin admin = Admin.create(p.kafka().clientProperties())) {
+      boolean verifyDone = false;
+      boolean matchDone = false;
+      while (!(verifyDone && matchDone)) {
+        TimeUnit.MILLISECONDS.sleep(500);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
+            partitions(admin, topic).stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+            .all().get(30, TimeUnit.SECONDS);
+        long records = ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        if (!verifyDone && records >= total && consumed(admin, "sigwatch-verify", ends)) {
+          verifyDone = true;
+          results.add(report("ingest+verify", total, start, say));
+        }
+        if (!matchDone && records >= total && consumed(admin, MatchSettings.DEFAULT_APPLICATION_ID, ends)) {
+          matchDone = true;
+          results.add(report("ingest+match", total, start, say));
+        }
+      }
+    } catch (Exception e) {
+      say.accept("measurement failed: " + e);
+    } finally {
+      p.stop();
+    }
+  }
+
+  private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
+    return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
+        .stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+  }
+
+  /** Whether {@code group} has committed every offset up to the ends (transaction markers count as one record). */
+  private static boolean consumed(Admin admin, String group, Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    for (var e : ends.entrySet()) {
+      OffsetAndMetadata c = committed.get(e.getKey());
+      if (e.getValue().offset() > 0 && (c == null || c.offset() < e.getValue().offset() - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String report(String what, long total, long start, Consumer<String> say) {
+    double s = (System.nanoTime() - start) / 1e9;
+    String line = String.format(Locale.ROOT, "%s=%.0f/s", what, total / s);
+    say.accept(String.format(Locale.ROOT, "%s: %d entries in %.1f s = %.0f entries/s", what, total, s, total / s));
+    return line;
+  }
+
+  /** A watchlist of 100 identity rules, none of which matches the simulator's pool (so every entry is fully checked). */
+  static MonitoredValues hundredRules() {
+    List<MonitoredValues.CertIdentity> ids = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      ids.add(new MonitoredValues.CertIdentity("^https://github\\.com/org" + i + "/.*/release\\.yml@refs/tags/v.*",
+          List.of("https://token\\.actions\\.githubusercontent\\.com")));
+    }
+    return new MonitoredValues(ids, null, null, null, null, null);
+  }
+}

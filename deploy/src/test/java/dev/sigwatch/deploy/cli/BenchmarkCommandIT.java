@@ -1,0 +1,30 @@
+package dev.sigwatch.deploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The end-to-end benchmark command runs to completion on a small log and reports both stage rates. */
+class BenchmarkCommandIT {
+  @Test
+  void smallBenchmarkCompletesAndReportsRates(@TempDir Path dir) throws Exception {
+    Path jar = Path.of(System.getProperty("sigwatch.jar", "target/sigwatch.jar")).toAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process p = new ProcessBuilder(java, "-jar", jar.toString(), "benchmark", "--entries", "3000",
+        "--data-dir", dir.resolve("data").toString())
+        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(4, TimeUnit.MINUTES)).isTrue();
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(stderr).isZero();
+    assertThat(Files.readString(out, StandardCharsets.UTF_8).trim())
+        .matches("ingest\\+(verify|match)=\\d+/s ingest\\+(verify|match)=\\d+/s");
+    assertThat(stderr).contains("benchmark: ingest+verify: 6000 entries in").contains("benchmark: ingest+match: 6000 entries in");
+  }
+}
