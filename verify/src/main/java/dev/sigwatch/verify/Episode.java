@@ -14,14 +14,16 @@ import java.util.Objects;
  * @param openedAtMillis event time (ingest's observation time) of the opening observation
  * @param lastSeenAtMillis event time of the latest observation
  * @param observations how many conflicting observations, the opening one included
+ * @param lastSize the tree size of the latest conflicting checkpoint
  */
 record Episode(String type, String alertId, String subject, long openedAtMillis, long lastSeenAtMillis,
-    long observations) {
+    long observations, long lastSize) {
 
   Episode {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(alertId, "alertId");
     Objects.requireNonNull(subject, "subject");
+    if (lastSize < 0) throw new IllegalArgumentException("lastSize must be >= 0, was " + lastSize);
     if (observations < 1) throw new IllegalArgumentException("observations must be >= 1, was " + observations);
     if (lastSeenAtMillis < openedAtMillis) {
       throw new IllegalArgumentException("lastSeenAtMillis " + lastSeenAtMillis + " is before openedAtMillis "
@@ -29,13 +31,14 @@ record Episode(String type, String alertId, String subject, long openedAtMillis,
     }
   }
 
-  static Episode open(String type, String alertId, String subject, long atMillis) {
-    return new Episode(type, alertId, subject, atMillis, atMillis, 1);
+  static Episode open(String type, String alertId, String subject, long atMillis, long size) {
+    return new Episode(type, alertId, subject, atMillis, atMillis, 1, size);
   }
 
   /** One more observation at {@code atMillis} (an earlier time, from a reordered input, keeps the latest). */
-  Episode seen(long atMillis) {
-    return new Episode(type, alertId, subject, openedAtMillis, Math.max(lastSeenAtMillis, atMillis), observations + 1);
+  Episode seen(long atMillis, long size) {
+    return new Episode(type, alertId, subject, openedAtMillis, Math.max(lastSeenAtMillis, atMillis), observations + 1,
+        size);
   }
 
   /** Whether nothing was observed for longer than {@code quietMillis} before {@code nowMillis}. */

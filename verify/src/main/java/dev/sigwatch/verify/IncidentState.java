@@ -103,10 +103,12 @@ record IncidentState(Episode views, Episode signature, NavigableMap<Long, byte[]
     out.writeLong(e.openedAtMillis());
     out.writeLong(e.lastSeenAtMillis());
     out.writeLong(e.observations());
+    out.writeLong(e.lastSize());
   }
 
   private static Episode read(DataInputStream in) throws IOException {
     if (!in.readBoolean()) return null;
-    return new Episode(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readLong(), in.readLong());
+    return new Episode(in.readUTF(), in.readUTF(), in.readUTF(), in.readLong(), in.readLong(), in.readLong(),
+        in.readLong());
   }
 }

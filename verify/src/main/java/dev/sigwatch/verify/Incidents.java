@@ -106,9 +106,9 @@ final class Incidents {
     long at = c.getObservedAtMillis();
     if (open == null) {
       emit.alert(cause, alert);
-      return Episode.open(alert.getType(), alert.getAlertId(), subject, at);
+      return Episode.open(alert.getType(), alert.getAlertId(), subject, at, c.getTreeSize());
     }
-    Episode e = open.seen(at);
+    Episode e = open.seen(at, c.getTreeSize());
     LogEvent ev = Findings.event("INCIDENT_CONTINUES", c.getLogId(), c.getTreeSize(),
         CheckpointSignatures.bytes(c.getRootHash()), at, Map.of(
             "alertId", e.alertId(), "incidentType", e.type(), "observed", alert.getType(),
@@ -127,7 +127,7 @@ final class Incidents {
   }
 
   private void resolved(Record<?, ?> cause, String logId, Episode e, long at, String why) {
-    LogEvent ev = Findings.event("INCIDENT_RESOLVED", logId, null, null, at, Map.of(
+    LogEvent ev = Findings.event("INCIDENT_RESOLVED", logId, e.lastSize(), null, at, Map.of(
         "alertId", e.alertId(), "incidentType", e.type(), "observations", Long.toString(e.observations()),
         "openedAtMillis", Long.toString(e.openedAtMillis()), "lastSeenAtMillis", Long.toString(e.lastSeenAtMillis()),
         "reason", why));

@@ -115,6 +115,7 @@ class IncidentEpisodeTest {
     assertThat(resolved).hasSize(1);
     assertThat(resolved.get(0).getDetail()).containsEntry("alertId", h.alerts().get(0).getAlertId())
         .containsEntry("observations", "5");
+    assertThat(resolved.get(0).getTreeSize()).isEqualTo(100L);
     // the same two roots at size 100 shown again later are the same fact: a new episode, but the same alert id,
     // which the dedup store does not raise twice
     long later = T + Duration.ofMinutes(7).toMillis();
@@ -187,5 +188,22 @@ class IncidentEpisodeTest {
         Findings.UNKNOWN_KEY);
     assertThat(h.events("INCIDENT_RESOLVED")).hasSize(2);
     assertThat(h.events("INCIDENT_CONTINUES")).hasSize(4 + 3);
+  }
+
+  @Test
+  void stateSurvivesItsSerde() {
+    IncidentState s = IncidentState.EMPTY.withRoot(100, v1.tree.root(100)).withRoot(200, v1.tree.root(200))
+        .withViews(new Episode("SPLIT_VIEW", "a".repeat(64), "", T, T + 5, 3, 100))
+        .withSignature(Episode.open("BAD_SIGNATURE", "b".repeat(64), "BAD_SIGNATURE rekor.test+01020304", T, 7));
+    var serde = IncidentState.serde();
+    IncidentState back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", s));
+    assertThat(back.views()).isEqualTo(s.views());
+    assertThat(back.signature()).isEqualTo(s.signature());
+    assertThat(back.roots().keySet()).containsExactly(100L, 200L);
+    assertThat(back.roots().get(200L)).isEqualTo(v1.tree.root(200));
+    // bounded: only the largest sizes are kept
+    IncidentState many = IncidentState.EMPTY;
+    for (int i = 1; i <= IncidentState.MAX_ROOTS + 10; i++) many = many.withRoot(i, v1.tree.root(i));
+    assertThat(many.roots().firstKey()).isEqualTo(11L);
   }
 }

@@ -186,7 +186,8 @@ class VerifyServiceIT {
       Checkpoint split = evil.checkpoint(100, T + 2);
       send(p, split);
       send(p, split); // a replay of the same fact: no second alert
-      send(p, evil.checkpointWithProofFrom(300, 100, T + 3));
+      // a fork after the split view's quiet period: a new incident (during it, one more view of the same one)
+      send(p, evil.checkpointWithProofFrom(300, 100, T + 3 + Duration.ofMinutes(11).toMillis()));
       String text = honest.body(200, honest.tree.root(200));
       Checkpoint forged = Checkpoint.newBuilder(honest.checkpoint(200, T + 4)).setRawNote(ByteBuffer.wrap(
           (text + "\n" + honest.signatureLine(text, TestLog.generate("EC"))).getBytes(StandardCharsets.UTF_8))).build();
