@@ -19,15 +19,19 @@ import java.util.List;
  * @param applicationId Kafka Streams application id; default {@code sigwatch-verify}
  * @param backlogAfter ISO-8601 duration; a verified checkpoint whose entries have not all arrived this long after it
  *     was observed raises a HEALTH alert (the monitor's own fetch errors or lag). Default: {@code staleAfter}.
+ * @param incidentQuiet ISO-8601 duration; an open incident (split view, rollback, fork, bad signatures in a row) with
+ *     no new conflicting observation for this long is closed with INCIDENT_RESOLVED; until then repeats are events,
+ *     not new alerts. Default 10 minutes.
  */
 public record VerifyConfigSection(
     @JsonProperty("staleAfter") String staleAfter,
     @JsonProperty("witnesses") List<String> witnesses,
     @JsonProperty("witnessThreshold") Integer witnessThreshold,
     @JsonProperty("applicationId") String applicationId,
-    @JsonProperty("backlogAfter") String backlogAfter) {
+    @JsonProperty("backlogAfter") String backlogAfter,
+    @JsonProperty("incidentQuiet") String incidentQuiet) {
 
-  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null, null);
+  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null, null, null);
 
   public VerifyConfigSection {
     witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
@@ -38,6 +42,7 @@ public record VerifyConfigSection(
   public VerifySettings toSettings(TrustedRoot trustedRoot) throws ConfigException {
     Duration stale = duration("staleAfter", staleAfter);
     Duration backlog = duration("backlogAfter", backlogAfter);
+    Duration quiet = duration("incidentQuiet", incidentQuiet);
     WitnessPolicy policy;
     try {
       policy = WitnessPolicy.ofVkeys(witnesses, witnessThreshold);
@@ -45,7 +50,8 @@ public record VerifyConfigSection(
       throw new ConfigException("verify.witnesses / verify.witnessThreshold: " + e.getMessage());
     }
     try {
-      return new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog);
+      VerifySettings settings = new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog);
+      return quiet == null ? settings : settings.withIncidentQuiet(quiet);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("verify: " + e.getMessage());
     }
