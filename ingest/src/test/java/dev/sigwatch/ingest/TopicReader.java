@@ -12,12 +12,12 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a topic from the beginning with read_committed (no group) and keeps records whose key starts with a prefix. */
-final class TopicReader<V> implements AutoCloseable {
+public final class TopicReader<V> implements AutoCloseable {
   private final KafkaConsumer<String, V> consumer;
   private final String keyPrefix;
-  final List<ConsumerRecord<String, V>> records = new ArrayList<>();
+  public final List<ConsumerRecord<String, V>> records = new ArrayList<>();
 
-  TopicReader(KafkaTestBroker broker, Topic<String, V> topic, String keyPrefix) {
+  public TopicReader(KafkaTestBroker broker, Topic<String, V> topic, String keyPrefix) {
     Map<String, Object> c = broker.consumerConfig("unused");
     c.remove("group.id");
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), topic.valueSerde().deserializer());
@@ -29,14 +29,14 @@ final class TopicReader<V> implements AutoCloseable {
   }
 
   /** Polls once more; returns the matching records read so far. */
-  List<ConsumerRecord<String, V>> poll() {
+  public List<ConsumerRecord<String, V>> poll() {
     for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
       if (r.key() != null && r.key().startsWith(keyPrefix)) records.add(r);
     }
     return records;
   }
 
-  List<V> values() {
+  public List<V> values() {
     return records.stream().map(ConsumerRecord::value).toList();
   }
 

@@ -1,5 +1,6 @@
 package dev.sigwatch.ingest.tiles;
 
+import dev.sigwatch.ingest.TopicReader;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
