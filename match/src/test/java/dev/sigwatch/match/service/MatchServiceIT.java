@@ -113,6 +113,23 @@ class MatchServiceIT {
       RekorEntry bad = SimEntries.rekorBody("{\"apiVersion\":\"0.0.1\",\"kind\":\"hashedrekord\",\"spec\":{}}"
           .getBytes(StandardCharsets.UTF_8), index[0]++, T0.plusSeconds(5));
       rekor.send(new ProducerRecord<>(topics.rekorEntries().name(), bad.getLogId(), bad)); // → DLQ + MALFORMED_ENTRY
+      rekor.flush();
+      ct.flush();
+      // The join's stream time is per task and its input (the by-TBS repartition topic) is fed by the Rekor and the
+      // CT tasks independently: records an hour later must not overtake the early ones on their way to the join, or
+      // the early ones expire before their other side arrives (the backfill-skew limit noted in JoinProcessor).
+      // Each parsed entry's IdentityEvent is committed in the same transaction as its repartition record, so once
+      // all six are visible the early records are in the repartition topic ahead of anything sent next.
+      try (KafkaConsumer<String, dev.sigwatch.schemas.IdentityEvent> identities = new KafkaConsumer<>(
+          broker.consumerConfig(KafkaTestBroker.uniqueName("i")), topics.identities().keySerde().deserializer(),
+          topics.identities().valueSerde().deserializer())) {
+        identities.subscribe(List.of(topics.identities().name()));
+        int[] seen = {0};
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+          seen[0] += identities.poll(Duration.ofMillis(100)).count();
+          return seen[0] >= 6;
+        });
+      }
       // Advance stream time past the window on every partition of the join's repartition topic.
       Set<Integer> partitions = new HashSet<>();
       Instant later = T0.plus(Duration.ofHours(1));
@@ -134,7 +151,9 @@ class MatchServiceIT {
         return alerts.size() >= 6 && !dlq.isEmpty();
       });
       // Nothing more arrives: exactly the expected alerts.
-      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> {
+      await().alias("exactly 6 alerts; got " + alerts.size() + ": " + alerts.stream()
+              .map(a -> a.getType() + " " + a.getIdentity() + " " + a.getLogId()).toList())
+          .during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> {
         alertConsumer.poll(Duration.ofMillis(100)).forEach(r -> alerts.add(r.value()));
         return alerts.size() == 6;
       });
