@@ -21,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -197,7 +196,8 @@ public final class RekorV1Source implements LogSource {
     String key = shard == null ? name() : shard.logId();
     try {
       if (shard == null) throw new IllegalArgumentException("logIndex " + index + " is beyond every known shard");
-      byte[] body = Base64.getDecoder().decode(served.body());
+      byte[] body = served.body();
+      if (body == null) throw new IllegalArgumentException(served.bodyError());
       if (body.length == 0) throw new IllegalArgumentException("entry has no body");
       long leafIndex = index - shard.offset();
       OptionalLong proofIndex = served.proofLogIndex();

@@ -7,6 +7,7 @@ import dev.sigwatch.ingest.http.MalformedResponseException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
@@ -18,12 +19,13 @@ import java.util.OptionalLong;
  * @param uuid the object's only field name
  * @param logIndex the entry's (virtual) {@code logIndex}
  * @param integratedTime {@code integratedTime}, if it is a number
- * @param body {@code body} as text: a string's value, a number's or boolean's literal; {@code ""} when absent, null,
- *     an object or an array (base64 is decoded by the caller, so a non-string body is rejected there)
+ * @param body {@code body} base64-decoded (a string's value, or a number's or boolean's literal, as a tree read's
+ *     {@code asText} gives it); empty when absent, null, an object or an array; null when that text is not base64
+ * @param bodyError why {@code body} is null (the entry is rejected, not the response); null when it is not
  * @param proofLogIndex {@code verification.inclusionProof.logIndex}, if it is a number
  * @param raw the object's exact served bytes (published as they are)
  */
-public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTime, String body,
+public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTime, byte[] body, String bodyError,
     OptionalLong proofLogIndex, byte[] raw) {
 
   /**
@@ -34,8 +36,11 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
   static final JsonFactory JSON = JsonFactory.builder().disable(JsonFactory.Feature.INTERN_FIELD_NAMES).build();
 
   public ServedEntry {
-    if (uuid == null || body == null || integratedTime == null || proofLogIndex == null || raw == null) {
-      throw new IllegalArgumentException("uuid, body, integratedTime, proofLogIndex and raw must not be null");
+    if (uuid == null || integratedTime == null || proofLogIndex == null || raw == null) {
+      throw new IllegalArgumentException("uuid, integratedTime, proofLogIndex and raw must not be null");
+    }
+    if ((body == null) == (bodyError == null)) {
+      throw new IllegalArgumentException("exactly one of body and bodyError must be null");
     }
   }
 
@@ -90,7 +95,8 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
     Long logIndex = null;
     Long integratedTime = null;
     Long proofIndex = null;
-    String body = "";
+    byte[] body = new byte[0];
+    String bodyError = null;
     if (t == JsonToken.START_OBJECT) {
       String f;
       while ((f = p.nextFieldName()) != null) {
@@ -98,7 +104,15 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
         switch (f) {
           case "logIndex" -> logIndex = asLong(p, v);
           case "integratedTime" -> integratedTime = asLong(p, v);
-          case "body" -> body = v.isScalarValue() && v != JsonToken.VALUE_NULL ? p.getText() : "";
+          case "body" -> {
+            try {
+              body = v.isScalarValue() && v != JsonToken.VALUE_NULL ? base64(p, v, source) : new byte[0];
+              bodyError = null;
+            } catch (IllegalArgumentException e) {
+              body = null;
+              bodyError = "body is not base64: " + e.getMessage();
+            }
+          }
           case "verification" -> proofIndex = v == JsonToken.START_OBJECT ? proofIndex(p) : null;
           default -> { }
         }
@@ -122,8 +136,29 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
     if (from < 0 || to > source.length || from >= to) {
       throw new IllegalStateException("parser offsets [" + from + ", " + to + ") outside " + source.length + " bytes");
     }
-    return new ServedEntry(uuid, logIndex, optional(integratedTime), body, optional(proofIndex),
+    return new ServedEntry(uuid, logIndex, optional(integratedTime), body, bodyError, optional(proofIndex),
         Arrays.copyOfRange(source, from, to));
+  }
+
+  /**
+   * The current scalar decoded as base64. A string without JSON escapes (every real body) is decoded straight from
+   * the served bytes, without building a String; anything else through its text, as before.
+   *
+   * @throws IllegalArgumentException when the text is not base64
+   */
+  private static byte[] base64(JsonParser p, JsonToken t, byte[] source) throws IOException {
+    if (t == JsonToken.VALUE_STRING) {
+      long at = p.currentTokenLocation().getByteOffset();
+      if (at >= 0 && at < source.length && source[(int) at] == '"') {
+        int from = (int) at + 1;
+        for (int i = from; i < source.length; i++) {
+          byte b = source[i];
+          if (b == '"') return Base64.getDecoder().decode(Arrays.copyOfRange(source, from, i));
+          if (b == '\\') break;
+        }
+      }
+    }
+    return Base64.getDecoder().decode(p.getText());
   }
 
   /** {@code verification}: the inclusion proof's logIndex, if there is one. Leaves the parser at the object's end. */

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -58,7 +59,8 @@ class ServedEntryTest {
     assertThat(got.uuid()).isEqualTo(uuid);
     assertThat(got.logIndex()).isEqualTo(e.get("logIndex").asLong());
     assertThat(got.integratedTime()).isEqualTo(OptionalLong.of(e.get("integratedTime").asLong()));
-    assertThat(got.body()).isEqualTo(e.get("body").asText());
+    assertThat(got.body()).isEqualTo(Base64.getDecoder().decode(e.get("body").asText()));
+    assertThat(got.bodyError()).isNull();
     JsonNode proof = e.path("verification").path("inclusionProof").path("logIndex");
     assertThat(got.proofLogIndex()).isEqualTo(proof.isMissingNode() ? OptionalLong.empty() : OptionalLong.of(proof.asLong()));
   }
@@ -147,18 +149,31 @@ class ServedEntryTest {
     ObjectNode numericBody = root.deepCopy();
     ((ObjectNode) numericBody.get(uuid)).put("body", 1234).putNull("integratedTime");
     ServedEntry n = ServedEntry.parse(TREE.writeValueAsBytes(numericBody));
-    assertThat(n.body()).isEqualTo("1234");
+    assertThat(n.body()).isEqualTo(Base64.getDecoder().decode("1234")); // as its text, as a tree read's asText
     assertThat(n.integratedTime()).isEmpty();
 
     ObjectNode objectBody = root.deepCopy();
     ((ObjectNode) objectBody.get(uuid)).putObject("body").put("logIndex", -5);
     ServedEntry o = ServedEntry.parse(TREE.writeValueAsBytes(objectBody));
     assertThat(o.body()).isEmpty();
+    assertThat(o.bodyError()).isNull();
     assertThat(o.logIndex()).isEqualTo(e.get("logIndex").asLong()); // the nested logIndex is not the entry's
 
     // JSON escapes in the body ("\/" is a legal escape of "/") are unescaped, as a tree read does.
     String escaped = new String(raw, StandardCharsets.UTF_8).replace("/", "\\/");
-    assertThat(ServedEntry.parse(escaped.getBytes(StandardCharsets.UTF_8)).body()).isEqualTo(e.get("body").asText());
+    assertThat(ServedEntry.parse(escaped.getBytes(StandardCharsets.UTF_8)).body())
+        .isEqualTo(Base64.getDecoder().decode(e.get("body").asText()));
+
+    // A body that is not base64 rejects that entry (body null, the reason kept), not the response; with and
+    // without JSON escapes (the two decoding paths).
+    for (String bad : List.of("not base64!", "YWJj\u002d")) {
+      String json = new String(TREE.writeValueAsBytes(root), StandardCharsets.UTF_8)
+          .replace(TREE.writeValueAsString(e.get("body").asText()), "\"" + bad + "\"");
+      ServedEntry b = ServedEntry.parse(json.getBytes(StandardCharsets.UTF_8));
+      assertThat(b.body()).as(bad).isNull();
+      assertThat(b.bodyError()).as(bad).startsWith("body is not base64: Illegal base64 character");
+      assertThat(b.logIndex()).isEqualTo(e.get("logIndex").asLong());
+    }
 
     ObjectNode lastWins = root.deepCopy();
     ((ObjectNode) lastWins.get(uuid)).putObject("verification").putObject("inclusionProof").put("logIndex", 7.9);
