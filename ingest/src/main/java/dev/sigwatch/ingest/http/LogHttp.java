@@ -118,6 +118,19 @@ public final class LogHttp {
     return healthy() ? Optional.empty() : Optional.ofNullable(lastError.get());
   }
 
+  /**
+   * The failure for a log line: its message, or its type when it has none (a refused connection or an unknown host
+   * comes as a {@code ConnectException} without a message), with the cause's when that says more.
+   */
+  static String describe(Throwable e) {
+    String m = e.getMessage();
+    if (m != null && !m.isBlank()) {
+      return m;
+    }
+    Throwable c = e.getCause();
+    return e.getClass().getSimpleName() + (c == null ? "" : " (" + describe(c) + ")");
+  }
+
   private byte[] send(HttpRequest.Builder request, String what) throws IOException, InterruptedException {
     HttpRequest req = request.timeout(requestTimeout).header("User-Agent", "sigwatch").build();
     IOException failure = null;
@@ -144,14 +157,14 @@ public final class LogHttp {
       if (attempt < retry.maxAttempts()) {
         Duration d = retry.delay(attempt, retryAfter);
         log.warn("{}: {} failed ({}/{}): {}; retrying in {} ms", name, what, attempt, retry.maxAttempts(),
-            failure.getMessage(), d.toMillis());
+            describe(failure), d.toMillis());
         listener.retried(what);
         sleeper.sleep(d);
       }
     }
     consecutiveFailures.incrementAndGet();
     String msg = String.format(Locale.ROOT, "%s: failed after %d attempt(s): %s", what, retry.maxAttempts(),
-        failure.getMessage());
+        describe(failure));
     lastError.set(msg);
     listener.failed(what);
     throw new LogUnavailableException(msg, failure);

@@ -249,4 +249,14 @@ class LogHttpTest {
     for (int i = 0; i < 3; i++) limiter.acquire();
     assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
   }
+
+  @Test
+  void failuresWithoutAMessageAreDescribedByTheirType() {
+    assertThat(LogHttp.describe(new java.net.ConnectException())).isEqualTo("ConnectException");
+    assertThat(LogHttp.describe(new java.io.IOException(new java.nio.channels.UnresolvedAddressException())))
+        .isEqualTo("java.nio.channels.UnresolvedAddressException");
+    assertThat(LogHttp.describe(new java.io.IOException(null, new java.net.ConnectException())))
+        .isEqualTo("IOException (ConnectException)");
+    assertThat(LogHttp.describe(new java.io.IOException("HTTP 503 down"))).isEqualTo("HTTP 503 down");
+  }
 }
