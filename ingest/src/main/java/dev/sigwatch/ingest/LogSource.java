@@ -46,8 +46,13 @@ public interface LogSource {
   /** The index (in this source's index space) of one of its published entry records. */
   long indexOf(SpecificRecord entry);
 
-  /** The end (exclusive, in this source's index space) of the entries covered by a published checkpoint. */
-  long endOf(Checkpoint checkpoint);
+  /**
+   * The end (exclusive, in this source's index space) of the entries covered by a published checkpoint; by default
+   * its tree size (logs whose index space is the tree's own).
+   */
+  default long endOf(Checkpoint checkpoint) {
+    return checkpoint.getTreeSize();
+  }
 
   /** Whether a checkpoint (by its log id) belongs to this source. */
   boolean owns(Checkpoint checkpoint);

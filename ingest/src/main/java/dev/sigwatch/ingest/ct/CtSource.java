@@ -199,11 +199,6 @@ public final class CtSource implements LogSource {
   }
 
   @Override
-  public long endOf(Checkpoint checkpoint) {
-    return checkpoint.getTreeSize();
-  }
-
-  @Override
   public boolean owns(Checkpoint checkpoint) {
     return checkpoint.getLogType() == LogType.CT && checkpoint.getLogId().equals(name());
   }

@@ -115,11 +115,6 @@ public final class RekorV2Source implements LogSource {
   }
 
   @Override
-  public long endOf(Checkpoint checkpoint) {
-    return checkpoint.getTreeSize();
-  }
-
-  @Override
   public boolean owns(Checkpoint checkpoint) {
     return tiled.owns(checkpoint);
   }

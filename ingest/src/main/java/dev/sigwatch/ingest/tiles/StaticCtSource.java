@@ -104,11 +104,6 @@ public final class StaticCtSource implements LogSource {
   }
 
   @Override
-  public long endOf(Checkpoint checkpoint) {
-    return checkpoint.getTreeSize();
-  }
-
-  @Override
   public boolean owns(Checkpoint checkpoint) {
     return tiled.owns(checkpoint);
   }
