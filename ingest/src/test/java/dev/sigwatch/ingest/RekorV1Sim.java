@@ -19,6 +19,7 @@ public final class RekorV1Sim implements AutoCloseable {
   public final FaultInjector faults = new FaultInjector();
   public final SimHttpServer server;
   private final BodyTemplate template;
+  private final RekorV1Routes routes;
 
   public RekorV1Sim(String host, int threads) throws IOException {
     SimKey key = SimKey.generate(SimKey.Alg.ECDSA_P256);
@@ -27,7 +28,8 @@ public final class RekorV1Sim implements AutoCloseable {
     template = V1Bodies.template(V1Bodies.Kind.HASHEDREKORD_KEY, null, signer.keyPair().getPublic(),
         V1Bodies.signDigest(signer.keyPair().getPrivate(), digest(0)));
     server = new SimHttpServer(0, threads, faults);
-    server.route("/api/v1", new RekorV1Routes(log));
+    routes = new RekorV1Routes(log);
+    server.route("/api/v1", routes);
     server.start();
   }
 
@@ -36,6 +38,11 @@ public final class RekorV1Sim implements AutoCloseable {
     long base = log.active().offset() + log.active().tree().size();
     log.appendBatch(n, i -> template, i -> digest(base + i));
     log.publish();
+  }
+
+  /** Renders every published entry now, so that serving is a copy of bytes (see {@link RekorV1Routes#prerender}). */
+  public void prerender() {
+    routes.prerender();
   }
 
   public String url() {

@@ -92,6 +92,8 @@ final class SimProcess implements AutoCloseable {
   static void generate(RekorV1Sim sim, int n, int delayMs) {
     System.err.printf(Locale.ROOT, "generating %d entries...%n", n);
     for (int done = 0; done < n; done += 50_000) sim.grow(Math.min(50_000, n - done));
+    System.err.printf(Locale.ROOT, "rendering %d entries ahead...%n", n);
+    sim.prerender();
     if (delayMs > 0) {
       sim.faults.inject(Fault.withProbability(1.0, Fault.Kind.SLOW, "/api/v1/log/entries").withDelay(Duration.ofMillis(delayMs)));
     }

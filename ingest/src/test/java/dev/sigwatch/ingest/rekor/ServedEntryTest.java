@@ -164,6 +164,15 @@ class ServedEntryTest {
     assertThat(ServedEntry.parse(escaped.getBytes(StandardCharsets.UTF_8)).body())
         .isEqualTo(Base64.getDecoder().decode(e.get("body").asText()));
 
+    // A unicode escape and an escaped quote: the raw bytes up to the next quote are not the value; the parsed text is.
+    String body = new String(TREE.writeValueAsBytes(root), StandardCharsets.UTF_8);
+    String quotedBody = TREE.writeValueAsString(e.get("body").asText());
+    assertThat(ServedEntry.parse(body.replace(quotedBody, "\"\\u0059WJj\"").getBytes(StandardCharsets.UTF_8)).body())
+        .isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
+    ServedEntry quote = ServedEntry.parse(body.replace(quotedBody, "\"YWJj\\\"YWJj\"").getBytes(StandardCharsets.UTF_8));
+    assertThat(quote.body()).isNull();
+    assertThat(quote.bodyError()).startsWith("body is not base64: Illegal base64 character 22");
+
     // A body that is not base64 rejects that entry (body null, the reason kept), not the response; with and
     // without JSON escapes (the two decoding paths).
     for (String bad : List.of("not base64!", "YWJj\u002d")) {
