@@ -60,6 +60,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try (SigstoreSimulator sim = SigstoreSimulator.builder().port(0).build().start()) {
       sim.pregenerate(entries);
+      sim.prerenderRekorV1();
       say.accept(String.format(Locale.ROOT, "simulator ready in %.1f s", (System.nanoTime() - t0) / 1e9));
       Path trustedRoot = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
       long v1 = entries; // pregenerate(n) appends n entries to Rekor v1 and n to Rekor v2

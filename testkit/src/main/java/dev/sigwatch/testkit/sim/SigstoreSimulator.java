@@ -55,6 +55,7 @@ public final class SigstoreSimulator implements AutoCloseable {
   private final SimCa ca;
   private final SimCa lookalike;
   private final RekorV1Log rekorV1;
+  private final RekorV1Routes rekorV1Routes;
   private final IncidentDispatcher incidents;
   private final RekorV2Log rekorV2;
   private final CtLog ct;
@@ -81,7 +82,8 @@ public final class SigstoreSimulator implements AutoCloseable {
         config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
     this.ct = new CtLog(strip(base) + "/ct", false, clock);
     this.staticCt = new CtLog(strip(base) + "/static-ct", true, clock);
-    http.route("/rekor/api/v1", new RekorV1Routes(rekorV1));
+    this.rekorV1Routes = new RekorV1Routes(rekorV1);
+    http.route("/rekor/api/v1", rekorV1Routes);
     http.route("/rekor2/api/v2", new RekorV2Routes(rekorV2));
     http.route("/ct", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
     http.route("/static-ct", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
@@ -170,6 +172,14 @@ public final class SigstoreSimulator implements AutoCloseable {
     rekorV1.appendBatch(n, i -> pool.v1((int) (base + i)), i -> digest(base + 1 + i));
     for (int i = 0; i < n; i++) rekorV2.append(pool.v2((int) (base + i)), digest(base + 1 + i));
     publishAll();
+  }
+
+  /**
+   * Renders every published Rekor v1 entry now, so that serving them is a copy of bytes (load tests: the simulator
+   * should not be the bottleneck). Entries are rendered again on demand once the log publishes a new head.
+   */
+  public void prerenderRekorV1() {
+    rekorV1Routes.prerender();
   }
 
   static byte[] digest(long a) {
