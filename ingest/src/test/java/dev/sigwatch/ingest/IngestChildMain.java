@@ -8,11 +8,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** An ingest process for {@link KillNineIT}: {@code IngestChildMain <bootstrap> <rekor-v1 url> <requests/s>}; runs until killed. */
+/**
+ * An ingest process for {@link KillNineIT}: {@code IngestChildMain <bootstrap> <family> <url> <requests/s>}; ingests
+ * one log from index 0 and runs until killed.
+ */
 public final class IngestChildMain {
   public static void main(String[] args) throws Exception {
-    IngestSettings s = new IngestSettings(List.of(LogTarget.of("rekor-v1", args[1])), Duration.ofMillis(200), 4,
-        Double.parseDouble(args[2]), new StartMode.AtIndex(0), new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)),
+    IngestSettings s = new IngestSettings(List.of(LogTarget.of(args[1], args[2])), Duration.ofMillis(200), 4,
+        Double.parseDouble(args[3]), new StartMode.AtIndex(0), new RetryPolicy(4, Duration.ofMillis(1), Duration.ofMillis(5)),
         Duration.ofSeconds(10), LogHttp.DEFAULT_MAX_RESPONSE_BYTES, 100);
     new IngestService(s, Map.of("bootstrap.servers", args[0]), Topics.create(SerdeConfig.embedded()),
         IngestMetrics.unregistered()).start();
