@@ -47,6 +47,7 @@ class CtIngestIT {
     String entries = CT + "get-entries";
     sim.inject(Fault.next(3, Fault.Kind.RATE_LIMIT, entries).withRetryAfter(1)); // capped by the test's retry policy
     sim.inject(Fault.next(3, Fault.Kind.UNAVAILABLE, entries));
+    sim.inject(Fault.next(2, Fault.Kind.SERVER_ERROR, entries));
     sim.inject(Fault.next(3, Fault.Kind.TRUNCATE, entries));
     sim.inject(Fault.next(3, Fault.Kind.RESET, entries));
     sim.inject(Fault.next(3, Fault.Kind.SLOW, entries).withDelay(Duration.ofMillis(50)));
