@@ -13,23 +13,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * of the log id's partition. Entries and the position are therefore one and the same write: a transaction that did
  * not commit (crash, kill -9) leaves no entries and no position, and the restart's {@code initTransactions} (same
  * transactional id) fences the dead producer and aborts its open transaction. If a log has checkpoints but no entries
- * yet, the start is the end of its first published checkpoint (start-at-end mode) or the configured index.
+ * yet, the start is the end of its first published checkpoint (start-at-end mode) or the configured index (see
+ * {@link Resumption}); {@link TransactionalPublisher} holds the producer.
  */
 final class IngestPoller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(IngestPoller.class);
@@ -71,8 +63,7 @@ final class IngestPoller implements Runnable {
   private volatile boolean broken;
   private volatile String step = "starting";
   private int failuresInARow;
-  private Long firstEnd;
-  private KafkaProducer<String, byte[]> producer;
+  private final TransactionalPublisher publisher;
 
   IngestPoller(LogSource source, IngestSettings settings, Map<String, Object> clientProperties, Topics topics,
       IngestMetrics metrics, ExecutorService fetchPool, Sleeper sleeper, Clock clock) {
@@ -85,6 +76,7 @@ final class IngestPoller implements Runnable {
     this.sleeper = sleeper;
     this.clock = clock;
     this.rejected = new RejectedRecords(clock);
+    this.publisher = new TransactionalPublisher(source.name(), clientProperties, transactionalId());
   }
 
   /** Next index to ingest (-1 before the start is known). */
@@ -146,7 +138,7 @@ final class IngestPoller implements Runnable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
-      closeProducer();
+      publisher.close();
       stopped.countDown();
     }
   }
@@ -154,11 +146,15 @@ final class IngestPoller implements Runnable {
   /** Opens a producer (aborting any open transaction of ours), resumes at the committed position, then follows. */
   private void runOnce() throws InterruptedException {
     step = "starting";
-    if (producer == null) openProducer();
-    restore();
+    publisher.open();
+    step = "reading committed checkpoints";
+    Resumption resumption = Resumption.read(source, settings, clientProperties, topics);
+    lastPublished.clear();
+    lastPublished.putAll(resumption.lastPublished());
     Poll first = pollUntilAnswered();
     if (first == null) return;
-    start(first);
+    step = "reading the committed position";
+    position = resumption.position(first);
     handle(first);
     loop();
   }
@@ -178,36 +174,14 @@ final class IngestPoller implements Runnable {
     Duration delay = FAILURE_BACKOFF.delay(failuresInARow, null);
     log.error("{}: {} failed at index {} (failure {} in a row); aborting, resuming from the committed position in {}: {}",
         source.name(), what, position, failuresInARow, delay, cause.toString(), cause);
-    closeProducer();
+    publisher.close();
     for (long left = delay.toMillis(); running && left > 0; left -= 100) { // in steps, so that stop() is honoured
       sleeper.sleep(Duration.ofMillis(Math.min(100, left)));
     }
   }
 
-  private void openProducer() {
-    Map<String, Object> p = new HashMap<>(clientProperties);
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId());
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-    p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 512 * 1024);
-    p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-    producer.initTransactions(); // fences a dead predecessor and aborts its open transaction
-  }
-
-  private void closeProducer() {
-    if (producer == null) return;
-    try {
-      producer.close(Duration.ofSeconds(5));
-    } catch (RuntimeException e) {
-      log.warn("{}: closing the producer: {}", source.name(), e.toString());
-    }
-    producer = null;
-  }
-
   private void commit() {
-    producer.commitTransaction();
+    publisher.commit();
     failuresInARow = 0;
     healthy = true;
   }
@@ -245,62 +219,11 @@ final class IngestPoller implements Runnable {
     return null;
   }
 
-  /** Reads the committed checkpoints back: the last one published per log id, and tells the source about them. */
-  private void restore() {
-    step = "reading committed checkpoints";
-    lastPublished.clear();
-    firstEnd = null;
-    try (PositionReader reader = new PositionReader(clientProperties)) {
-      for (Checkpoint c : reader.readAll(topics.checkpoints().name(), null, topics.checkpoints().valueSerde().deserializer())) {
-        if (!source.owns(c)) continue;
-        source.restore(c);
-        lastPublished.put(c.getLogId(), c);
-        if (firstEnd == null) firstEnd = source.endOf(c);
-      }
-    }
-  }
-
-  /** Reads the committed position and decides where to start. */
-  private void start(Poll first) {
-    step = "reading the committed position";
-    boolean backfill = settings.startMode() instanceof StartMode.Range;
-    Set<String> keys = new HashSet<>(source.entryKeys());
-    keys.addAll(lastPublished.keySet());
-    try (PositionReader reader = new PositionReader(clientProperties)) {
-      long lo = settings.startMode() instanceof StartMode.Range r ? r.fromInclusive() : 0;
-      long hi = settings.startMode() instanceof StartMode.Range r ? r.toExclusive() : Long.MAX_VALUE;
-      OptionalLong lastEntry = keys.isEmpty() ? OptionalLong.empty() : reader.lastIndex(source.entriesTopic().name(), keys,
-          source.entriesTopic().valueSerde().deserializer(), (k, v) -> inRange(source.indexOf(v), lo, hi));
-      Set<String> dlqKeys = keys.stream().map(k -> "ingest:" + k).collect(Collectors.toSet());
-      OptionalLong lastRejected = keys.isEmpty() ? OptionalLong.empty() : reader.lastIndex(topics.dlq().name(), dlqKeys,
-          topics.dlq().valueSerde().deserializer(),
-          (k, v) -> v.getLogIndex() == null ? null : inRange(v.getLogIndex(), lo, hi));
-      long last = Math.max(lastEntry.orElse(-1), lastRejected.orElse(-1));
-      if (last >= 0) {
-        position = last + 1;
-        log.info("{}: resuming at index {}", source.name(), position);
-      } else {
-        if (settings.startMode() instanceof StartMode.Range r) {
-          position = r.fromInclusive();
-        } else if (settings.startMode() instanceof StartMode.AtIndex a) {
-          position = a.index();
-        } else {
-          position = firstEnd != null && !backfill ? firstEnd : first.end();
-        }
-        log.info("{}: starting at index {} ({})", source.name(), position, settings.startMode());
-      }
-    }
-  }
-
-  private static Long inRange(long index, long lo, long hi) {
-    return index >= lo && index < hi ? index : null;
-  }
-
   private void handle(Poll poll) throws InterruptedException {
     boolean backfill = settings.startMode() instanceof StartMode.Range;
     if (!backfill && (!poll.checkpoints().isEmpty() || !fetchFailures.isEmpty())) {
       step = "publishing " + poll.checkpoints().size() + " checkpoint(s)";
-      producer.beginTransaction();
+      publisher.begin();
       for (Checkpoint c : poll.checkpoints()) send(topics.checkpoints(), c.getLogId(), c);
       drainFailures();
       commit();
@@ -324,7 +247,7 @@ final class IngestPoller implements Runnable {
     long rejectedInTxn = 0;
     long mismatchedInTxn = 0;
     step = "publishing from " + position;
-    producer.beginTransaction();
+    publisher.begin();
     try {
       while (running && (position < target)) {
         while (window.size() < settings.inFlight() && next < target) {
@@ -363,7 +286,7 @@ final class IngestPoller implements Runnable {
           metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
           log.debug("{}: committed up to {} ({} entries)", source.name(), position, inTxn);
           inTxn = entriesInTxn = rejectedInTxn = mismatchedInTxn = 0;
-          producer.beginTransaction();
+          publisher.begin();
         }
       }
       step = "committing up to " + position;
@@ -381,8 +304,7 @@ final class IngestPoller implements Runnable {
   }
 
   private <V> void send(Topic<String, V> topic, String key, V value) {
-    byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
-    producer.send(new ProducerRecord<>(topic.name(), key, bytes));
+    publisher.send(topic, key, value);
   }
 
   /** Fetch failures (every attempt failed) go to the DLQ as reports; the batch itself is fetched again. */
