@@ -223,6 +223,12 @@ public final class SigstoreSimulator implements AutoCloseable {
     LOG.info("sigstore-sim: triggered {} on {}", incident, target);
   }
 
+  /** Ends a {@link Incident#STALE} incident: growth (timed or {@code grow}) publishes again. Idempotent. */
+  public synchronized void resume() {
+    stale = false;
+    LOG.info("sigstore-sim: resumed growth");
+  }
+
   public String baseUrl() {
     return http.baseUrl();
   }

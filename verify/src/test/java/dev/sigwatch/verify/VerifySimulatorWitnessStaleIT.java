@@ -1,0 +1,238 @@
+package dev.sigwatch.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sigwatch.ingest.IngestMetrics;
+import dev.sigwatch.ingest.IngestService;
+import dev.sigwatch.ingest.IngestSettings;
+import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.ingest.StartMode;
+import dev.sigwatch.ingest.http.RetryPolicy;
+import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.LogEvent;
+import dev.sigwatch.schemas.topics.TopicAdmin;
+import dev.sigwatch.schemas.topics.Topics;
+import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
+import dev.sigwatch.testkit.kafka.KafkaTestBroker;
+import dev.sigwatch.testkit.sim.Incident;
+import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.testkit.sim.rekorv2.RekorV2Log;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Simulator → ingest → verify on the real broker for the incidents that need verify settings of their own: witness
+ * cosignatures on Rekor v2 (a policy requiring the simulator's witness) and a stale Rekor v1 log (a staleness bound of
+ * seconds, checked by verify's wall-clock punctuator). {@link VerifySimulatorIT} covers the Rekor v1 integrity
+ * incidents with the default settings.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class VerifySimulatorWitnessStaleIT {
+
+  static final Topics TOPICS = VerifySimulatorIT.TOPICS;
+
+  @TempDir Path stateDir;
+  /** Older records on the shared topics are other tests' (whose simulators may have had our ports). */
+  final long startedAt = System.currentTimeMillis();
+  final List<Alert> alerts = new ArrayList<>();
+  final List<LogEvent> events = new ArrayList<>();
+
+  @BeforeAll
+  static void topics(KafkaTestBroker broker) {
+    try (Admin admin = broker.admin()) {
+      TopicAdmin.ensureTopics(admin, TOPICS.all());
+    }
+  }
+
+  @Test
+  void aWithheldOrInvalidWitnessCosignatureIsOneAlertAndAnHonestlyWitnessedLogRaisesNothing(KafkaTestBroker broker)
+      throws Exception {
+    SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).witnessed(true).build().start();
+    sim.grow(200);
+    String logId = sim.rekorV2Url().replaceFirst("^https?://", ""); // a Rekor v2 log id is its origin
+    Predicate<String> ofLog = logId::equals;
+    WitnessPolicy policy = WitnessPolicy.ofVkeys(List.of(sim.rekorV2().witnessVkey()), 1);
+    String witness = policy.witnesses().get(0).id();
+    VerifySettings vs = new VerifySettings(VerifySimulatorIT.trustedRoot(List.of(sim)), policy, Duration.ofHours(1),
+        null, KafkaTestBroker.uniqueName("verify-witness"));
+    try (sim; Pipeline p = new Pipeline(broker, List.of(LogTarget.of("rekor-v2", sim.rekorV2Url())), vs)) {
+      // Honestly witnessed: the first checkpoint is verified and audited, and so is the next one.
+      p.await(event(ofLog, "AUDITED", 200));
+      sim.grow(10);
+      p.await(event(ofLog, "AUDITED", 210));
+      assertThat(alertsOf(ofLog)).isEmpty();
+
+      // Episode 1: the witness withholds its cosignature, then cosigns again. WITNESS_POLICY is raised per
+      // checkpoint (its id names size and root), not per episode: each episode here is one checkpoint long.
+      // Ingest publishes a head only when its size or root changes, so the incident shows with the next growth.
+      sim.trigger(Incident.WITNESS_MISSING);
+      sim.grow(10);
+      p.await(event(ofLog, "CHECKPOINT_VERIFIED", 220));
+      p.await(() -> assertThat(alertsOf(ofLog)).hasSize(1));
+      sim.rekorV2().witness(RekorV2Log.Witness.VALID);
+      sim.grow(10);
+      p.await(event(ofLog, "CHECKPOINT_VERIFIED", 230));
+
+      // Episode 2: a cosignature that does not verify, then valid ones again.
+      sim.trigger(Incident.WITNESS_INVALID);
+      sim.grow(10);
+      p.await(event(ofLog, "CHECKPOINT_VERIFIED", 240));
+      p.await(() -> assertThat(alertsOf(ofLog)).hasSize(2));
+      sim.rekorV2().witness(RekorV2Log.Witness.VALID);
+      sim.grow(10);
+      // The audit reached the end: every alert and event of the checkpoints before it is in (one transaction each).
+      p.await(event(ofLog, "AUDITED", 250));
+    }
+    List<Alert> got = alertsOf(ofLog);
+    assertThat(got).extracting(Alert::getType).containsExactly(Findings.WITNESS_POLICY, Findings.WITNESS_POLICY);
+    assertThat(got).extracting(Alert::getLogIndex).containsExactly(220L, 240L);
+    assertThat(got.get(0).getEvidence()).containsEntry("missing", witness).containsEntry("invalid", "")
+        .containsEntry("cosigned", "");
+    assertThat(got.get(0).getEvidence().get("checkpoint")).doesNotContain("\u2014 witness.sigwatch.test ");
+    assertThat(got.get(1).getEvidence()).containsEntry("invalid", witness).containsEntry("missing", "")
+        .containsEntry("cosigned", "");
+    assertThat(got.get(1).getEvidence().get("checkpoint")).contains("\u2014 witness.sigwatch.test ");
+    // A witness failure is an alert, not a rejection: every checkpoint was verified and the audit went on.
+    assertThat(sizes(ofLog, "CHECKPOINT_VERIFIED")).containsExactly(200L, 210L, 220L, 230L, 240L, 250L);
+  }
+
+  @Test
+  void aStaleLogIsOneAlertPerEpisodeAndGrowingAgainRecoversIt(KafkaTestBroker broker) throws Exception {
+    Duration staleAfter = Duration.ofSeconds(5);
+    // Both logs publish a checkpoint every 200 ms until one of them stops.
+    SigstoreSimulator honest = SigstoreSimulator.builder().threads(2).entriesPerSecond(50).build().start();
+    SigstoreSimulator stopping = SigstoreSimulator.builder().threads(2).entriesPerSecond(50).build().start();
+    Predicate<String> ofHonest = id -> id.startsWith(VerifySimulatorIT.prefix(honest) + " - ");
+    Predicate<String> ofStopping = id -> id.startsWith(VerifySimulatorIT.prefix(stopping) + " - ");
+    // Liveness checked every 250 ms; the monitor's own backlog bound kept out of the way (a minute).
+    VerifySettings vs = new VerifySettings(VerifySimulatorIT.trustedRoot(List.of(honest, stopping)), null, staleAfter,
+        Duration.ofMillis(250), KafkaTestBroker.uniqueName("verify-stale"), Duration.ofMinutes(1));
+    List<LogTarget> targets = List.of(LogTarget.of("rekor-v1", honest.rekorV1Url()),
+        LogTarget.of("rekor-v1", stopping.rekorV1Url()));
+    try (honest; stopping; Pipeline p = new Pipeline(broker, targets, vs)) {
+      p.await(() -> {
+        assertThat(sizes(ofHonest, "AUDITED")).isNotEmpty();
+        assertThat(sizes(ofStopping, "AUDITED")).isNotEmpty();
+      });
+      for (int episode = 1; episode <= 2; episode++) {
+        int n = episode;
+        stopping.trigger(Incident.STALE);
+        p.await(() -> assertThat(alertsOf(ofStopping)).hasSize(n));
+        Alert stale = alertsOf(ofStopping).get(n - 1);
+        LogEvent progress = events.stream().filter(e -> ofStopping.test(e.getLogId()))
+            .filter(e -> e.getType().equals("CHECKPOINT_VERIFIED")).reduce((a, b) -> b).orElseThrow();
+        assertThat(stale.getType()).isEqualTo(Findings.STALE_LOG);
+        assertThat(stale.getLogIndex()).isEqualTo(progress.getTreeSize());
+        assertThat(stale.getCreatedAtMillis() - progress.getAtMillis()).isGreaterThan(staleAfter.toMillis());
+        assertThat(stale.getEvidence()).containsEntry("staleAfter", staleAfter.toString());
+        // Still stale: the punctuator (every 250 ms) raises nothing more for this episode.
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+          p.poll();
+          assertThat(alertsOf(ofStopping)).hasSize(n);
+        });
+        // Growing again recovers the log: one RECOVERED event, at the first size past the stale one.
+        stopping.resume();
+        p.await(() -> assertThat(sizes(ofStopping, "RECOVERED")).hasSize(n));
+        assertThat(sizes(ofStopping, "RECOVERED").get(n - 1)).isGreaterThan(stale.getLogIndex());
+      }
+      p.await(() -> assertThat(sizes(ofStopping, "AUDITED").get(sizes(ofStopping, "AUDITED").size() - 1))
+          .isGreaterThan(sizes(ofStopping, "RECOVERED").get(1)));
+    }
+    // Two episodes, two alerts (each its own id), nothing else; the honest log never went stale.
+    assertThat(alertsOf(ofStopping)).extracting(Alert::getType).containsOnly(Findings.STALE_LOG).hasSize(2);
+    assertThat(alertsOf(ofStopping)).extracting(Alert::getAlertId).doesNotHaveDuplicates();
+    assertThat(alertsOf(ofHonest)).isEmpty();
+    assertThat(sizes(ofHonest, "RECOVERED")).isEmpty();
+  }
+
+  List<Alert> alertsOf(Predicate<String> log) {
+    return alerts.stream().filter(a -> a.getLogId() != null && log.test(a.getLogId())).toList();
+  }
+
+  /** The tree sizes of a log's events of {@code type}, in the order received. */
+  List<Long> sizes(Predicate<String> log, String type) {
+    return events.stream().filter(e -> log.test(e.getLogId()) && e.getType().equals(type))
+        .map(LogEvent::getTreeSize).toList();
+  }
+
+  ThrowingRunnable event(Predicate<String> log, String type, long size) {
+    return () -> assertThat(sizes(log, type)).as(type).contains(size);
+  }
+
+  /**
+   * Ingest of the targets (from index 0, polled every 200 ms) and a verify stage, both on the broker, and a consumer
+   * of the alerts and log events they publish.
+   */
+  final class Pipeline implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> out;
+    private IngestService ingest;
+    private VerifyService verify;
+
+    Pipeline(KafkaTestBroker broker, List<LogTarget> targets, VerifySettings settings) throws InterruptedException {
+      out = new KafkaConsumer<>(broker.consumerConfig(KafkaTestBroker.uniqueName("sim-it")), new StringDeserializer(),
+          new ByteArrayDeserializer());
+      try {
+        out.subscribe(List.of(TOPICS.alerts().name(), TOPICS.logEvents().name()));
+        IngestSettings is = IngestSettings.defaults(targets).withStartMode(new StartMode.AtIndex(0))
+            .withPollInterval(Duration.ofMillis(200)).withRate(Double.POSITIVE_INFINITY).withInFlight(4)
+            .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)));
+        ingest = new IngestService(is, Map.of("bootstrap.servers", broker.bootstrapServers()), TOPICS,
+            IngestMetrics.unregistered()).start();
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        verify = new VerifyService(settings, props, TOPICS);
+        verify.start();
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    /** Reads what arrived within 200 ms into {@link #alerts} and {@link #events}. */
+    void poll() {
+      for (ConsumerRecord<String, byte[]> r : out.poll(Duration.ofMillis(200))) {
+        if (r.topic().equals(TOPICS.alerts().name())) {
+          Alert a = TOPICS.alerts().valueSerde().deserializer().deserialize(r.topic(), r.value());
+          if (a.getCreatedAtMillis() >= startedAt) alerts.add(a);
+        } else {
+          LogEvent e = TOPICS.logEvents().valueSerde().deserializer().deserialize(r.topic(), r.value());
+          if (e.getAtMillis() >= startedAt) events.add(e);
+        }
+      }
+    }
+
+    /** Polls until {@code assertion} holds (45 s at most). */
+    void await(ThrowingRunnable assertion) {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+        poll();
+        assertion.run();
+      });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      if (verify != null) verify.close();
+      if (ingest != null) ingest.close();
+      out.close();
+    }
+  }
+}
