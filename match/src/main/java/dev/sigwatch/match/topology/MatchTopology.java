@@ -81,11 +81,14 @@ public final class MatchTopology {
         Serdes.String(), identitySerde));
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.DEADLINE_STORE),
         Serdes.String(), Serdes.String()));
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PROGRESS_STORE),
+        Serdes.String(), Serdes.Long()));
     identities.filter((k, v) -> v.getTbsHash() != null)
         .selectKey((k, v) -> v.getTbsHash(), Named.as("match-key-by-tbs"))
         .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs"))
         .process(() -> new JoinProcessor(joinWindow, watchlist, chains), Named.as("match-ct-rekor-join"),
-            JoinProcessor.SEEN_STORE, JoinProcessor.PENDING_STORE, JoinProcessor.DEADLINE_STORE)
+            JoinProcessor.SEEN_STORE, JoinProcessor.PENDING_STORE, JoinProcessor.DEADLINE_STORE,
+            JoinProcessor.PROGRESS_STORE)
         .to(topics.alerts().name(), topics.alerts().produced());
     return b.build();
   }

@@ -144,6 +144,37 @@ class MatchTopologyTest {
   }
 
   @Test
+  void ctRunningAheadOfRekorWaitsForRekorToCatchUp() throws Exception {
+    IssuedCert c = SimEntries.issue(FULCIO, ALICE, T0);
+    pipeCt(FULCIO, c, T0);
+    // CT's backfill runs three windows ahead; Rekor has not reached T0 yet. Stream time is far past the deadline.
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0.plus(WINDOW.multipliedBy(3))), T0.plus(WINDOW.multipliedBy(3)));
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
+    // Rekor catches up: the use arrives, then Rekor moves on past the window. No UNUSED, ever.
+    pipeRekor(c, T0.plus(Duration.ofMinutes(2)));
+    advanceTo(T0.plus(WINDOW.multipliedBy(4)));
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
+    // And once Rekor has passed a never-used issuance's window, it is UNUSED as before.
+    IssuedCert unused = SimEntries.issue(FULCIO, ALICE, T0.plus(WINDOW.multipliedBy(5)));
+    pipeCt(FULCIO, unused, T0.plus(WINDOW.multipliedBy(5)));
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0.plus(WINDOW.multipliedBy(8))), T0.plus(WINDOW.multipliedBy(8)));
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
+    pipeRekor(SimEntries.issue(LOOKALIKE, BOB, T0.plus(WINDOW.multipliedBy(7))), T0.plus(WINDOW.multipliedBy(7)));
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.UNUSED_CERTIFICATE);
+  }
+
+  @Test
+  void rekorRunningAheadOfCtWaitsForCtToCatchUp() throws Exception {
+    IssuedCert c = SimEntries.issue(FULCIO, BOB, T0);
+    pipeRekor(c, T0);
+    // Rekor's backfill runs three windows ahead (a certificate of another CA: never UNLOGGED itself).
+    pipeRekor(SimEntries.issue(LOOKALIKE, BOB, T0.plus(WINDOW.multipliedBy(3))), T0.plus(WINDOW.multipliedBy(3)));
+    pipeCt(FULCIO, c, T0.plusSeconds(30)); // CT's backfill reaches the certificate late, but within its window
+    advanceTo(T0.plus(WINDOW.multipliedBy(4)));
+    assertThat(alerts.readValuesToList()).isEmpty();
+  }
+
+  @Test
   void fulcioCertificateUsedButNeverLoggedIsUnlogged() throws Exception {
     IssuedCert c = SimEntries.issue(FULCIO, BOB, T0);
     pipeRekor(c, T0);
