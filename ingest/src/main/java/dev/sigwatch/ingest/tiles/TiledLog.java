@@ -108,7 +108,12 @@ final class TiledLog {
     if (ref == null || c.size() > ref.size()) reference = new Reference(c.size(), c.rootHash());
     String logId = logIdOfOrigin.apply(c.origin());
     Checkpoint prev = lastPublished.get(logId);
-    if (prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash())) {
+    // A Rekor v2 tree head is published again when its note changed: other witness cosignatures on it (a witness that
+    // stopped cosigning, or signs badly, must reach verify even while the log does not grow). Other tiled logs' notes
+    // are not checked for witnesses, and a log that re-signs its head with a new timestamp would republish every poll.
+    boolean sameNote = logType != LogType.REKOR_V2 || ByteBuffer.wrap(raw).equals(prev == null ? null : prev.getRawNote());
+    if (prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash())
+        && sameNote) {
       return new Poll(List.of(), c.size());
     }
     Checkpoint.Builder b = Checkpoint.newBuilder().setLogId(logId).setLogType(logType).setOrigin(c.origin())

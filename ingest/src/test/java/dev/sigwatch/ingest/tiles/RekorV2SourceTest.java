@@ -45,6 +45,7 @@ class RekorV2SourceTest {
     volatile int size;
     volatile UnaryOperator<byte[]> bundleMutation = UnaryOperator.identity();
     volatile UnaryOperator<byte[]> tileMutation = UnaryOperator.identity();
+    volatile UnaryOperator<byte[]> checkpointMutation = UnaryOperator.identity();
     final List<String> requests = new CopyOnWriteArrayList<>();
 
     FixtureLog(int size) {
@@ -55,7 +56,7 @@ class RekorV2SourceTest {
     public byte[] fetch(String path) throws IOException {
       requests.add(path);
       try {
-        if (path.equals("checkpoint")) return Files.readAllBytes(LOG.resolve("checkpoint." + size));
+        if (path.equals("checkpoint")) return checkpointMutation.apply(Files.readAllBytes(LOG.resolve("checkpoint." + size)));
         byte[] b = Files.readAllBytes(LOG.resolve(path));
         if (path.startsWith("tile/entries/")) return bundleMutation.apply(b);
         if (path.startsWith("tile/0/")) return tileMutation.apply(b);
@@ -101,6 +102,18 @@ class RekorV2SourceTest {
 
     Map<String, Checkpoint> published = new HashMap<>(Map.of(ORIGIN, c5));
     assertThat(source.poll(published).checkpoints()).as("unchanged checkpoint").isEmpty();
+
+    // The same tree head with another cosignature on it (a witness's) is published again, without a proof.
+    String cosignature = "\u2014 witness.example " + java.util.Base64.getEncoder().encodeToString(new byte[68]) + "\n";
+    log.checkpointMutation = b -> (new String(b, StandardCharsets.UTF_8) + cosignature).getBytes(StandardCharsets.UTF_8);
+    Checkpoint cosigned = source.poll(published).checkpoints().get(0);
+    assertThat(cosigned.getTreeSize()).isEqualTo(5);
+    assertThat(bytes(cosigned.getRootHash())).isEqualTo(rootOf(5));
+    assertThat(new String(bytes(cosigned.getRawNote()), StandardCharsets.UTF_8)).endsWith(cosignature);
+    assertThat(cosigned.getProofFromSize()).isNull();
+    published.put(ORIGIN, cosigned);
+    assertThat(source.poll(published).checkpoints()).as("unchanged cosigned checkpoint").isEmpty();
+    log.checkpointMutation = UnaryOperator.identity();
 
     log.size = 13;
     Checkpoint c13 = source.poll(published).checkpoints().get(0);
