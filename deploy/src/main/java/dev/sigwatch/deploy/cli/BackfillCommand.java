@@ -70,8 +70,12 @@ public final class BackfillCommand implements Callable<Integer> {
         err.print("\r" + progress(pos - startPos, to - startPos, (System.nanoTime() - t0) / 1e9, pos));
         err.flush();
       }
-      err.println();
       long pos = service.positions().getOrDefault(name, -1L);
+      if (pos >= 0) { // the last word, even when the range took less than a tick
+        err.print("\r" + progress(pos - (startPos < 0 ? from : startPos), to - (startPos < 0 ? from : startPos),
+            (System.nanoTime() - t0) / 1e9, pos));
+      }
+      err.println();
       if (pos < to) {
         err.printf(Locale.ROOT, "sigwatch backfill: stopped at %d before %d; see the log above, and run it again to resume%n", pos, to);
         return 1;
