@@ -21,10 +21,10 @@ import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Rekor v1 ingest throughput into Kafka (embedded broker, local simulator, 10 entries per request):
- * {@code IngestBenchmark [entries=200000] [inFlight=32] [delayMs=0] [commitEvery=5000] [sim=process|injvm]
- * [warmup=0]}. The simulator runs in a child JVM by default ({@link SimProcess}: a real log is never in our JVM, and
- * the simulator's CPU would otherwise be charged to sigwatch; its CPU is reported apart) and renders every entry
- * before the run starts, so that it serves bytes; {@code injvm} runs it in this JVM. With {@code delayMs > 0} every
+ * {@code IngestBenchmark [entries=300000] [inFlight=32] [delayMs=0] [commitEvery=5000] [sim=process|injvm]
+ * [warmup=150000 locally, 0 with a delay]}. The simulator runs in a child JVM by default ({@link SimProcess}: a real
+ * log is never in our JVM, and the simulator's CPU would otherwise be charged to sigwatch; its CPU is reported apart)
+ * and renders every entry before the run starts, so that it serves bytes; {@code injvm} runs it in this JVM. With {@code delayMs > 0} every
  * retrieve answers after that delay (the simulator's slow-response fault), modelling a network round trip.
  *
  * <p>Prints the rate over the whole run (from the service's start: producer init, the position read and both JVMs'
@@ -50,12 +50,12 @@ import org.apache.kafka.clients.admin.Admin;
  */
 public final class IngestBenchmark {
   public static void main(String[] args) throws Exception {
-    int n = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 300_000;
     int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 32;
     int delayMs = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     int commitEvery = args.length > 3 ? Integer.parseInt(args[3]) : 5000;
     boolean inJvm = args.length > 4 && args[4].equals("injvm");
-    int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+    int warmup = args.length > 5 ? Integer.parseInt(args[5]) : delayMs == 0 ? 150_000 : 0;
     int total = warmup + n;
     int simThreads = Math.max(8, inFlight);
     RekorV1Sim inJvmSim = null;
