@@ -1,54 +1,49 @@
 package dev.sigwatch.deploy.cli;
 
-import dev.sigwatch.core.trust.LogKey;
-import dev.sigwatch.core.trust.TrustException;
-import dev.sigwatch.core.trust.TrustedRoot;
-import dev.sigwatch.deploy.config.LogSettings;
+import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.runtime.LogDiscovery;
+import dev.sigwatch.deploy.runtime.TrustSource;
 import dev.sigwatch.ingest.LogTarget;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which logs {@code sigwatch ingest}/{@code backfill} ingest: --log values, else the config's logs, else the trusted root. */
+/**
+ * Which logs {@code sigwatch ingest}/{@code backfill} ingest: the {@code --log} values; without them the config's
+ * {@code logs}, else the logs of the trusted root (the configured one, else Sigstore public-good), as {@code run}
+ * watches them ({@link LogDiscovery}).
+ */
 final class IngestLogs {
   private IngestLogs() {}
 
   /**
-   * @param requested {@code --log} values: a URL (its type from {@code type}) or the name of a configured log (its
-   *     URL without scheme, or its host)
+   * @param requested {@code --log} values: a URL (its type from {@code type}) or the name of a watched log (its URL
+   *     without scheme, or its host); the trusted root is only loaded when a name must be looked up or none is given
    */
-  static List<LogTarget> resolve(SigwatchConfig config, List<String> requested, String type) throws TrustException {
-    List<LogTarget> configured = new ArrayList<>();
-    for (LogSettings l : config.logs()) configured.add(LogTarget.of(l.type(), l.url()));
-    if (configured.isEmpty() && config.trustedRoot() != null) configured.addAll(discover(TrustedRoot.load(config.trustedRoot())));
-    if (requested == null || requested.isEmpty()) {
-      if (configured.isEmpty()) {
-        throw new IllegalArgumentException("no logs to ingest: give --log URL, a logs: list or a trustedRoot: file in the config");
-      }
-      return configured;
-    }
+  static List<LogTarget> resolve(SigwatchConfig config, List<String> requested, String type) throws ConfigException {
     List<LogTarget> out = new ArrayList<>();
-    for (String r : requested) {
+    List<LogTarget> watched = null;
+    for (String r : requested == null ? List.<String>of() : requested) {
       if (r.contains("://")) {
         out.add(LogTarget.of(type, r));
         continue;
       }
-      out.add(configured.stream().filter(t -> t.withoutScheme().equals(r) || t.url().getHost().equals(r)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("--log " + r + " is neither a URL nor a configured log")));
+      if (watched == null) watched = watched(config);
+      out.add(watched.stream().filter(t -> t.withoutScheme().equals(r) || t.url().getHost().equals(r)).findFirst()
+          .orElseThrow(() -> new IllegalArgumentException("--log " + r + " is neither a URL nor a watched log")));
     }
-    return out;
+    if (!out.isEmpty()) return out;
+    List<LogTarget> all = watched(config);
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no logs to ingest: the trusted root lists no log valid now; give --log URL or "
+          + "a logs: list in the config");
+    }
+    return all;
   }
 
-  /** The logs valid now in a trusted root: Ed25519 transparency logs are Rekor v2, others Rekor v1; CT logs RFC 6962. */
-  static List<LogTarget> discover(TrustedRoot root) {
-    Instant now = Instant.now();
-    List<LogTarget> out = new ArrayList<>();
-    for (LogKey k : root.tlogs()) {
-      if (!k.isValidAt(now)) continue;
-      out.add(LogTarget.of(k.keyType().contains("ED25519") ? "rekor-v2" : "rekor-v1", k.baseUrl()));
-    }
-    for (LogKey k : root.ctlogs()) if (k.isValidAt(now)) out.add(LogTarget.of("ct", k.baseUrl()));
-    return out.stream().distinct().toList();
+  private static List<LogTarget> watched(SigwatchConfig config) throws ConfigException {
+    return config.logs().isEmpty() ? LogDiscovery.configuredOrDiscovered(config, TrustSource.load(config), Instant.now())
+        : LogDiscovery.configured(config);
   }
 }

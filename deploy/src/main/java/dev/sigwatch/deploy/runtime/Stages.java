@@ -5,11 +5,9 @@ import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.verify.VerifyService;
-import dev.sigwatch.core.trust.LogKey;
 import dev.sigwatch.ingest.LogTarget;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,23 +33,7 @@ public final class Stages {
 
   /** The logs to ingest: the config's {@code logs:} list, else every log of the trusted root valid now. */
   public static List<LogTarget> logs(SigwatchConfig cfg, TrustSource trust) {
-    if (!cfg.logs().isEmpty()) {
-      return cfg.logs().stream().map(l -> LogTarget.of(l.type(), l.url())).toList();
-    }
-    Instant now = Instant.now();
-    List<LogTarget> out = new ArrayList<>();
-    for (LogKey k : trust.trustedRoot().tlogs()) {
-      if (k.isValidAt(now)) {
-        // The trusted root does not say which API a log speaks; its key type does: Rekor v2 signs with Ed25519.
-        out.add(LogTarget.of(k.keyType().contains("ED25519") ? "rekor-v2" : "rekor-v1", k.baseUrl()));
-      }
-    }
-    for (LogKey k : trust.trustedRoot().ctlogs()) {
-      if (k.isValidAt(now)) {
-        out.add(LogTarget.of("ct", k.baseUrl()));
-      }
-    }
-    return out.stream().distinct().toList();
+    return LogDiscovery.configuredOrDiscovered(cfg, trust, Instant.now());
   }
 
   /** Client properties plus the Kafka Streams state directory under {@code dataDir}, not the OS temp dir. */
