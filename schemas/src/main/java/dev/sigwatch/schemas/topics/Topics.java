@@ -44,6 +44,7 @@ public final class Topics {
   static final Duration REPLAY_WINDOW = Duration.ofDays(90);
 
   private final AvroSerdes serdes;
+  private final String prefix;
   private final Topic<String, Checkpoint> checkpoints;
   private final Topic<String, RekorEntry> rekorEntries;
   private final Topic<String, CtEntry> ctEntries;
@@ -53,8 +54,9 @@ public final class Topics {
   private final Topic<String, WatchRule> watchlist;
   private final Topic<String, RejectedRecord> dlq;
 
-  private Topics(AvroSerdes serdes) {
+  private Topics(AvroSerdes serdes, String prefix) {
     this.serdes = serdes;
+    this.prefix = prefix;
     // Checkpoints are few and small, and are the audit trail of what each log signed: one partition, kept forever.
     checkpoints = topic(CHECKPOINTS, Checkpoint.class, 1, CleanupPolicy.DELETE, Topic.FOREVER);
     // Raw entries, keyed by log id so each log's entries stay in index order within one partition.
@@ -71,18 +73,31 @@ public final class Topics {
 
   /** The catalogue with serdes built from {@code config} over the shipped schema history. */
   public static Topics create(SerdeConfig config) {
-    return new Topics(AvroSerdes.create(config));
+    return new Topics(AvroSerdes.create(config), "");
   }
 
   /** The catalogue over given serdes (e.g. another schema history). */
   public static Topics create(AvroSerdes serdes) {
-    return new Topics(serdes);
+    return new Topics(serdes, "");
+  }
+
+  /**
+   * This catalogue with every topic name prefixed by {@code prefix} (same serdes, partitions and retention): separate
+   * pipelines on one cluster, e.g. tests sharing a broker that must not read each other's records.
+   *
+   * @param prefix letters, digits, {@code .}, {@code _} and {@code -} (Kafka's topic name characters)
+   */
+  public Topics withPrefix(String prefix) {
+    if (!prefix.matches("[A-Za-z0-9._-]*")) {
+      throw new IllegalArgumentException("topic prefix may only hold letters, digits, '.', '_' and '-', was: " + prefix);
+    }
+    return new Topics(serdes, this.prefix + prefix);
   }
 
   private <V extends SpecificRecord> Topic<String, V> topic(
       String name, Class<V> type, int partitions, CleanupPolicy policy, Duration retention) {
     Serde<String> keys = Serdes.String();
-    return new Topic<>(name, keys, serdes.valueSerde(type), partitions, policy, retention);
+    return new Topic<>(prefix + name, keys, serdes.valueSerde(type), partitions, policy, retention);
   }
 
   public AvroSerdes serdes() {

@@ -37,6 +37,19 @@ class TopicsTest {
   }
 
   @Test
+  void aPrefixedCatalogueRenamesEveryTopicAndKeepsTheRest() {
+    Topics it = topics.withPrefix("it-1.");
+    assertThat(it.all()).extracting(Topic::name)
+        .containsExactlyElementsOf(topics.all().stream().map(t -> "it-1." + t.name()).toList());
+    assertThat(((AvroSerde<?>) it.alerts().valueSerde()).type()).isEqualTo(Alert.class);
+    assertThat(it.watchlist().configs()).isEqualTo(topics.watchlist().configs());
+    assertThat(it.byName("it-1.sigwatch.alerts")).containsSame(it.alerts());
+    assertThat(it.withPrefix("x.").checkpoints().name()).isEqualTo("it-1.x.sigwatch.checkpoints");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> topics.withPrefix("bad prefix/"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad prefix/");
+  }
+
+  @Test
   void keysArePlainUtf8StringsWhateverTheEncoding() {
     Topics withRegistry = Topics.create(SerdeConfig.registry(java.net.URI.create("http://127.0.0.1:1/apis/ccompat/v7")));
     for (Topics t : new Topics[] {topics, withRegistry}) {
