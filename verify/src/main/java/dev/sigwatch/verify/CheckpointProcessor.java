@@ -31,6 +31,12 @@ import org.slf4j.LoggerFactory;
  * with the last verified checkpoint of the same tree (split view, rollback, fork), Rekor v1 shard rotation and frozen
  * shards, and liveness (a wall-clock punctuator raises STALE_LOG; growth afterwards is a RECOVERED event). Verified
  * checkpoints are forwarded to the full audit. One instance per task, confined to its stream thread.
+ *
+ * <p>Signature, view and witness failures are {@link Incidents} episodes: one alert when an episode opens,
+ * INCIDENT_CONTINUES events while it lasts, INCIDENT_RESOLVED when it ends. A log that keeps growing while a witness
+ * is down is one WITNESS_POLICY alert, not one per checkpoint; the next checkpoint that satisfies the policy (or the
+ * quiet period) resolves it. A witness failure never stops verification: the checkpoint is still checked for
+ * consistency and audited.
  */
 final class CheckpointProcessor implements Processor<String, Checkpoint, String, VerifyOutput> {
 
@@ -101,14 +107,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     String logId = c.getLogId();
     incidents.goodSignature(record, c);
     if (witnessPolicy && c.getLogType() == LogType.REKOR_V2 && v.note() != null) {
-      WitnessCheck.Result w = witnesses.check(v.note());
-      if (!w.satisfied()) {
-        alert(record, c, Findings.WITNESS_POLICY, String.format(Locale.ROOT,
-            "%s: checkpoint of size %d has %d valid witness cosignatures, policy wants %d",
-            logId, c.getTreeSize(), w.cosigned().size(), witnessThreshold), null,
-            Map.of("cosigned", String.join(",", w.cosigned()), "missing", String.join(",", w.missing()),
-                "invalid", String.join(",", w.invalid())), c.getTreeSize(), root);
-      }
+      checkWitnesses(record, c, root, witnesses.check(v.note()));
     }
     checkDisappeared(record, c);
     LogState prev = states.get(logId);
@@ -191,6 +190,27 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       return;
     }
     accept(record, c, root, prev.stale(), false, how);
+  }
+
+  /**
+   * The witness policy on a validly signed Rekor v2 checkpoint. A failure opens or continues the log's witness
+   * episode ({@link Incidents#witnessFailed}); a pass ends it. The alert id names the opening checkpoint (size, root,
+   * ingest's observation time) and its invalid witnesses: deterministic for a replay, yet new for a new episode on
+   * the same head (ingest republishes a head whose cosignatures changed, so an idle log's head can fail, pass and
+   * fail again; an id of size and root alone would be suppressed as already raised).
+   */
+  private void checkWitnesses(Record<String, Checkpoint> record, Checkpoint c, byte[] root, WitnessCheck.Result w) {
+    if (w.satisfied()) {
+      incidents.witnessSatisfied(record, c);
+      return;
+    }
+    Map<String, String> detail = Map.of("cosigned", String.join(",", w.cosigned()),
+        "missing", String.join(",", w.missing()), "invalid", String.join(",", w.invalid()));
+    String subject = "invalid witnesses: " + (w.invalid().isEmpty() ? "none" : String.join(",", w.invalid()));
+    incidents.witnessFailed(record, c, build(c, Findings.WITNESS_POLICY, String.format(Locale.ROOT,
+        "%s: checkpoint of size %d has %d valid witness cosignatures, policy wants %d",
+        c.getLogId(), c.getTreeSize(), w.cosigned().size(), witnessThreshold), null, detail,
+        c.getTreeSize(), root, subject, c.getObservedAtMillis()), subject, detail);
   }
 
   /** The old active tree now listed as inactive at a final size consistent with its last checkpoint. */

@@ -5,12 +5,15 @@ import java.util.Objects;
 /**
  * An open incident of one log: the one alert raised when it opened, and how often it has been observed since.
  * Conflicting observations while it is open are log events, not alerts; it closes after a quiet period (or, for a
- * signature episode, at the next validly signed checkpoint).
+ * signature episode, at the next validly signed checkpoint; for a witness episode, at the next checkpoint that
+ * satisfies the witness policy).
  *
- * @param type the type of the alert that opened it (SPLIT_VIEW, ROLLBACK, FORK, BAD_SIGNATURE, UNKNOWN_KEY)
+ * @param type the type of the alert that opened it (SPLIT_VIEW, ROLLBACK, FORK, BAD_SIGNATURE, UNKNOWN_KEY,
+ *     WITNESS_POLICY)
  * @param alertId that alert's deterministic id
- * @param subject what a later observation must share to continue it: the signer of a signature episode, empty for
- *     a views episode (every conflicting view of the tree belongs to it)
+ * @param subject what a later observation must share to continue it: the signer of a signature episode, the
+ *     witnesses with invalid cosignatures of a witness episode, empty for a views episode (every conflicting view of
+ *     the tree belongs to it)
  * @param openedAtMillis event time (ingest's observation time) of the opening observation
  * @param lastSeenAtMillis event time of the latest observation
  * @param observations how many conflicting observations, the opening one included

@@ -20,17 +20,24 @@ import org.apache.kafka.common.serialization.Serializer;
  * checkpoints, so that a smaller checkpoint can be told apart: an old view replayed (its root is ours at that size)
  * or a second tree (another root at a size we verified).
  *
+ * <p>Stored with {@link #serde()}, a versioned binary layout of this module's own (not an Avro schema): version 1
+ * has views, signature, roots; version 2 adds the witness episode after the signature one. Version 1 state (written
+ * before witness episodes existed) still reads, as no open witness episode. A newer version than this code knows
+ * fails loudly rather than dropping episodes.
+ *
  * @param views the open split-view / rollback / fork episode, or null
  * @param signature the open bad-signature / unknown-key episode, or null
+ * @param witness the open witness-policy episode (Rekor v2), or null
  * @param roots verified root by tree size, the {@link #MAX_ROOTS} largest sizes (an unmodifiable copy)
  */
-record IncidentState(Episode views, Episode signature, NavigableMap<Long, byte[]> roots) {
+record IncidentState(Episode views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots) {
 
   /** Bounds the state per log (32 bytes a root): a rollback further back than this is classified without it. */
   static final int MAX_ROOTS = 256;
-  private static final byte VERSION = 1;
+  /** The layout written; {@link #serde()} reads it and every earlier one. */
+  static final byte VERSION = 2;
 
-  static final IncidentState EMPTY = new IncidentState(null, null, new TreeMap<>());
+  static final IncidentState EMPTY = new IncidentState(null, null, null, new TreeMap<>());
 
   IncidentState {
     TreeMap<Long, byte[]> copy = new TreeMap<>(roots);
@@ -39,21 +46,25 @@ record IncidentState(Episode views, Episode signature, NavigableMap<Long, byte[]
   }
 
   IncidentState withViews(Episode e) {
-    return new IncidentState(e, signature, roots);
+    return new IncidentState(e, signature, witness, roots);
   }
 
   IncidentState withSignature(Episode e) {
-    return new IncidentState(views, e, roots);
+    return new IncidentState(views, e, witness, roots);
+  }
+
+  IncidentState withWitness(Episode e) {
+    return new IncidentState(views, signature, e, roots);
   }
 
   IncidentState withRoot(long size, byte[] root) {
     TreeMap<Long, byte[]> r = new TreeMap<>(roots);
     r.put(size, root.clone());
-    return new IncidentState(views, signature, r);
+    return new IncidentState(views, signature, witness, r);
   }
 
   boolean isEmpty() {
-    return views == null && signature == null && roots.isEmpty();
+    return views == null && signature == null && witness == null && roots.isEmpty();
   }
 
   static Serde<IncidentState> serde() {
@@ -64,6 +75,7 @@ record IncidentState(Episode views, Episode signature, NavigableMap<Long, byte[]
         out.writeByte(VERSION);
         write(out, s.views);
         write(out, s.signature);
+        write(out, s.witness);
         out.writeInt(s.roots.size());
         for (Map.Entry<Long, byte[]> e : s.roots.entrySet()) {
           out.writeLong(e.getKey());
@@ -80,13 +92,16 @@ record IncidentState(Episode views, Episode signature, NavigableMap<Long, byte[]
       if (b == null) return null;
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(b))) {
         int v = in.readByte();
-        if (v != VERSION) throw new IllegalStateException("incident state version " + v + ", want " + VERSION);
+        if (v < 1 || v > VERSION) {
+          throw new IllegalStateException("incident state version " + v + ", want 1.." + VERSION);
+        }
         Episode views = read(in);
         Episode signature = read(in);
+        Episode witness = v >= 2 ? read(in) : null; // version 1 predates witness episodes: none open
         int n = in.readInt();
         TreeMap<Long, byte[]> roots = new TreeMap<>();
         for (int i = 0; i < n; i++) roots.put(in.readLong(), in.readNBytes(in.readUnsignedByte()));
-        return new IncidentState(views, signature, roots);
+        return new IncidentState(views, signature, witness, roots);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

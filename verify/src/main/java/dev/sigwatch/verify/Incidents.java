@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,11 @@ import org.slf4j.LoggerFactory;
  * Incident episodes per log: one alert per incident, not one per poll. A log that shows a second view of its tree
  * (split view, rollback, fork) opens a views episode with one alert; further conflicting observations while it is
  * open are INCIDENT_CONTINUES events with counts. Bad signatures and unknown keys from the same signer in a row are
- * one signature episode, closed by the next validly signed checkpoint. An episode with no observation for the quiet
- * period closes with INCIDENT_RESOLVED: at the next observation (by its event time, so a replay of the same input
- * closes at the same place and raises the same alert ids) or at the wall-clock punctuation. Confined to one
- * processor's thread.
+ * one signature episode, closed by the next validly signed checkpoint. Rekor v2 checkpoints that fail the witness
+ * policy are one witness episode, closed by the next checkpoint that satisfies it (see {@link #witnessFailed} for
+ * when a changed failure is a new episode). An episode with no observation for the quiet period closes with
+ * INCIDENT_RESOLVED: at the next observation (by its event time, so a replay of the same input closes at the same
+ * place and raises the same alert ids) or at the wall-clock punctuation. Confined to one processor's thread.
  */
 final class Incidents {
 
@@ -61,7 +63,7 @@ final class Incidents {
     String logId = c.getLogId();
     IncidentState s = state(logId);
     Episode e = closeIfQuiet(cause, logId, s.views(), c.getObservedAtMillis());
-    e = observe(cause, c, alert, e, "");
+    e = observe(cause, c, alert, e, "", Map.of());
     store.put(logId, s.withViews(e));
   }
 
@@ -75,7 +77,7 @@ final class Incidents {
       resolved(cause, logId, e, c.getObservedAtMillis(), "another signer: " + subject);
       e = null;
     }
-    store.put(logId, s.withSignature(observe(cause, c, alert, e, subject)));
+    store.put(logId, s.withSignature(observe(cause, c, alert, e, subject, Map.of())));
   }
 
   /** A validly signed checkpoint: ends a run of bad signatures. */
@@ -84,6 +86,38 @@ final class Incidents {
     if (s == null || s.signature() == null) return;
     resolved(cause, c.getLogId(), s.signature(), c.getObservedAtMillis(), "validly signed checkpoint");
     store.put(c.getLogId(), s.withSignature(null));
+  }
+
+  /**
+   * A Rekor v2 checkpoint that fails the witness policy: raises {@code alert} if no witness episode is open, else an
+   * INCIDENT_CONTINUES event carrying {@code detail} (the checkpoint's cosigned / missing / invalid witnesses).
+   *
+   * <p>{@code subject} is the part of the failure that must stay the same for the episode to continue: the witnesses
+   * whose cosignature is <em>invalid</em>. Which witnesses are merely missing may change freely (an outage that
+   * spreads or recovers witness by witness, or witnesses that time out on alternate checkpoints, stays one incident:
+   * the policy was unmet throughout, and each event names the current set). A change in the invalid set is another
+   * incident: a cosignature line under a witness's key that does not verify is a bug or a forgery, not an outage, and
+   * needs its own alert; the open episode is resolved ("witness failure changed") and a new one opens with
+   * {@code alert}. Its alert id must therefore differ from the open episode's.
+   */
+  void witnessFailed(Record<?, ?> cause, Checkpoint c, Alert alert, String subject, Map<String, String> detail) {
+    String logId = c.getLogId();
+    IncidentState s = state(logId);
+    Episode e = closeIfQuiet(cause, logId, s.witness(), c.getObservedAtMillis());
+    if (e != null && !e.subject().equals(subject)) {
+      resolved(cause, logId, e, c.getObservedAtMillis(), "witness failure changed: " + subject);
+      e = null;
+    }
+    store.put(logId, s.withWitness(observe(cause, c, alert, e, subject, detail)));
+  }
+
+  /** A Rekor v2 checkpoint that satisfies the witness policy: ends the witness episode. */
+  void witnessSatisfied(Record<?, ?> cause, Checkpoint c) {
+    IncidentState s = store.get(c.getLogId());
+    if (s == null || s.witness() == null) return;
+    Episode e = closeIfQuiet(cause, c.getLogId(), s.witness(), c.getObservedAtMillis());
+    if (e != null) resolved(cause, c.getLogId(), e, c.getObservedAtMillis(), "witness policy satisfied");
+    store.put(c.getLogId(), s.withWitness(null));
   }
 
   /** Closes every episode quiet at wall-clock {@code now}. */
@@ -96,23 +130,27 @@ final class Incidents {
       Record<String, Void> cause = new Record<>(kv.key, null, now);
       Episode v = closeIfQuiet(cause, kv.key, kv.value.views(), now);
       Episode g = closeIfQuiet(cause, kv.key, kv.value.signature(), now);
-      if (v != kv.value.views() || g != kv.value.signature()) {
-        store.put(kv.key, new IncidentState(v, g, kv.value.roots()));
+      Episode w = closeIfQuiet(cause, kv.key, kv.value.witness(), now);
+      if (v != kv.value.views() || g != kv.value.signature() || w != kv.value.witness()) {
+        store.put(kv.key, new IncidentState(v, g, w, kv.value.roots()));
       }
     }
   }
 
-  private Episode observe(Record<?, ?> cause, Checkpoint c, Alert alert, Episode open, String subject) {
+  /** Opens an episode with {@code alert}, or continues {@code open} with an event that also carries {@code detail}. */
+  private Episode observe(Record<?, ?> cause, Checkpoint c, Alert alert, Episode open, String subject,
+      Map<String, String> detail) {
     long at = c.getObservedAtMillis();
     if (open == null) {
       emit.alert(cause, alert);
       return Episode.open(alert.getType(), alert.getAlertId(), subject, at, c.getTreeSize());
     }
     Episode e = open.seen(at, c.getTreeSize());
+    Map<String, String> d = new HashMap<>(detail);
+    d.putAll(Map.of("alertId", e.alertId(), "incidentType", e.type(), "observed", alert.getType(),
+        "observations", Long.toString(e.observations()), "openedAtMillis", Long.toString(e.openedAtMillis())));
     LogEvent ev = Findings.event("INCIDENT_CONTINUES", c.getLogId(), c.getTreeSize(),
-        CheckpointSignatures.bytes(c.getRootHash()), at, Map.of(
-            "alertId", e.alertId(), "incidentType", e.type(), "observed", alert.getType(),
-            "observations", Long.toString(e.observations()), "openedAtMillis", Long.toString(e.openedAtMillis())));
+        CheckpointSignatures.bytes(c.getRootHash()), at, d);
     ev.setEventId(Findings.id("INCIDENT_CONTINUES", c.getLogId(), e.alertId(), e.observations()));
     emit.event(cause, ev);
     log.debug("{}: {} incident {} continues ({} observations): {}", c.getLogId(), e.type(), e.alertId(),

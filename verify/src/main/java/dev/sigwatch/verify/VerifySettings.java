@@ -17,11 +17,12 @@ import java.util.Objects;
  * @param backlogAfter the monitor's own health: a verified checkpoint whose entries have not all arrived this long
  *     after ingest observed it (fetch errors, a stalled or lagging ingest) raises one HEALTH alert per stuck
  *     checkpoint. Defaults to {@code staleAfter}: the monitor holds itself to the bound it holds the logs to.
- * @param incidentQuiet an incident episode (split view, rollback, fork; bad signatures from one signer) raises one
- *     alert; it closes with an INCIDENT_RESOLVED event once no conflicting checkpoint was observed for this long,
- *     and a conflict after that is a new incident with a new alert. Logs are polled every few seconds, so the
- *     default of {@value #DEFAULT_INCIDENT_QUIET_MINUTES} minutes is dozens of clean polls: long enough that a
- *     view served to some requests only stays one incident, short enough that a new incident the same day alerts.
+ * @param incidentQuiet an incident episode (split view, rollback, fork; bad signatures from one signer; witness
+ *     policy failures) raises one alert; it closes with an INCIDENT_RESOLVED event once no conflicting checkpoint
+ *     was observed for this long, and a conflict after that is a new incident with a new alert. Logs are polled
+ *     every few seconds, so the default of {@value #DEFAULT_INCIDENT_QUIET_MINUTES} minutes is dozens of clean
+ *     polls: long enough that a view served to some requests only stays one incident, short enough that a new
+ *     incident the same day alerts.
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
     Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet) {

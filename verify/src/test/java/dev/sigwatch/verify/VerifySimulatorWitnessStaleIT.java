@@ -46,10 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class VerifySimulatorWitnessStaleIT {
 
-  static final Topics TOPICS = VerifySimulatorIT.TOPICS;
+  /**
+   * Topics of this class alone: ingest resumes by reading the checkpoints topic from the start, and other ITs on the
+   * broker leave records there that it cannot read (VerifyServiceIT's undecodable one, by design).
+   */
+  static final Topics TOPICS = VerifySimulatorIT.TOPICS.withPrefix(KafkaTestBroker.uniqueName("witness-stale") + ".");
 
   @TempDir Path stateDir;
-  /** Older records on the shared topics are other tests' (whose simulators may have had our ports). */
+  /** Older records on these topics are the other test's (whose simulators may have had our ports). */
   final long startedAt = System.currentTimeMillis();
   final List<Alert> alerts = new ArrayList<>();
   final List<LogEvent> events = new ArrayList<>();
@@ -62,8 +66,8 @@ class VerifySimulatorWitnessStaleIT {
   }
 
   @Test
-  void aWithheldOrInvalidWitnessCosignatureIsOneAlertAndAnHonestlyWitnessedLogRaisesNothing(KafkaTestBroker broker)
-      throws Exception {
+  void aWithheldOrInvalidWitnessCosignatureIsOneEpisodeWhileTheLogGrowsAndAnHonestlyWitnessedLogRaisesNothing(
+      KafkaTestBroker broker) throws Exception {
     SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).witnessed(true).build().start();
     sim.grow(200);
     String logId = sim.rekorV2Url().replaceFirst("^https?://", ""); // a Rekor v2 log id is its origin
@@ -79,36 +83,54 @@ class VerifySimulatorWitnessStaleIT {
       p.await(event(ofLog, "AUDITED", 210));
       assertThat(alertsOf(ofLog)).isEmpty();
 
-      // Episode 1: the witness withholds its cosignature, then cosigns again. WITNESS_POLICY is raised per
-      // checkpoint (its id names size and root), not per episode: each episode here is one checkpoint long.
-      // Ingest publishes a head only when its size or root changes, so the incident shows with the next growth.
+      // Episode 1: the witness withholds its cosignature. The log re-signs its head (210) without it and ingest
+      // publishes a head whose cosignatures changed again, so the episode opens while the log is idle.
       sim.trigger(Incident.WITNESS_MISSING);
-      sim.grow(10);
-      p.await(event(ofLog, "CHECKPOINT_VERIFIED", 220));
       p.await(() -> assertThat(alertsOf(ofLog)).hasSize(1));
-      sim.rekorV2().witness(RekorV2Log.Witness.VALID);
+      // The log grows on without the witness: each failing checkpoint continues the episode, no alert storm.
       sim.grow(10);
-      p.await(event(ofLog, "CHECKPOINT_VERIFIED", 230));
+      p.await(event(ofLog, "INCIDENT_CONTINUES", 220));
+      sim.grow(10);
+      p.await(event(ofLog, "INCIDENT_CONTINUES", 230));
+      // The witness cosigns again: the re-published head satisfies the policy and resolves the episode.
+      sim.rekorV2().witness(RekorV2Log.Witness.VALID);
+      p.await(event(ofLog, "INCIDENT_RESOLVED", 230));
 
-      // Episode 2: a cosignature that does not verify, then valid ones again.
+      // Episode 2, on the same head: a cosignature that does not verify is a new incident with its own alert.
       sim.trigger(Incident.WITNESS_INVALID);
-      sim.grow(10);
-      p.await(event(ofLog, "CHECKPOINT_VERIFIED", 240));
       p.await(() -> assertThat(alertsOf(ofLog)).hasSize(2));
+      sim.grow(10);
+      p.await(event(ofLog, "INCIDENT_CONTINUES", 240));
       sim.rekorV2().witness(RekorV2Log.Witness.VALID);
+      p.await(event(ofLog, "INCIDENT_RESOLVED", 240));
       sim.grow(10);
       // The audit reached the end: every alert and event of the checkpoints before it is in (one transaction each).
       p.await(event(ofLog, "AUDITED", 250));
     }
     List<Alert> got = alertsOf(ofLog);
     assertThat(got).extracting(Alert::getType).containsExactly(Findings.WITNESS_POLICY, Findings.WITNESS_POLICY);
-    assertThat(got).extracting(Alert::getLogIndex).containsExactly(220L, 240L);
+    assertThat(got).extracting(Alert::getLogIndex).containsExactly(210L, 230L);
+    assertThat(got).extracting(Alert::getAlertId).doesNotHaveDuplicates();
     assertThat(got.get(0).getEvidence()).containsEntry("missing", witness).containsEntry("invalid", "")
         .containsEntry("cosigned", "");
     assertThat(got.get(0).getEvidence().get("checkpoint")).doesNotContain("\u2014 witness.sigwatch.test ");
     assertThat(got.get(1).getEvidence()).containsEntry("invalid", witness).containsEntry("missing", "")
         .containsEntry("cosigned", "");
     assertThat(got.get(1).getEvidence().get("checkpoint")).contains("\u2014 witness.sigwatch.test ");
+
+    List<LogEvent> continues = eventsOf(ofLog, "INCIDENT_CONTINUES");
+    assertThat(continues).extracting(LogEvent::getTreeSize).containsExactly(220L, 230L, 240L);
+    assertThat(continues).extracting(e -> e.getDetail().get("alertId"))
+        .containsExactly(got.get(0).getAlertId(), got.get(0).getAlertId(), got.get(1).getAlertId());
+    assertThat(continues).extracting(e -> e.getDetail().get("observations")).containsExactly("2", "3", "2");
+    assertThat(continues).allSatisfy(e -> assertThat(e.getDetail())
+        .containsEntry("incidentType", Findings.WITNESS_POLICY).containsEntry("cosigned", ""));
+    List<LogEvent> resolved = eventsOf(ofLog, "INCIDENT_RESOLVED");
+    assertThat(resolved).extracting(LogEvent::getTreeSize).containsExactly(230L, 240L);
+    assertThat(resolved).extracting(e -> e.getDetail().get("alertId"))
+        .containsExactly(got.get(0).getAlertId(), got.get(1).getAlertId());
+    assertThat(resolved).extracting(e -> e.getDetail().get("observations")).containsExactly("3", "2");
+    assertThat(resolved).allSatisfy(e -> assertThat(e.getDetail()).containsEntry("reason", "witness policy satisfied"));
     // A witness failure is an alert, not a rejection: every checkpoint was verified and the audit went on.
     assertThat(sizes(ofLog, "CHECKPOINT_VERIFIED")).containsExactly(200L, 210L, 220L, 230L, 240L, 250L);
   }
@@ -166,10 +188,14 @@ class VerifySimulatorWitnessStaleIT {
     return alerts.stream().filter(a -> a.getLogId() != null && log.test(a.getLogId())).toList();
   }
 
+  /** A log's events of {@code type}, in the order received. */
+  List<LogEvent> eventsOf(Predicate<String> log, String type) {
+    return events.stream().filter(e -> log.test(e.getLogId()) && e.getType().equals(type)).toList();
+  }
+
   /** The tree sizes of a log's events of {@code type}, in the order received. */
   List<Long> sizes(Predicate<String> log, String type) {
-    return events.stream().filter(e -> log.test(e.getLogId()) && e.getType().equals(type))
-        .map(LogEvent::getTreeSize).toList();
+    return eventsOf(log, type).stream().map(LogEvent::getTreeSize).toList();
   }
 
   ThrowingRunnable event(Predicate<String> log, String type, long size) {
