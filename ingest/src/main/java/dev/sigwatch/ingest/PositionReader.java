@@ -24,6 +24,7 @@ import org.apache.kafka.common.utils.Utils;
  * committed transactions are visible, so the position and the entries always agree. Not thread-safe; one per call.
  */
 final class PositionReader implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PositionReader.class);
   private static final int CHUNK = 4096;
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration GIVE_UP = Duration.ofSeconds(60);
@@ -44,7 +45,10 @@ final class PositionReader implements AutoCloseable {
     List<V> out = new ArrayList<>();
     for (TopicPartition tp : partitions(topic)) {
       scan(tp, beginning(tp), end(tp), r -> {
-        if (keys == null || keys.contains(key(r))) out.add(values.deserialize(topic, r.value()));
+        if (keys == null || keys.contains(key(r))) {
+          V v = decode(values, r);
+          if (v != null) out.add(v);
+        }
         return false;
       });
     }
@@ -71,7 +75,8 @@ final class PositionReader implements AutoCloseable {
         scan(tp, lo, hi, r -> {
           String k = key(r);
           if (k != null && e.getValue().contains(k)) {
-            Long idx = indexOf.apply(k, values.deserialize(topic, r.value()));
+            V v = decode(values, r);
+            Long idx = v == null ? null : indexOf.apply(k, v);
             if (idx != null) last[0] = Math.max(last[0], idx);
           }
           return false;
@@ -82,6 +87,21 @@ final class PositionReader implements AutoCloseable {
       if (found != null && (best.isEmpty() || found > best.getAsLong())) best = OptionalLong.of(found);
     }
     return best;
+  }
+
+  /**
+   * The record's value, or null (with a warning) when it cannot be decoded: anything with write access to a topic
+   * can put a record there, and one undecodable record must not keep ingest from starting. Ingest only ever writes
+   * records it encoded, so skipping foreign ones never moves a log's position.
+   */
+  private static <V> V decode(Deserializer<V> values, ConsumerRecord<byte[], byte[]> r) {
+    try {
+      return values.deserialize(r.topic(), r.value());
+    } catch (RuntimeException e) {
+      log.warn("skipping the undecodable record at {}-{}@{} (key {}): {}", r.topic(), r.partition(), r.offset(),
+          key(r), e.toString());
+      return null;
+    }
   }
 
   private interface Visitor {

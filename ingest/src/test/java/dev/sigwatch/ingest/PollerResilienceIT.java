@@ -125,6 +125,78 @@ class PollerResilienceIT {
   }
 
   @Test
+  void undecodableRecordsOnItsTopicsNeitherStopNorMoveIngest(KafkaTestBroker broker) throws Exception {
+    Topics topics = Topics.create(dev.sigwatch.schemas.serde.SerdeConfig.embedded()).withPrefix("garbage-it.");
+    try (org.apache.kafka.clients.admin.Admin a = broker.admin()) {
+      dev.sigwatch.schemas.topics.TopicAdmin.ensureTopics(a, topics.all());
+    }
+    String host = "rekor-garbage-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RekorV1Sim sim = new RekorV1Sim(host, 4)) {
+      String logId = sim.log.origin(sim.log.active());
+      byte[] garbage = "not an Avro record".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      // Someone else's garbage on the checkpoints topic, and garbage under this log's own key among its entries.
+      send(broker, topics.checkpoints().name(), "someone-else", garbage);
+      send(broker, topics.checkpoints().name(), logId, garbage);
+      send(broker, topics.rekorEntries().name(), logId, garbage);
+      sim.grow(300);
+      runUntil(broker, topics, sim, logId, 300);
+      send(broker, topics.rekorEntries().name(), logId, garbage); // after the last entry: the resume must skip it
+      sim.grow(100);
+      runUntil(broker, topics, sim, logId, 400); // a restart resumes at 300
+      List<Long> got = decodableIndexes(broker, topics.rekorEntries(), logId);
+      assertThat(got).isEqualTo(RekorV1IngestIT.range(0, 400));
+    }
+  }
+
+  private static void runUntil(KafkaTestBroker broker, Topics topics, RekorV1Sim sim, String logId, int n)
+      throws Exception {
+    IngestService service = new IngestService(RekorV1IngestIT.settings(sim.url(), new StartMode.AtIndex(0)),
+        Map.of("bootstrap.servers", broker.bootstrapServers()), topics, IngestMetrics.unregistered()).start();
+    try {
+      await().atMost(Duration.ofSeconds(60)).until(() -> decodableIndexes(broker, topics.rekorEntries(), logId).size() >= n);
+      assertThat(service.healthy()).isTrue();
+    } finally {
+      service.close();
+    }
+  }
+
+  private static void send(KafkaTestBroker broker, String topic, String key, byte[] value) throws Exception {
+    try (var p = new org.apache.kafka.clients.producer.KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
+        broker.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+      p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value)).get();
+    }
+  }
+
+  /** The logIndex of every committed, decodable entry under {@code key}, in topic order. */
+  private static List<Long> decodableIndexes(KafkaTestBroker broker, Topic<String, RekorEntry> topic, String key) {
+    List<Long> out = new java.util.ArrayList<>();
+    Map<String, Object> c = broker.consumerConfig("unused");
+    c.remove("group.id");
+    c.put("isolation.level", "read_committed");
+    try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(c,
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+      List<org.apache.kafka.common.TopicPartition> tps = consumer.partitionsFor(topic.name()).stream()
+          .map(p -> new org.apache.kafka.common.TopicPartition(topic.name(), p.partition())).toList();
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(tps);
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          if (!key.equals(r.key())) continue;
+          try {
+            out.add(topic.valueSerde().deserializer().deserialize(r.topic(), r.value()).getLogIndex());
+          } catch (RuntimeException garbage) {
+            // the test's own garbage
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
   void failureBackoffIsExponentialAndCapped() {
     for (int attempt = 1; attempt <= 30; attempt++) {
       long want = Math.min(120_000, 1000L << Math.min(20, attempt - 1));
