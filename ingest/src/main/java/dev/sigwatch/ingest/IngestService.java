@@ -90,7 +90,14 @@ public final class IngestService implements AutoCloseable {
     logHttp.put(t.withoutScheme(), h);
     return switch (t.family()) {
       case REKOR_V1 -> new RekorV1Source(t, new HttpRekorV1Client(t, h), topics, clock);
-      case CT -> new dev.sigwatch.ingest.ct.CtSource(t, new dev.sigwatch.ingest.ct.HttpCtClient(t, h), topics, clock);
+      case CT -> {
+        // RFC 6962 or static-ct: found out at the first poll (the trusted root does not say which).
+        LogTarget tiled = LogTarget.of("static-ct", t.url().toString());
+        yield new dev.sigwatch.ingest.ct.DetectedCtSource(
+            new dev.sigwatch.ingest.ct.CtSource(t, new dev.sigwatch.ingest.ct.HttpCtClient(t, h), topics, clock),
+            new dev.sigwatch.ingest.tiles.StaticCtSource(tiled, new dev.sigwatch.ingest.tiles.HttpTileFetcher(h,
+                dev.sigwatch.ingest.tiles.StaticCtSource.tilePrefix(tiled)), topics, clock));
+      }
       case REKOR_V2 -> new dev.sigwatch.ingest.tiles.RekorV2Source(t,
           new dev.sigwatch.ingest.tiles.HttpTileFetcher(h, dev.sigwatch.ingest.tiles.RekorV2Source.tilePrefix(t)), topics, clock);
       case STATIC_CT -> new dev.sigwatch.ingest.tiles.StaticCtSource(t,

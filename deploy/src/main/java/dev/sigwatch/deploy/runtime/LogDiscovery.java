@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * valid now. A transparency log's API comes from the signing config when it lists the log ({@code majorApiVersion} 2:
  * Rekor v2 tiles, 1: the Rekor v1 REST API); otherwise from its key, as the trusted root says nothing else about it:
  * Rekor v2 logs sign with Ed25519, Rekor v1 with ECDSA. A log only in the signing config is not watched (no key to
- * verify it with), and is named in a warning. CT logs are RFC 6962 ({@code ct}); a static-ct log must be listed in
- * the config's {@code logs}, as the trusted root cannot tell it apart.
+ * verify it with), and is named in a warning. CT logs are {@code ct}: the trusted root cannot tell RFC 6962 logs from
+ * static-ct ones, so ingest finds out at the first poll ({@code DetectedCtSource}).
  */
 public final class LogDiscovery {
   private static final Logger log = LoggerFactory.getLogger(LogDiscovery.class);

@@ -131,5 +131,10 @@ class CaAndCtSimulatorTest {
       assertThat(http.get(sim.staticCtUrl() + "/issuer/" + fp).statusCode()).isEqualTo(200);
     }
     assertThat(tree.root(size)).isEqualTo(cp.checkpoint().rootHash());
+    // Like real static-ct logs: no RFC 6962 read path (its tree is only in tiles), but get-roots is served.
+    for (String rfc6962 : List.of("get-sth", "get-entries?start=0&end=1", "get-sth-consistency?first=1&second=2")) {
+      assertThat(http.get(sim.staticCtUrl() + "/ct/v1/" + rfc6962).statusCode()).as(rfc6962).isEqualTo(404);
+    }
+    assertThat(http.get(sim.staticCtUrl() + "/ct/v1/get-roots").statusCode()).isEqualTo(200);
   }
 }

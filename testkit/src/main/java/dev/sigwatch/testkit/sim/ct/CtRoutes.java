@@ -13,11 +13,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * HTTP for a {@link CtLog}: RFC 6962 {@code ct/v1/*} (get-entries capped at {@code maxEntries}), and for tiled logs the
- * static-ct-api read path ({@code checkpoint}, {@code tile/<L>/<N>}, {@code tile/data/<N>}, {@code issuer/<fp>}).
+ * HTTP for a {@link CtLog}: RFC 6962 {@code ct/v1/*} (get-entries capped at {@code maxEntries}); for tiled logs the
+ * static-ct-api read path ({@code checkpoint}, {@code tile/<L>/<N>}, {@code tile/data/<N>}, {@code issuer/<fp>})
+ * instead, with only {@code get-roots} of RFC 6962 (its read endpoints are 404, as on real static-ct logs).
  */
 public final class CtRoutes implements Route {
   private static final Base64.Encoder B64 = Base64.getEncoder();
+  /** RFC 6962 read endpoints that a static-ct log does not serve (it keeps {@code get-roots}). */
+  private static final java.util.Set<String> READ_ONLY_RFC6962 = java.util.Set.of("ct/v1/get-sth",
+      "ct/v1/get-sth-consistency", "ct/v1/get-entries", "ct/v1/get-proof-by-hash");
   private final CtLog log;
   private final int maxEntries;
   private final List<X509Certificate> roots;
@@ -31,6 +35,9 @@ public final class CtRoutes implements Route {
   @Override
   public Response handle(Request r) throws Request.BadRequest {
     String p = r.path().startsWith("/") ? r.path().substring(1) : r.path();
+    if (log.tiled() && READ_ONLY_RFC6962.contains(p)) {
+      return Response.notFound(p); // a static-ct log serves its tree through tiles only, as Sunlight and Tessera do
+    }
     switch (p) {
       case "ct/v1/get-sth": return sth();
       case "ct/v1/get-sth-consistency": return consistency(r.longParam("first"), r.longParam("second"));
