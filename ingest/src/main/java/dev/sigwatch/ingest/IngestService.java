@@ -1,10 +1,16 @@
 package dev.sigwatch.ingest;
 
+import dev.sigwatch.ingest.ct.CtSource;
+import dev.sigwatch.ingest.ct.DetectedCtSource;
+import dev.sigwatch.ingest.ct.HttpCtClient;
 import dev.sigwatch.ingest.http.LogHttp;
 import dev.sigwatch.ingest.http.RateLimiter;
 import dev.sigwatch.ingest.http.Sleeper;
 import dev.sigwatch.ingest.rekor.HttpRekorV1Client;
 import dev.sigwatch.ingest.rekor.RekorV1Source;
+import dev.sigwatch.ingest.tiles.HttpTileFetcher;
+import dev.sigwatch.ingest.tiles.RekorV2Source;
+import dev.sigwatch.ingest.tiles.StaticCtSource;
 import dev.sigwatch.schemas.topics.Topics;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -90,20 +96,16 @@ public final class IngestService implements AutoCloseable {
     logHttp.put(t.withoutScheme(), h);
     return switch (t.family()) {
       case REKOR_V1 -> new RekorV1Source(t, new HttpRekorV1Client(t, h), topics, clock);
-      case CT -> {
-        // RFC 6962 or static-ct: found out at the first poll (the trusted root does not say which).
-        LogTarget tiled = LogTarget.of("static-ct", t.url().toString());
-        yield new dev.sigwatch.ingest.ct.DetectedCtSource(
-            new dev.sigwatch.ingest.ct.CtSource(t, new dev.sigwatch.ingest.ct.HttpCtClient(t, h), topics, clock),
-            new dev.sigwatch.ingest.tiles.StaticCtSource(tiled, new dev.sigwatch.ingest.tiles.HttpTileFetcher(h,
-                dev.sigwatch.ingest.tiles.StaticCtSource.tilePrefix(tiled)), topics, clock));
-      }
-      case REKOR_V2 -> new dev.sigwatch.ingest.tiles.RekorV2Source(t,
-          new dev.sigwatch.ingest.tiles.HttpTileFetcher(h, dev.sigwatch.ingest.tiles.RekorV2Source.tilePrefix(t)), topics, clock);
-      case STATIC_CT -> new dev.sigwatch.ingest.tiles.StaticCtSource(t,
-          new dev.sigwatch.ingest.tiles.HttpTileFetcher(h, dev.sigwatch.ingest.tiles.StaticCtSource.tilePrefix(t)), topics, clock);
-      default -> throw new IllegalArgumentException(t.family().configName() + " is not supported yet");
+      case REKOR_V2 -> new RekorV2Source(t, new HttpTileFetcher(h, RekorV2Source.tilePrefix(t)), topics, clock);
+      case STATIC_CT -> staticCt(t, h);
+      // RFC 6962 or static-ct: found out at the first poll (the trusted root does not say which).
+      case CT -> new DetectedCtSource(new CtSource(t, new HttpCtClient(t, h), topics, clock),
+          staticCt(LogTarget.of("static-ct", t.url().toString()), h));
     };
+  }
+
+  private StaticCtSource staticCt(LogTarget t, LogHttp h) {
+    return new StaticCtSource(t, new HttpTileFetcher(h, StaticCtSource.tilePrefix(t)), topics, clock);
   }
 
   /** Wraps every log's source before {@link #start()} (tests inject failures with it). */
