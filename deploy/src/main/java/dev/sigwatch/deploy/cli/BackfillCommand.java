@@ -44,7 +44,7 @@ public final class BackfillCommand implements Callable<Integer> {
   @Option(names = "--to", required = true, description = "last index (exclusive)")
   long to;
 
-  @Option(names = "--rate", description = "requests per second (default 10)")
+  @Option(names = "--rate", description = "requests per second (default from the config: 50)")
   Double rate;
 
   @Option(names = "--in-flight", description = "requests in flight (default 32)")

@@ -32,7 +32,7 @@ public final class IngestCommand implements Callable<Integer> {
   @Option(names = "--from", description = "start at this index when no position is committed (default: the log's end)")
   Long from;
 
-  @Option(names = "--rate", description = "requests per second per log (default from the config: 10)")
+  @Option(names = "--rate", description = "requests per second per log (default from the config: 50)")
   Double rate;
 
   @Option(names = "--in-flight", description = "entry requests in flight per log (default 32)")

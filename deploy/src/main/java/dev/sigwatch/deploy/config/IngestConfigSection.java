@@ -12,8 +12,8 @@ import java.util.List;
  *
  * @param pollIntervalMs time between checkpoint polls of one log (default 5000)
  * @param inFlight entry requests in flight per log (default 32)
- * @param requestsPerSecond request-rate limit per log (default 10: polite to the shared public logs; raise it only
- *     for your own log or the simulator)
+ * @param requestsPerSecond request-rate limit per log (default 50: polite to the shared public logs yet twice what
+ *     public Rekor v1's growth needs; raise it only for your own log or the simulator)
  * @param startAt where a log with no committed position starts: {@code end} (default) or an index
  */
 public record IngestConfigSection(
