@@ -29,14 +29,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Verifies each checkpoint: the log's signature (key by id and validity), the witness policy (Rekor v2), consistency
  * with the last verified checkpoint of the same tree (split view, rollback, fork), Rekor v1 shard rotation and frozen
- * shards, and liveness (a wall-clock punctuator raises STALE_LOG; growth afterwards is a RECOVERED event). Verified
- * checkpoints are forwarded to the full audit. One instance per task, confined to its stream thread.
+ * shards, and liveness. Verified checkpoints are forwarded to the full audit. One instance per task, confined to its
+ * stream thread.
  *
  * <p>Signature, view and witness failures are {@link Incidents} episodes: one alert when an episode opens,
  * INCIDENT_CONTINUES events while it lasts, INCIDENT_RESOLVED when it ends. A log that keeps growing while a witness
  * is down is one WITNESS_POLICY alert, not one per checkpoint; the next checkpoint that satisfies the policy (or the
  * quiet period) resolves it. A witness failure never stops verification: the checkpoint is still checked for
  * consistency and audited.
+ *
+ * <p>Liveness: a log whose checkpoint has not advanced for {@code staleAfter} (checked by a wall-clock punctuator),
+ * or whose signed timestamp is older than that, raises one STALE_LOG alert per episode; its id is kept in the log's
+ * {@link LogState}. The first growth afterwards ends the episode with RECOVERED and INCIDENT_RESOLVED, both naming
+ * that alert ({@link StaleLog}).
  */
 final class CheckpointProcessor implements Processor<String, Checkpoint, String, VerifyOutput> {
 
@@ -113,7 +118,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     LogState prev = states.get(logId);
     boolean inactive = c.getShardState() == ShardState.INACTIVE;
     if (prev == null) {
-      accept(record, c, root, false, inactive, "first checkpoint seen");
+      accept(record, c, root, null, inactive, "first checkpoint seen");
       return;
     }
     String prevNote = new String(prev.rawNote(), StandardCharsets.UTF_8);
@@ -189,7 +194,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       rotate(record, c, prev, root);
       return;
     }
-    accept(record, c, root, prev.stale(), false, how);
+    accept(record, c, root, prev, false, how);
   }
 
   /**
@@ -216,7 +221,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
   /** The old active tree now listed as inactive at a final size consistent with its last checkpoint. */
   private void rotate(Record<String, Checkpoint> record, Checkpoint c, LogState prev, byte[] root) {
     states.put(c.getLogId(), new LogState(c.getTreeSize(), root, CheckpointSignatures.bytes(c.getRawNote()),
-        c.getObservedAtMillis(), c.getObservedAtMillis(), false, true));
+        c.getObservedAtMillis(), c.getObservedAtMillis(), true));
     emit.event(record, Findings.event("SHARD_ROTATED", c.getLogId(), c.getTreeSize(), root, c.getObservedAtMillis(),
         Map.of("previousSize", Long.toString(prev.size()))));
     incidents.verified(c.getLogId(), c.getTreeSize(), root);
@@ -224,17 +229,19 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     if (c.getTreeSize() > prev.size()) emit.verified(record, c);
   }
 
-  private void accept(Record<String, Checkpoint> record, Checkpoint c, byte[] root, boolean wasStale, boolean frozen,
+  /** A checkpoint that extends {@code prev} (null for a log's first): the new state; ends a stale episode. */
+  private void accept(Record<String, Checkpoint> record, Checkpoint c, byte[] root, LogState prev, boolean frozen,
       String how) {
     String logId = c.getLogId();
     states.put(logId, new LogState(c.getTreeSize(), root, CheckpointSignatures.bytes(c.getRawNote()),
-        c.getObservedAtMillis(), c.getObservedAtMillis(), false, frozen));
+        c.getObservedAtMillis(), c.getObservedAtMillis(), frozen));
     incidents.verified(logId, c.getTreeSize(), root);
     emit.event(record, Findings.event("CHECKPOINT_VERIFIED", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
         Map.of("consistency", how)));
-    if (wasStale) {
-      emit.event(record, Findings.event("RECOVERED", logId, c.getTreeSize(), root, c.getObservedAtMillis(), Map.of()));
-      log.info("{}: recovered at size {}", logId, c.getTreeSize());
+    if (prev != null && prev.stale()) {
+      StaleLog.ended(logId, prev, c.getTreeSize(), root, c.getObservedAtMillis()).forEach(e -> emit.event(record, e));
+      log.info("{}: recovered at size {} (STALE_LOG alert {} resolved)", logId, c.getTreeSize(),
+          prev.staleAlertId() != null ? prev.staleAlertId() : StaleLog.alertId(logId, prev));
     }
     emit.verified(record, c);
     checkTimestamp(record, c, root);
@@ -288,7 +295,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
         // its end it is frozen at its last verified checkpoint (never stale); growth after the end is SHARD_CHANGED.
         if (now - Math.max(s.progressAtMillis(), end.get().toEpochMilli()) > staleAfter.toMillis()) {
           states.put(kv.key, new LogState(s.size(), s.root(), s.rawNote(), s.observedAtMillis(), s.progressAtMillis(),
-              false, true));
+              true));
           emit.event(new Record<>(kv.key, null, now), Findings.event("SHARD_ENDED", kv.key, s.size(), s.root(), now,
               Map.of("validUntil", end.get().toString())));
           log.info("{}: shard ended as planned at {}; frozen at size {}", kv.key, end.get(), s.size());
@@ -301,14 +308,12 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     }
   }
 
+  /** Opens a stale episode at {@code now} (wall-clock or event time) unless one is open: one alert, its id kept. */
   private void stale(long now, String logId, LogState s, String why) {
-    if (s == null || s.frozen()) return;
-    String id = Findings.id(Findings.STALE_LOG, logId, s.size(), s.root());
-    emit.alert(new Record<>(logId, null, now), Findings.alert(id, Findings.STALE_LOG, logId, s.size(),
-        logId + ": stale at size " + s.size() + ": " + why,
-        Map.of("checkpoint", new String(s.rawNote(), StandardCharsets.UTF_8), "reason", why,
-            "staleAfter", staleAfter.toString()), now));
-    states.put(logId, s.withStale(true));
+    if (s == null || s.frozen() || s.stale()) return;
+    Alert a = StaleLog.alert(logId, s, why, staleAfter, now);
+    emit.alert(new Record<>(logId, null, now), a);
+    states.put(logId, s.withStaleAlert(a.getAlertId(), now));
   }
 
   /**

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * policy are one witness episode, closed by the next checkpoint that satisfies it (see {@link #witnessFailed} for
  * when a changed failure is a new episode). An episode with no observation for the quiet period closes with
  * INCIDENT_RESOLVED: at the next observation (by its event time, so a replay of the same input closes at the same
- * place and raises the same alert ids) or at the wall-clock punctuation. Confined to one processor's thread.
+ * place and raises the same alert ids) or at the wall-clock punctuation. A stale log is an incident too, but not an
+ * episode of this store: its alert lives in {@link LogState} and {@link StaleLog} ends it with the same
+ * INCIDENT_RESOLVED event ({@link #resolvedEvent}). Confined to one processor's thread.
  */
 final class Incidents {
 
@@ -165,14 +167,30 @@ final class Incidents {
   }
 
   private void resolved(Record<?, ?> cause, String logId, Episode e, long at, String why) {
-    LogEvent ev = Findings.event("INCIDENT_RESOLVED", logId, e.lastSize(), null, at, Map.of(
-        "alertId", e.alertId(), "incidentType", e.type(), "observations", Long.toString(e.observations()),
-        "openedAtMillis", Long.toString(e.openedAtMillis()), "lastSeenAtMillis", Long.toString(e.lastSeenAtMillis()),
-        "reason", why));
-    ev.setEventId(Findings.id("INCIDENT_RESOLVED", logId, e.alertId(), e.observations()));
-    emit.event(cause, ev);
+    emit.event(cause, resolvedEvent(logId, e.type(), e.alertId(), e.observations(), e.lastSize(), at, why, Map.of(
+        "openedAtMillis", Long.toString(e.openedAtMillis()),
+        "lastSeenAtMillis", Long.toString(e.lastSeenAtMillis()))));
     log.info("{}: {} incident {} resolved after {} observations ({})", logId, e.type(), e.alertId(),
         e.observations(), why);
+  }
+
+  /**
+   * The INCIDENT_RESOLVED event that ends the incident of alert {@code alertId}: detail {@code alertId},
+   * {@code incidentType}, {@code observations}, {@code reason}, plus {@code more} (an episode's
+   * {@code openedAtMillis} and {@code lastSeenAtMillis}; a stale log's sizes, see {@link StaleLog}). Its id is over
+   * the alert id and the observation count, so a replay of the same input resolves with the same id.
+   *
+   * @param size the tree size of the incident's latest observation
+   * @param atMillis when it was resolved
+   */
+  static LogEvent resolvedEvent(String logId, String type, String alertId, long observations, long size,
+      long atMillis, String reason, Map<String, String> more) {
+    Map<String, String> d = new HashMap<>(more);
+    d.putAll(Map.of("alertId", alertId, "incidentType", type, "observations", Long.toString(observations),
+        "reason", reason));
+    LogEvent ev = Findings.event("INCIDENT_RESOLVED", logId, size, null, atMillis, d);
+    ev.setEventId(Findings.id("INCIDENT_RESOLVED", logId, alertId, observations));
+    return ev;
   }
 
   /**

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Simulator → ingest → verify on the real broker for the incidents that need verify settings of their own: witness
  * cosignatures on Rekor v2 (a policy requiring the simulator's witness) and a stale Rekor v1 log (a staleness bound of
- * seconds, checked by verify's wall-clock punctuator). {@link VerifySimulatorIT} covers the Rekor v1 integrity
+ * seconds, checked by verify's wall-clock punctuator; its growth resolves each STALE_LOG alert by id). {@link VerifySimulatorIT} covers the Rekor v1 integrity
  * incidents with the default settings.
  */
 @ExtendWith(KafkaBrokerExtension.class)
@@ -169,10 +169,26 @@ class VerifySimulatorWitnessStaleIT {
           p.poll();
           assertThat(alertsOf(ofStopping)).hasSize(n);
         });
-        // Growing again recovers the log: one RECOVERED event, at the first size past the stale one.
+        // Growing again recovers the log: one RECOVERED event, at the first size past the stale one, and the
+        // INCIDENT_RESOLVED that closes this episode's alert, at the size it was stuck at.
         stopping.resume();
-        p.await(() -> assertThat(sizes(ofStopping, "RECOVERED")).hasSize(n));
-        assertThat(sizes(ofStopping, "RECOVERED").get(n - 1)).isGreaterThan(stale.getLogIndex());
+        p.await(() -> {
+          assertThat(sizes(ofStopping, "RECOVERED")).hasSize(n);
+          assertThat(eventsOf(ofStopping, "INCIDENT_RESOLVED")).hasSize(n);
+        });
+        LogEvent recovered = eventsOf(ofStopping, "RECOVERED").get(n - 1);
+        assertThat(recovered.getTreeSize()).isGreaterThan(stale.getLogIndex());
+        assertThat(recovered.getDetail()).containsEntry("alertId", stale.getAlertId())
+            .containsEntry("incidentType", Findings.STALE_LOG)
+            .containsEntry("staleSize", Long.toString(stale.getLogIndex()))
+            .containsEntry("recoveredSize", Long.toString(recovered.getTreeSize()));
+        LogEvent resolved = eventsOf(ofStopping, "INCIDENT_RESOLVED").get(n - 1);
+        assertThat(resolved.getTreeSize()).isEqualTo(stale.getLogIndex());
+        assertThat(resolved.getAtMillis()).isEqualTo(recovered.getAtMillis());
+        assertThat(resolved.getDetail()).containsEntry("alertId", stale.getAlertId())
+            .containsEntry("incidentType", Findings.STALE_LOG).containsEntry("observations", "1")
+            .containsEntry("openedAtMillis", Long.toString(stale.getCreatedAtMillis()))
+            .containsEntry("reason", "log advanced again to size " + recovered.getTreeSize());
       }
       p.await(() -> assertThat(sizes(ofStopping, "AUDITED").get(sizes(ofStopping, "AUDITED").size() - 1))
           .isGreaterThan(sizes(ofStopping, "RECOVERED").get(1)));
@@ -180,8 +196,13 @@ class VerifySimulatorWitnessStaleIT {
     // Two episodes, two alerts (each its own id), nothing else; the honest log never went stale.
     assertThat(alertsOf(ofStopping)).extracting(Alert::getType).containsOnly(Findings.STALE_LOG).hasSize(2);
     assertThat(alertsOf(ofStopping)).extracting(Alert::getAlertId).doesNotHaveDuplicates();
+    // Each alert resolved once, by its own id: a consumer can tell both episodes closed.
+    assertThat(eventsOf(ofStopping, "INCIDENT_RESOLVED")).extracting(e -> e.getDetail().get("alertId"))
+        .containsExactlyElementsOf(alertsOf(ofStopping).stream().map(Alert::getAlertId).toList());
+    assertThat(eventsOf(ofStopping, "INCIDENT_RESOLVED")).extracting(LogEvent::getEventId).doesNotHaveDuplicates();
     assertThat(alertsOf(ofHonest)).isEmpty();
     assertThat(sizes(ofHonest, "RECOVERED")).isEmpty();
+    assertThat(eventsOf(ofHonest, "INCIDENT_RESOLVED")).isEmpty();
   }
 
   List<Alert> alertsOf(Predicate<String> log) {
