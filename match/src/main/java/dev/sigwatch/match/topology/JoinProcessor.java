@@ -78,6 +78,9 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
    * one comparison whether the other side's progress made anything due; null: unknown (after a restart), look.
    */
   private final Map<String, Long> nextDue = new java.util.HashMap<>();
+  /** The progress store's values as last advanced (the store itself is written at most once a second per side). */
+  private final Map<String, Long> progressCache = new java.util.HashMap<>();
+  private final Map<String, Long> progressStored = new java.util.HashMap<>();
 
   JoinProcessor(Duration window, WatchlistState watchlist, ChainCheck chains) {
     this.window = window;
@@ -110,8 +113,7 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
 
   private void join(String tbs, IdentityEvent e, String side, long timestamp) {
     String other = side.equals("C") ? "R" : "C";
-    Long sideProgress = progress.get(side);
-    if (sideProgress == null || timestamp > sideProgress) progress.put(side, timestamp);
+    advance(side, timestamp);
     String marks = seen.get(tbs);
     if (marks == null) {
       deadlines.put(eventDeadline("X", timestamp + 3 * window.toMillis(), tbs), "");
@@ -121,8 +123,9 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     if (!marks.contains(side)) {
       seen.put(tbs, marks + side);
     }
-    // The other side is here: whatever it was waiting for has arrived.
-    pending.delete(other + tbs);
+    // The other side is here: whatever it was waiting for has arrived. (Read first: a delete of an absent key would
+    // still write a tombstone to the changelog, for every record.)
+    if (pending.get(other + tbs) != null) pending.delete(other + tbs);
     if (marks.contains(other) || pending.get(side + tbs) != null) {
       return;
     }
@@ -154,8 +157,27 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     expireEvent("R", progressOf("C"), streamTime);
   }
 
+  /**
+   * Moves {@code side}'s progress to {@code timestamp} if that is later. Kept in memory and written to the store at
+   * most once per second of progress (one store write per record would cost as much as the join itself); after a
+   * restart the stored value is at most a second behind, which only makes expiry that much later.
+   */
+  private void advance(String side, long timestamp) {
+    long current = progressOf(side);
+    if (timestamp <= current) return;
+    progressCache.put(side, timestamp);
+    Long stored = progressStored.get(side);
+    if (stored == null || timestamp - stored >= 1000) {
+      progress.put(side, timestamp);
+      progressStored.put(side, timestamp);
+    }
+  }
+
   private long progressOf(String side) {
+    Long cached = progressCache.get(side);
+    if (cached != null) return cached;
     Long p = progress.get(side);
+    if (p != null) progressCache.put(side, p);
     return p == null ? -1 : p;
   }
 
