@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>Liveness: a log whose checkpoint has not advanced for {@code staleAfter} (checked by a wall-clock punctuator),
  * or whose signed timestamp is older than that, raises one STALE_LOG alert per episode; its id is kept in the log's
  * {@link LogState}. The first growth afterwards ends the episode with RECOVERED and INCIDENT_RESOLVED, both naming
- * that alert ({@link StaleLog}).
+ * that alert ({@link StaleLog}). A stale log that becomes frozen instead (a Rekor v1 shard republished as INACTIVE,
+ * or a shard quiet past its validity end) ends it with INCIDENT_RESOLVED alone ("shard frozen at size N"). A frozen
+ * shard is never stale.
  */
 final class CheckpointProcessor implements Processor<String, Checkpoint, String, VerifyOutput> {
 
@@ -226,7 +228,16 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
         Map.of("previousSize", Long.toString(prev.size()))));
     incidents.verified(c.getLogId(), c.getTreeSize(), root);
     log.info("{}: shard frozen at size {}", c.getLogId(), c.getTreeSize());
+    endStaleAsFrozen(record, c.getLogId(), prev, c.getTreeSize(), c.getObservedAtMillis());
     if (c.getTreeSize() > prev.size()) emit.verified(record, c);
+  }
+
+  /** If {@code prev} is stale, the log's freezing at {@code size} ends that episode (the frozen state has no id). */
+  private void endStaleAsFrozen(Record<?, ?> cause, String logId, LogState prev, long size, long atMillis) {
+    if (!prev.stale()) return;
+    emit.event(cause, StaleLog.frozen(logId, prev, size, atMillis));
+    log.info("{}: STALE_LOG alert {} resolved: shard frozen at size {}", logId, StaleLog.openAlertId(logId, prev),
+        size);
   }
 
   /** A checkpoint that extends {@code prev} (null for a log's first): the new state; ends a stale episode. */
@@ -241,7 +252,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     if (prev != null && prev.stale()) {
       StaleLog.ended(logId, prev, c.getTreeSize(), root, c.getObservedAtMillis()).forEach(e -> emit.event(record, e));
       log.info("{}: recovered at size {} (STALE_LOG alert {} resolved)", logId, c.getTreeSize(),
-          prev.staleAlertId() != null ? prev.staleAlertId() : StaleLog.alertId(logId, prev));
+          StaleLog.openAlertId(logId, prev));
     }
     emit.verified(record, c);
     checkTimestamp(record, c, root);
@@ -299,6 +310,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
           emit.event(new Record<>(kv.key, null, now), Findings.event("SHARD_ENDED", kv.key, s.size(), s.root(), now,
               Map.of("validUntil", end.get().toString())));
           log.info("{}: shard ended as planned at {}; frozen at size {}", kv.key, end.get(), s.size());
+          endStaleAsFrozen(new Record<>(kv.key, null, now), kv.key, s, s.size(), now);
         }
         continue;
       }

@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param observedAtMillis when ingest observed it
  * @param progressAtMillis when (ingest's observation time) the tree last grew, or was first seen
  * @param stale a STALE_LOG alert is open
- * @param frozen the log listed this tree among its inactive shards; it must never change again
+ * @param frozen the log listed this tree among its inactive shards, or the shard was quiet past its validity end; it
+ *     must never change again, is never stale, and a stale episode open when it froze was resolved then
  * @param staleAlertId the id of the open STALE_LOG alert; null when not stale, or when the state was written before
  *     the id was kept (see {@link StaleLog#alertId} for how that id is recovered)
  * @param staleAtMillis when that alert was raised; meaningless when {@code staleAlertId} is null

@@ -14,7 +14,9 @@ import java.util.Map;
  * than that), keeps the alert's id and time in the log's {@link LogState} (a changelogged store, so it survives a
  * restart), and when the log grows again emits {@link #ended}: RECOVERED (as before, now naming the alert) and the
  * INCIDENT_RESOLVED event every incident ends with ({@link Incidents#resolvedEvent}), so a consumer can close the
- * alert. Stateless and thread-safe.
+ * alert. A stale log that becomes a frozen shard instead (a Rekor v1 shard rotated out, or a shard past its validity
+ * end) will never grow again: its episode ends with {@link #frozen}, the same INCIDENT_RESOLVED (same id) without
+ * RECOVERED. Either way the state forgets the alert id. Stateless and thread-safe.
  */
 final class StaleLog {
 
@@ -47,20 +49,43 @@ final class StaleLog {
    * / {@code lastSeenAtMillis} (the alert's time: one observation) when the state knows it.
    */
   static List<LogEvent> ended(String logId, LogState stale, long size, byte[] root, long atMillis) {
-    if (!stale.stale()) throw new IllegalArgumentException(logId + ": not stale");
-    String alertId = stale.staleAlertId() != null ? stale.staleAlertId() : alertId(logId, stale);
-    Map<String, String> d = new HashMap<>();
-    d.put("staleSize", Long.toString(stale.size()));
+    String alertId = openAlertId(logId, stale);
+    Map<String, String> d = detail(stale);
     d.put("recoveredSize", Long.toString(size));
-    d.put("staleSinceMillis", Long.toString(stale.progressAtMillis()));
-    if (stale.staleAlertId() != null) {
-      d.put("openedAtMillis", Long.toString(stale.staleAtMillis()));
-      d.put("lastSeenAtMillis", Long.toString(stale.staleAtMillis()));
-    }
     LogEvent resolved = Incidents.resolvedEvent(logId, Findings.STALE_LOG, alertId, 1, stale.size(), atMillis,
         "log advanced again to size " + size, d);
     d.put("alertId", alertId);
     d.put("incidentType", Findings.STALE_LOG);
     return List.of(Findings.event(RECOVERED, logId, size, root, atMillis, d), resolved);
+  }
+
+  /**
+   * The end of the stale incident of {@code stale} because the log became a frozen shard at {@code frozenSize}
+   * (rotated out, or past its validity end), at {@code atMillis}: only INCIDENT_RESOLVED at the stuck size, with the
+   * id a recovery would have had (one end per episode) and reason "shard frozen at size N"; detail as in
+   * {@link #ended} with {@code frozenSize} instead of {@code recoveredSize}. No RECOVERED: the log did not recover.
+   */
+  static LogEvent frozen(String logId, LogState stale, long frozenSize, long atMillis) {
+    Map<String, String> d = detail(stale);
+    d.put("frozenSize", Long.toString(frozenSize));
+    return Incidents.resolvedEvent(logId, Findings.STALE_LOG, openAlertId(logId, stale), 1, stale.size(), atMillis,
+        "shard frozen at size " + frozenSize, d);
+  }
+
+  /** The id of the open STALE_LOG alert of {@code stale}: kept in the state, else recomputed ({@link #alertId}). */
+  static String openAlertId(String logId, LogState stale) {
+    if (!stale.stale()) throw new IllegalArgumentException(logId + ": not stale");
+    return stale.staleAlertId() != null ? stale.staleAlertId() : alertId(logId, stale);
+  }
+
+  private static Map<String, String> detail(LogState stale) {
+    Map<String, String> d = new HashMap<>();
+    d.put("staleSize", Long.toString(stale.size()));
+    d.put("staleSinceMillis", Long.toString(stale.progressAtMillis()));
+    if (stale.staleAlertId() != null) {
+      d.put("openedAtMillis", Long.toString(stale.staleAtMillis()));
+      d.put("lastSeenAtMillis", Long.toString(stale.staleAtMillis()));
+    }
+    return d;
   }
 }
