@@ -69,7 +69,8 @@ class KillNineIT {
     Topics topics = RekorV1IngestIT.topics(broker);
     try (SigstoreSimulator sim = SigstoreSimulator.builder().ctMaxEntries(10).build().start()) {
       int total = logCertificates(sim, sim.ct(), 2000);
-      try (TopicReader<CtEntry> entries = new TopicReader<>(broker, topics.ctEntries(), withoutScheme(sim.ctUrl()))) {
+      String logId = LogTarget.of("ct", sim.ctUrl()).withoutScheme();
+      try (TopicReader<CtEntry> entries = new TopicReader<>(broker, topics.ctEntries(), logId)) {
         // 100 get-entries requests/s, at most 10 entries each: about 1,000 entries/s.
         killTwiceThenFinish(broker, "ct", sim.ctUrl(), 100, total, new int[] {500, 1200}, () -> entries.poll().size());
         assertCtExactlyOnceInOrder(entries, sim.ct(), total);
@@ -82,7 +83,8 @@ class KillNineIT {
     Topics topics = RekorV1IngestIT.topics(broker);
     try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
       int total = logCertificates(sim, sim.staticCt(), 2000);
-      try (TopicReader<CtEntry> entries = new TopicReader<>(broker, topics.ctEntries(), withoutScheme(sim.staticCtUrl()))) {
+      String logId = LogTarget.of("static-ct", sim.staticCtUrl()).withoutScheme();
+      try (TopicReader<CtEntry> entries = new TopicReader<>(broker, topics.ctEntries(), logId)) {
         // 4 requests/s, a data tile of 256 entries (or a hash tile) each: about 1,000 entries/s.
         killTwiceThenFinish(broker, "static-ct", sim.staticCtUrl(), 4, total, new int[] {500, 1200},
             () -> entries.poll().size());
@@ -141,9 +143,5 @@ class KillNineIT {
     byte[] out = new byte[b.remaining()];
     b.duplicate().get(out);
     return out;
-  }
-
-  private static String withoutScheme(String url) {
-    return url.substring(url.indexOf("://") + 3);
   }
 }

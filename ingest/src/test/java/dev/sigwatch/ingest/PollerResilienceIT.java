@@ -126,10 +126,7 @@ class PollerResilienceIT {
 
   @Test
   void undecodableRecordsOnItsTopicsNeitherStopNorMoveIngest(KafkaTestBroker broker) throws Exception {
-    Topics topics = Topics.create(dev.sigwatch.schemas.serde.SerdeConfig.embedded()).withPrefix("garbage-it.");
-    try (org.apache.kafka.clients.admin.Admin a = broker.admin()) {
-      dev.sigwatch.schemas.topics.TopicAdmin.ensureTopics(a, topics.all());
-    }
+    Topics topics = RekorV1IngestIT.topics(broker, "garbage-it.");
     String host = "rekor-garbage-" + UUID.randomUUID().toString().substring(0, 8);
     try (RekorV1Sim sim = new RekorV1Sim(host, 4)) {
       String logId = sim.log.origin(sim.log.active());

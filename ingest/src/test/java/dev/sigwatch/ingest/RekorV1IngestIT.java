@@ -32,7 +32,12 @@ class RekorV1IngestIT {
   static final String ENTRIES = "/api/v1/log/entries/retrieve";
 
   static Topics topics(KafkaTestBroker broker) {
-    Topics topics = Topics.create(SerdeConfig.embedded());
+    return topics(broker, "");
+  }
+
+  /** The catalogue with every name prefixed by {@code prefix} (topics of one test's own), created on the broker. */
+  static Topics topics(KafkaTestBroker broker, String prefix) {
+    Topics topics = Topics.create(SerdeConfig.embedded()).withPrefix(prefix);
     try (Admin a = broker.admin()) {
       TopicAdmin.ensureTopics(a, topics.all());
     }

@@ -72,8 +72,8 @@ public final class BackfillCommand implements Callable<Integer> {
       }
       long pos = service.positions().getOrDefault(name, -1L);
       if (pos >= 0) { // the last word, even when the range took less than a tick
-        err.print("\r" + progress(pos - (startPos < 0 ? from : startPos), to - (startPos < 0 ? from : startPos),
-            (System.nanoTime() - t0) / 1e9, pos));
+        long base = startPos < 0 ? from : startPos;
+        err.print("\r" + progress(pos - base, to - base, (System.nanoTime() - t0) / 1e9, pos));
       }
       err.println();
       if (pos < to) {

@@ -43,7 +43,9 @@ final class IngestLogs {
   }
 
   private static List<LogTarget> watched(SigwatchConfig config) throws ConfigException {
-    return config.logs().isEmpty() ? LogDiscovery.configuredOrDiscovered(config, TrustSource.load(config), Instant.now())
-        : LogDiscovery.configured(config);
+    // The trusted root is loaded (TUF, or the bundled fallback) only when the config lists no logs.
+    if (!config.logs().isEmpty()) return LogDiscovery.configured(config);
+    TrustSource trust = TrustSource.load(config);
+    return LogDiscovery.discover(trust.trustedRoot(), trust.signingConfig(), Instant.now());
   }
 }
