@@ -1,0 +1,92 @@
+package dev.sigwatch.alert.store.jdbc;
+
+import dev.sigwatch.alert.store.IdentityQuery;
+import dev.sigwatch.alert.store.IdentityScan;
+import dev.sigwatch.alert.store.Page;
+import dev.sigwatch.alert.store.StoredIdentity;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Forensic search over identity events. Identity and key filters go through {@code identity_term} (one row per SAN,
+ * subject and key fingerprint, indexed by term); the others through indexes on {@code identity_event}. Newest first
+ * by id, paged by id. Stateless.
+ */
+final class IdentitySearch {
+  private IdentitySearch() {}
+
+  static Page<StoredIdentity> search(Connection c, Dialect d, IdentityQuery q) throws SQLException {
+    Sql s = new Sql("SELECT " + Rows.IDENTITY_COLUMNS + " FROM identity_event WHERE 1 = 1");
+    if (q.identity() != null) {
+      String term = Rows.clip(q.identity(), BatchWriter.MAX_INDEXED);
+      String kinds = " AND kind IN (" + BatchWriter.KIND_SAN + ", " + BatchWriter.KIND_SUBJECT + "))";
+      switch (q.match()) {
+        case EXACT -> s.and("id IN (SELECT event_id FROM identity_term WHERE term = ?" + kinds, term);
+        case PREFIX -> s.and("id IN (SELECT event_id FROM identity_term WHERE term >= ? AND term < ?" + kinds,
+            term, upperBound(term));
+        case REGEX -> s.and("id IN (SELECT event_id FROM identity_term WHERE term " + d.regexOperator() + " ?"
+            + kinds, q.identity());
+        default -> throw new IllegalArgumentException("unknown match " + q.match());
+      }
+    }
+    if (q.keySha256() != null) {
+      s.and("id IN (SELECT event_id FROM identity_term WHERE term = ? AND kind = " + BatchWriter.KIND_KEY + ")",
+          Rows.clip(q.keySha256(), BatchWriter.MAX_INDEXED));
+    }
+    if (q.oidcIssuer() != null) s.and("oidc_issuer = ?", Rows.clip(q.oidcIssuer(), BatchWriter.MAX_INDEXED));
+    if (q.certSha256() != null) s.and("cert_sha256 = ?", q.certSha256().toLowerCase(java.util.Locale.ROOT));
+    if (q.artifactDigest() != null) s.and("artifact_digest = ?", q.artifactDigest());
+    if (q.uuid() != null) s.and("uuid = ?", q.uuid());
+    if (q.logId() != null) s.and("log_id = ?", q.logId());
+    if (q.logIndex() != null) s.and("log_index = ?", q.logIndex());
+    if (q.from() != null) s.and("entry_time >= ?", q.from().toEpochMilli());
+    if (q.to() != null) s.and("entry_time < ?", q.to().toEpochMilli());
+    if (q.cursor() != null) s.and("id < ?", Cursors.id(q.cursor()));
+    s.append(" ORDER BY id DESC LIMIT ?", q.limit() + 1);
+    List<StoredIdentity> out = new ArrayList<>();
+    try (PreparedStatement p = s.prepare(c); ResultSet r = p.executeQuery()) {
+      while (r.next()) out.add(Rows.identity(r));
+    }
+    if (out.size() <= q.limit()) return new Page<>(out, null);
+    List<StoredIdentity> items = out.subList(0, q.limit());
+    return new Page<>(items, Cursors.id(items.get(q.limit() - 1).id()));
+  }
+
+  /** The smallest string greater than every string starting with {@code prefix} (bytewise order). */
+  static String upperBound(String prefix) {
+    int last = prefix.codePointBefore(prefix.length());
+    int cut = prefix.length() - Character.charCount(last);
+    return prefix.substring(0, cut) + new String(Character.toChars(last + 1));
+  }
+
+  static Sql scanWhere(String select, IdentityScan scan) {
+    Sql s = new Sql(select + " FROM identity_event WHERE 1 = 1");
+    if (scan.logId() != null) s.and("log_id = ?", scan.logId());
+    if (scan.from() != null) s.and("entry_time >= ?", scan.from().toEpochMilli());
+    if (scan.to() != null) s.and("entry_time < ?", scan.to().toEpochMilli());
+    if (scan.fromIndex() != null) s.and("log_index >= ?", scan.fromIndex());
+    if (scan.toIndex() != null) s.and("log_index < ?", scan.toIndex());
+    return s;
+  }
+
+  static long count(Connection c, IdentityScan scan) throws SQLException {
+    try (PreparedStatement p = scanWhere("SELECT COUNT(*)", scan).prepare(c); ResultSet r = p.executeQuery()) {
+      return r.next() ? r.getLong(1) : 0;
+    }
+  }
+
+  /** One chunk of a scan: events with id above {@code afterId}, oldest first, at most {@code limit}. */
+  static List<StoredIdentity> chunk(Connection c, IdentityScan scan, long afterId, int limit) throws SQLException {
+    Sql s = scanWhere("SELECT " + Rows.IDENTITY_COLUMNS, scan).and("id > ?", afterId)
+        .append(" ORDER BY id LIMIT ?", limit);
+    List<StoredIdentity> out = new ArrayList<>(limit);
+    try (PreparedStatement p = s.prepare(c); ResultSet r = p.executeQuery()) {
+      while (r.next()) out.add(Rows.identity(r));
+    }
+    return out;
+  }
+}
