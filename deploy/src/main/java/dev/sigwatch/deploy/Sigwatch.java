@@ -9,7 +9,7 @@ import dev.sigwatch.deploy.cli.ExplainCommand;
 import dev.sigwatch.deploy.cli.IngestCommand;
 import dev.sigwatch.deploy.cli.MatchCommand;
 import dev.sigwatch.deploy.cli.RunCommand;
-import dev.sigwatch.deploy.cli.StageCommands;
+import dev.sigwatch.deploy.cli.AlertCommand;
 import dev.sigwatch.deploy.cli.VerifyCommand;
 import dev.sigwatch.deploy.cli.WatchlistCommand;
 import picocli.CommandLine;
@@ -34,7 +34,7 @@ import picocli.CommandLine.Command;
         IngestCommand.class,
         VerifyCommand.class,
         MatchCommand.class,
-        StageCommands.Alert.class,
+        AlertCommand.class,
         DemoCommand.class,
         BackfillCommand.class,
         BenchmarkCommand.class,

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.sigwatch.alert.sink.SinkContext;
+import dev.sigwatch.alert.sink.SinkFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -131,6 +133,14 @@ public final class ConfigLoader {
     if (c.alerts().file() != null && c.alerts().file().getParent() != null
         && !Files.isDirectory(c.alerts().file().toAbsolutePath().getParent())) {
       problems.add("alerts.file " + c.alerts().file() + ": its directory does not exist; create it or choose another path");
+    }
+    if (c.alerts().webUrl() != null) {
+      checkUrl(problems, "alerts.webUrl", c.alerts().webUrl());
+    }
+    try {
+      SinkFactory.closeAll(SinkFactory.buildAll(c.alerts().sinks(), SinkContext.defaults()));
+    } catch (RuntimeException e) {
+      problems.add(e.getMessage());
     }
     return problems;
   }

@@ -2,6 +2,8 @@ package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.alert.sink.AlertSink;
 import dev.sigwatch.alert.sink.JsonLinesSink;
+import dev.sigwatch.alert.sink.SinkFactory;
+import dev.sigwatch.alert.sink.SinkMetrics;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.metrics.AlertMetrics;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   embedded broker (or external cluster) + topics
  *     ingest (one poller per log) ─► verify (Streams) ─┐
- *                                 └► match  (Streams) ─┴► sigwatch.alerts ─► alert printer (stdout / alerts.file)
+ *                                 └► match  (Streams) ─┴► sigwatch.alerts ─┬► alert printer (stdout / alerts.file)
+ *                                                                           └► alerts.sinks[] (one consumer group each)
  *   Prometheus /metrics (JVM, ingest, verify/match Streams clients, alerts by type)
  * </pre>
  * Started in that order (consumers before producers is not needed: every stage resumes from committed offsets);
@@ -68,6 +71,7 @@ public final class Pipeline {
     TrustSource trust = TrustSource.load(cfg);
     cfg.verify().toSettings(trust.trustedRoot()); // fail on bad verify settings before starting anything
     List<LogTarget> logs = Stages.logs(cfg, trust);
+    SinkFactory.closeAll(Stages.sinkSpecs(cfg)); // fail on bad sink settings before starting anything
     try (Lifecycle life = Lifecycle.start(name)) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
       PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
@@ -80,6 +84,7 @@ public final class Pipeline {
       AlertMetrics alertMetrics = life.add(new AlertMetrics(registry));
       life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink,
           alertMetrics)).start();
+      life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
       verify.start();
       MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));

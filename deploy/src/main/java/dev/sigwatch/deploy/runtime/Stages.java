@@ -1,11 +1,17 @@
 package dev.sigwatch.deploy.runtime;
 
+import dev.sigwatch.alert.sink.SinkContext;
+import dev.sigwatch.alert.sink.SinkFactory;
+import dev.sigwatch.alert.sink.SinkMetrics;
+import dev.sigwatch.alert.sink.SinkService;
+import dev.sigwatch.alert.sink.SinkSpec;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.verify.VerifyService;
 import dev.sigwatch.ingest.LogTarget;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +35,20 @@ public final class Stages {
     MatchSettings settings = new MatchSettings(trust.trustedRoot(), cfg.monitoredValues(), joinWindow,
         MatchSettings.DEFAULT_APPLICATION_ID);
     return new MatchService(settings, streamsProperties(cfg, kafka), kafka.topics());
+  }
+
+  /** The sinks of {@code alerts.sinks[]}, built (no connection opened); a bad setting is a ConfigException. */
+  public static List<SinkSpec> sinkSpecs(SigwatchConfig cfg) throws ConfigException {
+    try {
+      return SinkFactory.buildAll(cfg.alerts().sinks(), new SinkContext(cfg.alerts().webUrl(), Clock.systemUTC()));
+    } catch (RuntimeException e) {
+      throw new ConfigException(e.getMessage(), e);
+    }
+  }
+
+  /** The alert sinks of {@code alerts.sinks[]}, not started. */
+  public static SinkService sinks(SigwatchConfig cfg, KafkaRuntime kafka, SinkMetrics metrics) throws ConfigException {
+    return new SinkService(sinkSpecs(cfg), kafka.clientProperties(), kafka.topics(), metrics, Clock.systemUTC());
   }
 
   /** The logs to ingest: the config's {@code logs:} list, else every log of the trusted root valid now. */
