@@ -1,5 +1,6 @@
 package dev.sigwatch.deploy;
 
+import dev.sigwatch.deploy.cli.ApiCommand;
 import dev.sigwatch.deploy.cli.BackfillCommand;
 import dev.sigwatch.deploy.cli.BenchmarkCommand;
 import dev.sigwatch.deploy.cli.CheckpointCommand;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
         BenchmarkCommand.class,
         CheckpointCommand.class,
         WatchlistCommand.class,
+        ApiCommand.class,
         ExplainCommand.class,
         ConfigCommand.class,
         CommandLine.HelpCommand.class})

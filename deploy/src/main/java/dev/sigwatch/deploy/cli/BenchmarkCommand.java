@@ -1,6 +1,7 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.ApiConfigSection;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.LogSettings;
@@ -69,7 +70,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
           List.of(new LogSettings("rekor-v1", sim.rekorV1Url(), null, null),
               new LogSettings("rekor-v2", sim.rekorV2Url(), null, null)),
           new AlertSettings(dir.resolve("alerts.jsonl")), new MetricsSettings(0, null), null,
-          new IngestConfigSection(1000L, inFlight, 1_000_000.0, "0"), hundredRules());
+          new IngestConfigSection(1000L, inFlight, 1_000_000.0, "0"), hundredRules(),
+          ApiConfigSection.DISABLED);
       long[] started = new long[1];
       List<String> results = new ArrayList<>();
       Pipeline.runUntilStopped(cfg, "sigwatch benchmark", null, p -> {

@@ -1,5 +1,6 @@
 package dev.sigwatch.deploy.cli;
 
+import dev.sigwatch.alert.api.WatchlistTopic;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.SigwatchConfig;
@@ -15,18 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -88,38 +80,9 @@ public final class WatchlistCommand {
     }
   }
 
-  static void send(KafkaRuntime k, String key, WatchRule value) throws Exception {
-    var t = k.topics().watchlist();
-    try (KafkaProducer<String, WatchRule> p = new KafkaProducer<>(new HashMap<>(k.clientProperties()),
-        t.keySerde().serializer(), t.valueSerde().serializer())) {
-      p.send(new ProducerRecord<>(t.name(), key, value)).get();
-    }
-  }
-
-  /** The current rules: the topic read from the beginning to its end offsets, tombstones applied. */
-  static Map<String, WatchRule> current(KafkaRuntime k) {
-    var t = k.topics().watchlist();
-    Map<String, Object> props = new HashMap<>(k.clientProperties());
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    Map<String, WatchRule> rules = new TreeMap<>();
-    try (KafkaConsumer<String, WatchRule> c = new KafkaConsumer<>(props, t.keySerde().deserializer(),
-        t.valueSerde().deserializer())) {
-      List<TopicPartition> parts = c.partitionsFor(t.name()).stream()
-          .map(p -> new TopicPartition(t.name(), p.partition())).toList();
-      c.assign(parts);
-      c.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = c.endOffsets(parts);
-      while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-        c.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() == null) {
-            rules.remove(r.key());
-          } else {
-            rules.put(r.key(), r.value());
-          }
-        });
-      }
-    }
-    return rules;
+  /** The watchlist topic of {@code k} (shared with the HTTP API). */
+  static WatchlistTopic topic(KafkaRuntime k) {
+    return new WatchlistTopic(k.clientProperties(), k.topics().watchlist());
   }
 
   @Command(name = "add", mixinStandardHelpOptions = true,
@@ -150,7 +113,7 @@ public final class WatchlistCommand {
         if (k == null) {
           return 1;
         }
-        send(k, r.getRuleId(), r);
+        topic(k).put(r);
       }
       spec.commandLine().getOut().println(r.getRuleId());
       return 0;
@@ -170,12 +133,13 @@ public final class WatchlistCommand {
         if (k == null) {
           return 1;
         }
-        if (!current(k).containsKey(ruleId)) {
+        WatchlistTopic topic = topic(k);
+        if (!topic.current().containsKey(ruleId)) {
           spec.commandLine().getErr().println("sigwatch watchlist remove: no rule " + ruleId
               + " in the watchlist topic (see 'sigwatch watchlist list')");
           return 1;
         }
-        send(k, ruleId, null);
+        topic.remove(ruleId);
       }
       spec.commandLine().getOut().println("removed " + ruleId);
       return 0;
@@ -195,7 +159,7 @@ public final class WatchlistCommand {
           return 1;
         }
         PrintWriter out = spec.commandLine().getOut();
-        current(k).values().forEach(r -> out.println(r.getRuleId() + "\t" + r.getType() + "\t"
+        topic(k).current().values().forEach(r -> out.println(r.getRuleId() + "\t" + r.getType() + "\t"
             + (r.getCertSubject() != null ? r.getCertSubject() + " " + r.getIssuers()
                 : r.getValue() != null ? r.getValue() : r.getOid() + " " + r.getValues())));
       }

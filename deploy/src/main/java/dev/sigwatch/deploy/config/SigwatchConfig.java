@@ -24,7 +24,8 @@ public record SigwatchConfig(
     @JsonProperty("metrics") MetricsSettings metrics,
     @JsonProperty("verify") VerifyConfigSection verify,
     @JsonProperty("ingest") IngestConfigSection ingest,
-    @JsonProperty("monitoredValues") MonitoredValues monitoredValues) {
+    @JsonProperty("monitoredValues") MonitoredValues monitoredValues,
+    @JsonProperty("api") ApiConfigSection api) {
 
   public SigwatchConfig {
     dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".sigwatch") : dataDir;
@@ -35,17 +36,18 @@ public record SigwatchConfig(
     verify = verify == null ? VerifyConfigSection.DEFAULT : verify;
     ingest = ingest == null ? IngestConfigSection.DEFAULT : ingest;
     monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
+    api = api == null ? ApiConfigSection.DEFAULT : api;
   }
 
   /** The configuration used when no file is given. */
   public static SigwatchConfig defaults() {
-    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null);
+    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with other Kafka settings. */
   public SigwatchConfig withKafka(KafkaSettings k) {
     return new SigwatchConfig(dataDir, k, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
-        monitoredValues);
+        monitoredValues, api);
   }
 
   /** Whether sigwatch must start its own in-process broker. */
