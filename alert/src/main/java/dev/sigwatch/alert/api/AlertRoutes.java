@@ -1,5 +1,6 @@
 package dev.sigwatch.alert.api;
 
+import dev.sigwatch.alert.store.AlertDetail;
 import dev.sigwatch.alert.store.AlertQuery;
 import dev.sigwatch.alert.store.AlertState;
 import dev.sigwatch.alert.store.AlertStore;
@@ -70,8 +71,13 @@ final class AlertRoutes {
   private ApiResponse detail(ApiRequest r) throws ApiException {
     r.params(Set.of());
     String id = alertId(r);
-    return ApiResponse.ok(StoreJson.detail(store.alert(id)
-        .orElseThrow(() -> ApiException.notFound("no alert " + id))));
+    return ApiResponse.ok(detail(id));
+  }
+
+  private com.fasterxml.jackson.databind.node.ObjectNode detail(String id) throws ApiException {
+    AlertDetail d = store.alert(id).orElseThrow(() -> ApiException.notFound("no alert " + id));
+    String logId = d.alert().logId();
+    return StoreJson.detail(d, logId == null ? null : store.log(logId).orElse(null));
   }
 
   /** Acknowledges or resolves; who = the token's name ("by" in the body adds a person's name to it). */
@@ -84,7 +90,7 @@ final class AlertRoutes {
     Optional<StoredAlert> done = StoreCalls.call(Set.of("reason", "by"),
         () -> acknowledge ? store.acknowledge(id, who, reason) : store.resolve(id, who, reason));
     done.orElseThrow(() -> ApiException.notFound("no alert " + id));
-    return ApiResponse.ok(StoreJson.detail(store.alert(id).orElseThrow(() -> ApiException.notFound("no alert " + id))));
+    return ApiResponse.ok(detail(id));
   }
 
   private static String alertId(ApiRequest r) throws ApiException {

@@ -50,7 +50,7 @@ final class LogRoutes {
   }
 
   /**
-   * {@code {points: [{at, size, auditedTo, lag}]}}, oldest first, at most {@code points} of them (evenly thinned),
+   * {@code {points: [{at, size, auditedTo, lag}]}}, oldest first, {@code points} of them (the state at evenly spaced times),
    * over {@code since} (default: the last 24 hours).
    */
   private ApiResponse history(ApiRequest r) throws ApiException {
@@ -64,48 +64,61 @@ final class LogRoutes {
     List<LogEventRow> events = new ArrayList<>(store.logEvents(id,
         since != null ? since : clock.instant().minus(Duration.ofDays(1)), MAX_EVENTS));
     java.util.Collections.reverse(events); // oldest first
-    List<ObjectNode> series = new ArrayList<>();
-    Long size = null;
-    Long audited = null;
+    // The log's state after each event: largest verified size and audited size so far.
+    List<long[]> states = new ArrayList<>(); // {atMillis, size or -1, audited or -1}
+    long size = -1;
+    long audited = -1;
     for (LogEventRow e : events) {
       if (e.treeSize() == null) {
         continue;
       }
       if (e.type().equals("CHECKPOINT_VERIFIED")) {
-        size = size == null ? e.treeSize() : Math.max(size, e.treeSize());
+        size = Math.max(size, e.treeSize());
       } else if (e.type().equals("AUDITED")) {
-        audited = audited == null ? e.treeSize() : Math.max(audited, e.treeSize());
+        audited = Math.max(audited, e.treeSize());
       } else {
         continue;
       }
-      ObjectNode pt = ApiServer.JSON.createObjectNode();
-      pt.put("at", e.at().toString());
-      if (size != null) {
-        pt.put("size", size);
-      }
-      if (audited != null) {
-        pt.put("auditedTo", audited);
-      }
-      if (size != null && audited != null) {
-        pt.put("lag", Math.max(0, size - audited));
-      }
-      series.add(pt);
+      states.add(new long[] {e.at().toEpochMilli(), size, audited});
     }
     ObjectNode out = ApiServer.JSON.createObjectNode();
     out.put("logId", id);
     ArrayNode arr = out.putArray("points");
-    thin(series, points).forEach(arr::add);
+    for (long[] st : sample(states, points)) {
+      ObjectNode pt = arr.addObject();
+      pt.put("at", Instant.ofEpochMilli(st[0]).toString());
+      if (st[1] >= 0) {
+        pt.put("size", st[1]);
+      }
+      if (st[2] >= 0) {
+        pt.put("auditedTo", st[2]);
+      }
+      if (st[1] >= 0 && st[2] >= 0) {
+        pt.put("lag", Math.max(0, st[1] - st[2]));
+      }
+    }
     return ApiResponse.ok(out);
   }
 
-  /** At most {@code n} of {@code all}, evenly spaced, always keeping the last. */
-  static <T> List<T> thin(List<T> all, int n) {
-    if (all.size() <= n) {
-      return all;
+  /**
+   * The state at {@code n} evenly spaced instants from the first event to the last (the last one included), so a
+   * chart's x axis is time and a verify-then-audit pair of events a second apart does not draw a saw tooth.
+   */
+  static List<long[]> sample(List<long[]> states, int n) {
+    if (states.size() <= 1) {
+      return states;
     }
-    List<T> out = new ArrayList<>(n);
+    long t0 = states.get(0)[0];
+    long t1 = states.get(states.size() - 1)[0];
+    List<long[]> out = new ArrayList<>(n);
+    int j = 0;
     for (int i = 0; i < n; i++) {
-      out.add(all.get((int) ((long) i * (all.size() - 1) / (n - 1))));
+      long t = i == n - 1 ? t1 : t0 + (t1 - t0) * i / (n - 1);
+      while (j + 1 < states.size() && states.get(j + 1)[0] <= t) {
+        j++;
+      }
+      long[] s = states.get(j);
+      out.add(new long[] {t, s[1], s[2]});
     }
     return out;
   }

@@ -47,8 +47,8 @@ final class StoreJson {
     return n;
   }
 
-  /** {@code {alert, state, history (people), events (pipeline), links}}. */
-  static ObjectNode detail(AlertDetail d) {
+  /** {@code {alert, state, history (people), events (pipeline), links, logStatus}}; {@code log} may be null. */
+  static ObjectNode detail(AlertDetail d, LogStatus log) {
     StoredAlert a = d.alert();
     ObjectNode n = ApiServer.JSON.createObjectNode();
     n.set("alert", alert(a));
@@ -74,6 +74,9 @@ final class StoreJson {
     ArrayNode links = n.putArray("links");
     for (EntryLinks.Link l : EntryLinks.of(a.logId(), a.logIndex(), a.uuid(), a.evidence().get("source"))) {
       links.addObject().put("title", l.title()).put("href", l.href());
+    }
+    if (log != null) {
+      n.set("logStatus", log(log));
     }
     return n;
   }

@@ -41,6 +41,8 @@ function fmtTime(iso) {
 }
 function fmtNum(n) { return n === null || n === undefined ? '—' : Number(n).toLocaleString('en-US'); }
 function localToIso(v) { return v ? new Date(v).toISOString() : ''; }
+// A Rekor v1 log id is "<host> - <tree id>": the host is enough in a list; the full id is in the tooltip.
+function shortLog(id) { return id && id.includes(' - ') ? id.split(' - ')[0] + ' (' + id.split(' - ')[1].slice(-6) + ')' : (id || ''); }
 function sev(s) { return el('span', { class: 'sev sev-' + s, text: s }); }
 function stateTag(s) { return el('span', { class: 'state state-' + s, text: s }); }
 function clearTimers() { state.timers.forEach(clearInterval); state.timers = []; }
@@ -137,7 +139,7 @@ function alertRow(a, fresh) {
     el('td', {}, sev(a.severity)),
     el('td', { class: 'mono', text: a.type }),
     el('td', {}, stateTag(a.state)),
-    el('td', { class: 'mono', text: a.logId ? a.logId + (a.logIndex !== undefined && a.logIndex !== null ? ' #' + a.logIndex : '') : '' }),
+    el('td', { class: 'mono', title: a.logId || '', text: a.logId ? shortLog(a.logId) + (a.logIndex !== undefined && a.logIndex !== null ? ' #' + a.logIndex : '') : '' }),
     el('td', { class: 'summary', text: a.summary }));
 }
 async function loadAlerts(more) {
@@ -179,9 +181,14 @@ function fillTypes(types) {
 }
 
 // ---- one alert -------------------------------------------------------------------------------------------------
-function kv(obj, cls) {
+const CERT_ORDER = ['sans', 'oidcIssuer', 'issuer', 'serial', 'notBefore', 'notAfter', 'fingerprint', 'keyFingerprint', 'chain'];
+function ordered(obj, order) {
+  const keys = Object.keys(obj || {});
+  return order.filter(k => keys.includes(k)).concat(keys.filter(k => !order.includes(k))).map(k => [k, obj[k]]);
+}
+function kv(obj, cls, order) {
   const dl = el('dl', { class: 'kv' + (cls ? ' ' + cls : '') });
-  for (const [k, v] of Object.entries(obj || {})) {
+  for (const [k, v] of ordered(obj, order || [])) {
     if (v === null || v === undefined || v === '') continue;
     dl.append(el('dt', { text: k }), el('dd', { text: typeof v === 'object' ? JSON.stringify(v) : String(v) }));
   }
@@ -212,13 +219,27 @@ function renderAlert(d) {
     el('div', { class: 'cols' },
       el('div', { class: 'card' }, el('h2', { text: 'Alert' }), kv({ 'alert id': a.alertId, created: fmtTime(a.createdAt), log: a.logId,
         'log index': a.logIndex, 'Rekor UUID': a.uuid, rule: a.ruleId, identity: a.identity })),
-      el('div', { class: 'card', id: 'cert' }, el('h2', { text: 'Certificate' }), kv(a.certificate))),
+      el('div', { class: 'card', id: 'cert' }, el('h2', { text: 'Certificate' }), kv(a.certificate, '', CERT_ORDER))),
     el('div', { class: 'card', id: 'evidence' }, el('h2', { text: 'Evidence: checkpoints and proofs' }), kv(a.evidence, 'evidence')),
+    d.logStatus ? el('div', { class: 'card', id: 'log-proof' }, el('h2', { text: 'The log now' }), logProof(a, d.logStatus)) : null,
     el('div', { class: 'cols' },
       el('div', { class: 'card' }, el('h2', { text: 'The log entry' }), links.children.length ? links : el('p', { class: 'muted', text: 'no entry' })),
       el('div', { class: 'card' }, el('h2', { text: 'History' }), history.children.length ? history : el('p', { class: 'muted', text: 'no action yet' }))),
     el('div', { class: 'card' }, el('h2', { text: 'Incident events' }), events),
     actionForm(a.alertId, d.state));
+}
+function logProof(a, l) {
+  const facts = {
+    'verified head': l.verifiedSize !== undefined ? fmtNum(l.verifiedSize) + ' entries, root ' + (l.verifiedRootHex || '?') + ', verified ' + fmtTime(l.verifiedAt) : 'none yet',
+    'audited to': l.auditedTo !== undefined ? fmtNum(l.auditedTo) + ': every entry below hashes to a signed root (full audit)' : 'not yet',
+    'open incidents': fmtNum(l.openIncidents)
+  };
+  // Rekor v1 alerts carry the virtual index across shards, audits the shard-local size: comparable for other logs only.
+  if (a.logIndex !== undefined && a.logIndex !== null && l.auditedTo !== undefined && !String(a.logId).includes(' - ')) {
+    facts['this entry'] = a.logIndex < l.auditedTo ? 'index ' + a.logIndex + ' is inside the audited tree'
+      : 'index ' + a.logIndex + ' is not audited yet';
+  }
+  return kv(facts);
 }
 function actionForm(id, current) {
   if (current === 'RESOLVED') return el('span');
@@ -253,6 +274,11 @@ function sparkline(points, key, cls, label) {
   const d = points.filter(p => p[key] !== null && p[key] !== undefined)
     .map((p, i) => (i ? 'L' : 'M') + (((Date.parse(p.at) - x0) / ((x1 - x0) || 1)) * w).toFixed(1) + ' ' + y(p[key]).toFixed(1)).join(' ');
   svg.append(svgEl('path', { class: 'line ' + cls, d }));
+  const t0 = svgEl('text', { x: 2, y: h - 2 });
+  t0.textContent = fmtTime(new Date(x0).toISOString()).substring(11);
+  const t1 = svgEl('text', { x: w - 2, y: h - 2, 'text-anchor': 'end' });
+  t1.textContent = fmtTime(new Date(x1).toISOString()).substring(11);
+  svg.append(t0, t1);
   return svg;
 }
 async function loadLogs() {
@@ -265,7 +291,7 @@ async function loadLogs() {
     const rendered = await Promise.all(data.logs.map(async l => {
       let points = [];
       try { points = (await api('logs/' + encodeURIComponent(l.logId) + '/history?points=60')).points; } catch (ignored) { points = []; }
-      const health = l.openIncidents > 0 ? 'bad' : (l.lastError || (l.lag || 0) > 0) ? 'warn' : 'ok';
+      const health = l.openIncidents > 0 ? 'bad' : (l.lag || 0) > 0 ? 'warn' : 'ok';
       return el('div', { class: 'card log-card', 'data-log': l.logId },
         el('h2', {}, el('span', { class: 'health health-' + health, title: health }), l.logId),
         el('div', { class: 'nums' },
@@ -273,7 +299,7 @@ async function loadLogs() {
           el('div', { class: 'num' }, el('b', { text: fmtNum(l.auditedTo) }), el('span', { text: 'audited to' })),
           el('div', { class: 'num' }, el('b', { text: fmtNum(l.lag) }), el('span', { text: 'lag (entries)' })),
           el('div', { class: 'num' }, el('b', { text: fmtNum(l.openIncidents) }), el('span', { text: 'open incidents' })),
-          el('div', { class: 'num' }, el('b', { class: 'mono', text: fmtTime(l.verifiedAt) || '—' }), el('span', { text: 'head verified at' }))),
+          el('div', { class: 'num' }, el('b', { class: 'when', text: fmtTime(l.verifiedAt) || '—' }), el('span', { text: 'head verified at' }))),
         sparkline(points, 'size', '', 'size'),
         sparkline(points, 'lag', 'lag', 'lag'),
         l.lastError ? el('p', { class: 'error', text: 'last error ' + fmtTime(l.lastError.at) + ': ' + l.lastError.message }) : null);

@@ -43,6 +43,24 @@ final class Http {
     return send(builder(path, token).DELETE().build());
   }
 
+  /**
+   * A GET written on a plain socket, for request lines no HTTP client will send (malformed percent-encoding).
+   * Returns the status code and the body when it is JSON.
+   */
+  Resp rawGet(String pathAndQuery, String token) throws IOException {
+    URI u = URI.create(base);
+    try (java.net.Socket s = new java.net.Socket(u.getHost(), u.getPort())) {
+      s.setSoTimeout(30_000);
+      String req = "GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + u.getHost() + "\r\nAuthorization: Bearer " + token
+          + "\r\nConnection: close\r\n\r\n";
+      s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String all = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      int status = Integer.parseInt(all.substring(9, 12));
+      String body = all.substring(all.indexOf("\r\n\r\n") + 4);
+      return new Resp(status, null, body.startsWith("{") ? JSON.readTree(body) : null);
+    }
+  }
+
   Resp send(HttpRequest r) throws IOException, InterruptedException {
     HttpResponse<String> resp = client.send(r, HttpResponse.BodyHandlers.ofString());
     JsonNode json = null;
