@@ -52,11 +52,18 @@ public record ApiConfigSection(
     requestsPerSecond = requestsPerSecond == null ? ApiSettings.DEFAULT_REQUESTS_PER_SECOND : requestsPerSecond;
     burst = burst == null ? ApiSettings.DEFAULT_BURST : burst;
     threads = threads == null ? ApiSettings.DEFAULT_THREADS : threads;
-    toSettings(); // every value checked when the config is read, not when the server starts
+    // Every value is checked when the config is read, not when the server starts (fields are not set yet here).
+    settings(bind, port, tokens, maxBodyBytes, maxQueryChars, requestsPerSecond, burst, threads);
   }
 
-  /** This section as the server's settings. @throws IllegalArgumentException naming the bad key */
+  /** This section as the server's settings. */
   public ApiSettings toSettings() {
+    return settings(bind, port, tokens, maxBodyBytes, maxQueryChars, requestsPerSecond, burst, threads);
+  }
+
+  /** @throws IllegalArgumentException naming the bad key */
+  private static ApiSettings settings(String bind, int port, List<Token> tokens, int maxBodyBytes, int maxQueryChars,
+                                      double requestsPerSecond, int burst, int threads) {
     List<ApiToken> ts = new ArrayList<>();
     for (int i = 0; i < tokens.size(); i++) {
       Token t = tokens.get(i);
