@@ -32,14 +32,15 @@ public final class WebhookSigner {
 
   private static byte[] key(Secret s, int i) {
     String v = s.value().startsWith(PREFIX) ? s.value().substring(PREFIX.length()) : s.value();
+    byte[] key;
     try {
-      byte[] key = Base64.getDecoder().decode(v);
-      if (key.length < 16) throw new IllegalArgumentException("secrets[" + i + "] is shorter than 16 bytes");
-      return key;
+      key = Base64.getDecoder().decode(v);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("secrets[" + i + "] is not whsec_ followed by base64 (a Standard Webhooks "
           + "secret, e.g. from `echo whsec_$(head -c 32 /dev/urandom | base64)`)");
     }
+    if (key.length < 16) throw new IllegalArgumentException("secrets[" + i + "] is shorter than 16 bytes");
+    return key;
   }
 
   public boolean signs() {
