@@ -100,13 +100,18 @@ public final class EmailSink implements Sink {
     p.put(pre + "connectiontimeout", Long.toString(timeout.toMillis()));
     p.put(pre + "timeout", Long.toString(timeout.toMillis()));
     p.put(pre + "writetimeout", Long.toString(timeout.toMillis()));
-    p.put(pre + "ssl.checkserveridentity", "true");
     if (security.equals("starttls")) {
       p.put(pre + "starttls.enable", "true");
       p.put(pre + "starttls.required", "true");
     }
     List<String> trust = o.strings("sslTrust");
-    if (!trust.isEmpty()) p.put(pre + "ssl.trust", String.join(" ", trust));
+    if (trust.isEmpty()) {
+      p.put(pre + "ssl.checkserveridentity", "true");
+    } else {
+      // Explicitly trusted hosts: their certificate is accepted as it is, name included (a self-signed test server).
+      p.put(pre + "ssl.trust", String.join(" ", trust));
+      p.put(pre + "ssl.checkserveridentity", "false");
+    }
     return new EmailSink(Session.getInstance(p), protocol, host, port, username, password, from, to,
         o.string("subjectPrefix", "[sigwatch]"), o.duration("digest", null, false), ctx);
   }
@@ -138,9 +143,19 @@ public final class EmailSink implements Sink {
         t.sendMessage(mail, mail.getAllRecipients());
       }
     } catch (MessagingException e) {
-      throw new SinkException(String.format(Locale.ROOT, "sending mail via %s:%d: %s", host, port,
-          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage().strip())), e);
+      throw new SinkException(String.format(Locale.ROOT, "sending mail via %s:%d: %s", host, port, causes(e)), e);
     }
+  }
+
+  /** The exception and its causes, class and message each, e.g. the TLS failure under "could not connect". */
+  private static String causes(Throwable e) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null && sb.length() < 600; t = t.getCause()) {
+      if (sb.length() > 0) sb.append(" <- ");
+      sb.append(t.getClass().getSimpleName());
+      if (t.getMessage() != null) sb.append(' ').append(t.getMessage().strip());
+    }
+    return sb.toString();
   }
 
   private MimeMessage single(SinkMessage m) throws MessagingException {
