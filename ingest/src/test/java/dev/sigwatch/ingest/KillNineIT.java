@@ -51,7 +51,8 @@ class KillNineIT {
     try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
       sim.pregenerate(3000); // 11 full entry bundles and a partial one
       int total = (int) sim.rekorV2().publishedSize();
-      try (TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), sim.rekorV2().origin())) {
+      try (TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(),
+          LogTarget.of("rekor-v2", sim.rekorV2Url()).withoutScheme())) {
         // 4 requests/s, a bundle of 256 entries (or a hash tile) each: about 1,000 entries/s.
         killTwiceThenFinish(broker, "rekor-v2", sim.rekorV2Url(), 4, total, new int[] {700, 1700},
             () -> entries.poll().size());

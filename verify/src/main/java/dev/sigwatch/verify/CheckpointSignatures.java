@@ -12,6 +12,8 @@ import dev.sigwatch.core.checkpoint.SignedNote;
 import dev.sigwatch.core.checkpoint.SignedTreeHead;
 import dev.sigwatch.core.trust.LogKey;
 import dev.sigwatch.core.trust.LogNoteKeys;
+import dev.sigwatch.core.trust.LogNoteKeys.RekorV1Origin;
+import dev.sigwatch.core.trust.LogNoteKeys.Signer;
 import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.LogType;
@@ -25,20 +27,33 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Verifies a checkpoint record's signature with the key the trusted root names for its log, chosen by key id and
- * by the key's validity at the checkpoint's time (its signed timestamp, else when ingest observed it). Rekor v1:
- * ECDSA note signed by the host's key; Rekor v2: Ed25519 note with the origin as key name; static-ct: RFC 6962
- * note signature; CT: the get-sth JSON's tree head signature. Immutable and thread-safe.
+ * Verifies a checkpoint record's signature with the key of the trusted root that signed it, found the way real
+ * deployments need (see {@link LogNoteKeys}): Rekor v1 by the signature's key hint (SHA-256 of the SPKI) and then the
+ * tree ID; Rekor v2 by the trusted root's log ID, the C2SP key ID over the checkpoint's origin; static-ct by the RFC
+ * 6962 note key ID over the origin; CT by the log URL the tree head was fetched from. The key must be valid at the
+ * checkpoint's time (its signed timestamp, else when ingest observed it).
+ *
+ * <p>Then the signer is bound to the feed the checkpoint was read from ({@link LogBinding}), so that one log cannot
+ * answer for another: a checkpoint signed by log A but served at log B's URL is not B's head (UNKNOWN_KEY, with
+ * both logs named). Thread-safe; remembers (in memory) which trusted-root logs signed each log id's checkpoints, for
+ * {@link #endOf}.
  */
 final class CheckpointSignatures {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final java.util.regex.Pattern REKOR_V1_ORIGIN = java.util.regex.Pattern.compile("(.+) - (\\d+)");
 
   private final TrustedRoot root;
+  private final LogBinding binding;
+  private final java.util.Map<String, List<LogKey>> signersOf = new java.util.concurrent.ConcurrentHashMap<>();
 
   CheckpointSignatures(TrustedRoot root) {
+    this(root, java.util.Map.of());
+  }
+
+  /** @param origins configured checkpoint origins by log URL (see {@link LogBinding}) */
+  CheckpointSignatures(TrustedRoot root, java.util.Map<String, String> origins) {
     this.root = root;
+    this.binding = new LogBinding(root, origins);
   }
 
   SignatureOutcome verify(Checkpoint c) {
@@ -58,69 +73,72 @@ final class CheckpointSignatures {
     String mismatch = mismatch(c, body.origin(), body.size(), body.rootHash());
     if (mismatch != null) return new SignatureOutcome.Malformed(mismatch);
 
-    List<Candidate> candidates = candidates(c.getLogType(), body.origin());
-    if (candidates.isEmpty()) {
-      return new SignatureOutcome.UnknownKey("the trusted root has no " + c.getLogType() + " log for origin \""
-          + body.origin() + "\"");
-    }
-    List<Candidate> signing = candidates.stream().filter(k -> signedBy(note, k.noteKey())).toList();
+    List<Signer> signing = switch (c.getLogType()) {
+      case REKOR_V1 -> LogNoteKeys.rekorV1(root, note);
+      case REKOR_V2 -> LogNoteKeys.rekorV2(root, body.origin()).stream().filter(k -> signedBy(note, k.noteKey())).toList();
+      case STATIC_CT -> LogNoteKeys.staticCt(root, note, body.origin());
+      case CT -> throw new IllegalArgumentException("CT tree heads are not notes");
+    };
     if (signing.isEmpty()) {
-      return new SignatureOutcome.UnknownKey("no signature from a trusted key: got " + note.signatures().stream()
-          .map(s -> s.name() + "+" + s.keyIdHex()).toList() + ", want one of "
-          + candidates.stream().map(k -> k.noteKey().id()).toList());
+      return new SignatureOutcome.UnknownKey("no signature from a key of the trusted root: got " + note.signatures()
+          .stream().map(s -> s.name() + "+" + s.keyIdHex()).toList() + " on origin \"" + body.origin() + "\", "
+          + binding.expectation(c));
     }
-    List<Candidate> valid = signing.stream().filter(k -> k.log().isValidAt(at)).toList();
+    if (c.getLogType() == LogType.REKOR_V1) {
+      String treeMismatch = treeIdMismatch(c, body.origin());
+      if (treeMismatch != null) return new SignatureOutcome.UnknownKey(treeMismatch);
+    }
+    List<Signer> bound = signing.stream().filter(k -> binding.accepts(c, body.origin(), k.log())).toList();
+    if (bound.isEmpty()) {
+      return new SignatureOutcome.UnknownKey("checkpoint signed by the trusted root's log " + signing.get(0).log()
+          .baseUrl() + " (origin \"" + body.origin() + "\") was served as " + c.getSourceUrl() + ", "
+          + binding.expectation(c) + ": one log cannot answer for another");
+    }
+    List<Signer> valid = bound.stream().filter(k -> k.log().isValidAt(at)).toList();
     boolean expired = false;
     if (valid.isEmpty()) {
       // A Rekor v2 shard's key stops being valid when the shard is frozen; the frozen checkpoint stays readable.
-      if (c.getLogType() != LogType.REKOR_V2 || signing.stream().anyMatch(k -> at.isBefore(k.log().validFrom()))) {
-        return new SignatureOutcome.UnknownKey("key " + signing.get(0).noteKey().id() + " is not valid at " + at
-            + " (valid " + signing.get(0).log().validFrom() + " .. " + signing.get(0).log().validUntil() + ")");
+      if (c.getLogType() != LogType.REKOR_V2 || bound.stream().anyMatch(k -> at.isBefore(k.log().validFrom()))) {
+        return new SignatureOutcome.UnknownKey("key " + bound.get(0).noteKey().id() + " is not valid at " + at
+            + " (valid " + bound.get(0).log().validFrom() + " .. " + bound.get(0).log().validUntil() + ")");
       }
-      valid = signing;
+      valid = bound;
       expired = true;
     }
     try {
-      new NoteVerifier(valid.stream().map(Candidate::noteKey).toList()).verify(note);
+      new NoteVerifier(valid.stream().map(Signer::noteKey).toList()).verify(note);
     } catch (NoteVerificationException e) {
       return new SignatureOutcome.Bad(e.getMessage());
     }
+    signersOf.put(c.getLogId(), valid.stream().map(Signer::log).toList());
     return new SignatureOutcome.Valid(note, expired, valid.get(0).noteKey().id());
   }
 
-  /**
-   * When a Rekor log (v1 {@code host - treeId} or v2 origin) stops being valid per the trusted root / signing config:
-   * the latest validity end of its keys, or empty if any of its keys is open-ended or the root does not know it.
-   */
-  java.util.Optional<Instant> endOf(String logId) {
-    List<Candidate> keys = new ArrayList<>(candidates(LogType.REKOR_V2, logId));
-    keys.addAll(candidates(LogType.REKOR_V1, logId));
-    if (keys.isEmpty() || keys.stream().anyMatch(k -> k.log().validUntil() == null)) return java.util.Optional.empty();
-    return keys.stream().map(k -> k.log().validUntil()).max(Instant::compareTo);
+  /** Rekor v1: the origin's tree ID must be the shard's, as the log info lists it (when ingest recorded it). */
+  private static String treeIdMismatch(Checkpoint c, String origin) {
+    java.util.Optional<RekorV1Origin> o = RekorV1Origin.parse(origin);
+    if (o.isEmpty()) return "Rekor v1 origin \"" + origin + "\" is not \"<hostname> - <tree ID>\"";
+    if (c.getTreeId() != null && !c.getTreeId().equals(o.get().treeId())) {
+      return "checkpoint of tree " + o.get().treeId() + " was served as the head of tree " + c.getTreeId()
+          + " (" + c.getSourceUrl() + ")";
+    }
+    return null;
   }
 
-  private record Candidate(LogKey log, NoteKey noteKey) {}
-
-  private List<Candidate> candidates(LogType type, String origin) {
-    List<Candidate> out = new ArrayList<>();
-    switch (type) {
-      case REKOR_V1, REKOR_V2 -> {
-        for (LogKey log : root.tlogs()) {
-          boolean ec = log.key().getAlgorithm().equals("EC");
-          if (type == LogType.REKOR_V1 && !ec || type == LogType.REKOR_V2 && ec) continue;
-          java.util.regex.Matcher v1 = REKOR_V1_ORIGIN.matcher(origin);
-          boolean matches = ec ? v1.matches() && log.host().equals(v1.group(1)) : log.urlWithoutScheme().equals(origin);
-          if (matches) LogNoteKeys.forLog(log).ifPresent(k -> out.add(new Candidate(log, k)));
-        }
-      }
-      case STATIC_CT -> {
-        for (LogKey log : root.ctlogs()) {
-          if (log.urlWithoutScheme().equals(origin)) out.add(new Candidate(log, NoteKey.rfc6962(origin, log.key())));
-        }
-      }
-      case CT -> throw new IllegalArgumentException("CT tree heads are not notes");
+  /**
+   * When a Rekor log (a v1 shard or a v2 log, by its log id) stops being valid per the trusted root / signing config:
+   * the latest validity end of the keys that signed its checkpoints (else of the keys its URL or origin names), or
+   * empty if any of them is open-ended or none is known.
+   */
+  java.util.Optional<Instant> endOf(String logId) {
+    List<LogKey> keys = signersOf.getOrDefault(logId, List.of());
+    if (keys.isEmpty()) {
+      keys = root.tlogs().stream().filter(l -> l.urlWithoutScheme().equals(logId)
+          || LogNoteKeys.rekorV2(root, logId).stream().anyMatch(s -> s.log().equals(l))
+          || RekorV1Origin.parse(logId).map(o -> o.hostname().equals(l.host())).orElse(false)).toList();
     }
-    return out;
+    if (keys.isEmpty() || keys.stream().anyMatch(k -> k.validUntil() == null)) return java.util.Optional.empty();
+    return keys.stream().map(LogKey::validUntil).max(Instant::compareTo);
   }
 
   private static boolean signedBy(SignedNote note, NoteKey key) {

@@ -23,9 +23,12 @@ import java.util.Objects;
  *     every few seconds, so the default of {@value #DEFAULT_INCIDENT_QUIET_MINUTES} minutes is dozens of clean
  *     polls: long enough that a view served to some requests only stays one incident, short enough that a new
  *     incident the same day alerts.
+ * @param origins configured checkpoint origins ({@code logs[].origin}) by log URL: a checkpoint read from that URL
+ *     must carry that origin (Rekor v1: that hostname), whichever trusted key signed it (see {@link LogBinding})
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
-    Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet) {
+    Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
+    java.util.Map<String, String> origins) {
 
   public static final long DEFAULT_INCIDENT_QUIET_MINUTES = 10;
 
@@ -52,6 +55,19 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
     if (incidentQuiet.isNegative() || incidentQuiet.isZero()) {
       throw new IllegalArgumentException("incidentQuiet must be > 0, was " + incidentQuiet);
     }
+    origins = origins == null ? java.util.Map.of() : java.util.Map.copyOf(origins);
+  }
+
+  /** Settings without configured origins. */
+  public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
+      Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet) {
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, incidentQuiet, null);
+  }
+
+  /** These settings with configured checkpoint origins by log URL. */
+  public VerifySettings withOrigins(java.util.Map<String, String> byUrl) {
+    return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
+        incidentQuiet, byUrl);
   }
 
   /** Settings with the default incident quiet period. */
@@ -63,7 +79,7 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another incident quiet period. */
   public VerifySettings withIncidentQuiet(Duration quiet) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        quiet);
+        quiet, origins);
   }
 
   /** Settings with the default backlog bound ({@code staleAfter}). */

@@ -70,7 +70,7 @@ class VerifySimulatorWitnessStaleIT {
       KafkaTestBroker broker) throws Exception {
     SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).witnessed(true).build().start();
     sim.grow(200);
-    String logId = sim.rekorV2Url().replaceFirst("^https?://", ""); // a Rekor v2 log id is its origin
+    String logId = sim.rekorV2Url().replaceFirst("^https?://", ""); // a Rekor v2 log id is its URL, not its origin
     Predicate<String> ofLog = logId::equals;
     WitnessPolicy policy = WitnessPolicy.ofVkeys(List.of(sim.rekorV2().witnessVkey()), 1);
     String witness = policy.witnesses().get(0).id();
@@ -141,8 +141,8 @@ class VerifySimulatorWitnessStaleIT {
     // Both logs publish a checkpoint every 200 ms until one of them stops.
     SigstoreSimulator honest = SigstoreSimulator.builder().threads(2).entriesPerSecond(50).build().start();
     SigstoreSimulator stopping = SigstoreSimulator.builder().threads(2).entriesPerSecond(50).build().start();
-    Predicate<String> ofHonest = id -> id.startsWith(VerifySimulatorIT.prefix(honest) + " - ");
-    Predicate<String> ofStopping = id -> id.startsWith(VerifySimulatorIT.prefix(stopping) + " - ");
+    Predicate<String> ofHonest = id -> VerifySimulatorIT.owns(honest, id);
+    Predicate<String> ofStopping = id -> VerifySimulatorIT.owns(stopping, id);
     // Liveness checked every 250 ms; the monitor's own backlog bound kept out of the way (a minute).
     VerifySettings vs = new VerifySettings(VerifySimulatorIT.trustedRoot(List.of(honest, stopping)), null, staleAfter,
         Duration.ofMillis(250), KafkaTestBroker.uniqueName("verify-stale"), Duration.ofMinutes(1));

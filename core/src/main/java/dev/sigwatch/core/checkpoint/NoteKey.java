@@ -121,12 +121,17 @@ public record NoteKey(String name, int keyId, NoteKeyType type, PublicKey public
 
   /** C2SP key ID: SHA-256(name ‖ 0x0A ‖ type ‖ key)[0:4] as a big-endian int. */
   public static int c2spKeyId(String name, int typeByte, byte[] keyBytes) {
+    return first4(c2spKeyIdFull(name, typeByte, keyBytes));
+  }
+
+  /** The whole hash SHA-256(name ‖ 0x0A ‖ type ‖ key): a Rekor v2 log ID in a trusted root. */
+  public static byte[] c2spKeyIdFull(String name, int typeByte, byte[] keyBytes) {
     MessageDigest md = newSha256();
     md.update(name.getBytes(StandardCharsets.UTF_8));
     md.update((byte) '\n');
     md.update((byte) typeByte);
     md.update(keyBytes);
-    return first4(md.digest());
+    return md.digest();
   }
 
   /** The Ed25519 public key for 32 raw bytes (RFC 8032 encoding). */

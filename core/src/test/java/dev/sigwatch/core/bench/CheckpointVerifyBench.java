@@ -1,6 +1,5 @@
 package dev.sigwatch.core.bench;
 
-import dev.sigwatch.core.checkpoint.Checkpoint;
 import dev.sigwatch.core.checkpoint.NoteKey;
 import dev.sigwatch.core.checkpoint.NoteVerifier;
 import dev.sigwatch.core.checkpoint.SignedNote;
@@ -42,9 +41,9 @@ public class CheckpointVerifyBench {
     TrustedRoot prod = TrustedRoot.load(fx.resolve("trust/production/trusted_root.json"));
     v1Note = Files.readString(fx.resolve(
         "rekor-v1/checkpoints/prod-rekor.sigstore.dev-tree1193050959916656506-size2953833797.txt"));
-    v1 = new NoteVerifier(LogNoteKeys.forOrigin(prod, origin(v1Note)));
+    v1 = new NoteVerifier(LogNoteKeys.forNote(prod, SignedNote.parse(v1Note)));
     v2Note = Files.readString(fx.resolve("rekor-v2/checkpoints/prod-log2025-1.rekor.sigstore.dev-size4855115.txt"));
-    v2 = new NoteVerifier(LogNoteKeys.forOrigin(prod, origin(v2Note)));
+    v2 = new NoteVerifier(LogNoteKeys.forNote(prod, SignedNote.parse(v2Note)));
     witnessedNote = Files.readString(fx.resolve(
         "rekor-v2/checkpoints/staging-log2025-alpha3-size4026479-witness-cosigned.txt"));
     List<NoteKey> keys = new ArrayList<>();
@@ -60,9 +59,6 @@ public class CheckpointVerifyBench {
     v2WithThreeWitnesses();
   }
 
-  private static String origin(String note) throws Exception {
-    return Checkpoint.from(SignedNote.parse(note)).origin();
-  }
 
   /** The fixtures folder: the system property, else ../shared/fixtures seen from the repo or a module. */
   private static Path fixtures() {

@@ -39,9 +39,9 @@ public final class NoteFixtures {
     }
   }
 
-  /** The trusted-root log keys for a checkpoint's origin. */
-  public static NoteVerifier logVerifier(String trustedRoot, String origin) {
-    return new NoteVerifier(LogNoteKeys.forOrigin(root(trustedRoot), origin));
+  /** The trusted-root log keys that may have signed a checkpoint (by its key hints and origin). */
+  public static NoteVerifier logVerifier(String trustedRoot, String note) throws NoteFormatException {
+    return new NoteVerifier(LogNoteKeys.forNote(root(trustedRoot), SignedNote.parse(note)));
   }
 
   public static List<NoteKey> vkeys(String relative) throws NoteFormatException {

@@ -38,7 +38,7 @@ class NoteVerifierFixturesTest {
   void verifiesWithTheLogKeyOfTheTrustedRoot(String file, String root, NoteKeyType type) throws Exception {
     String text = NoteFixtures.read(file);
     Checkpoint cp = Checkpoint.from(SignedNote.parse(text));
-    NoteVerifier verifier = NoteFixtures.logVerifier(root, cp.origin());
+    NoteVerifier verifier = NoteFixtures.logVerifier(root, text);
 
     VerifiedCheckpoint v = verifier.verifyCheckpoint(text);
 
@@ -55,7 +55,7 @@ class NoteVerifierFixturesTest {
   @MethodSource("checkpoints")
   void rejectsAFlippedSignatureBit(String file, String root, NoteKeyType type) throws Exception {
     String text = NoteFixtures.read(file);
-    NoteVerifier verifier = NoteFixtures.logVerifier(root, Checkpoint.from(SignedNote.parse(text)).origin());
+    NoteVerifier verifier = NoteFixtures.logVerifier(root, text);
     NoteSignature logSig = SignedNote.parse(text).signatures().get(0);
     // Byte 10 lies inside the signature value for both DER ECDSA and raw Ed25519 signatures.
     String mutated = NoteFixtures.flipSignatureBit(text, 0, 10);
@@ -73,7 +73,7 @@ class NoteVerifierFixturesTest {
     Checkpoint cp = Checkpoint.from(note);
     String body = note.text().replaceFirst("\n" + cp.size() + "\n", "\n" + (cp.size() + 1) + "\n");
     String mutated = new SignedNote(body, note.signatures()).toText();
-    NoteVerifier verifier = NoteFixtures.logVerifier(root, cp.origin());
+    NoteVerifier verifier = NoteFixtures.logVerifier(root, text);
     NoteSignature logSig = note.signatures().get(0);
 
     assertThatThrownBy(() -> verifier.verifyCheckpoint(mutated))
@@ -84,7 +84,8 @@ class NoteVerifierFixturesTest {
   @Test
   void productionKeyDoesNotVerifyStagingCheckpoint() throws Exception {
     String text = NoteFixtures.read("rekor-v1/checkpoints/staging-rekor.sigstage.dev-tree108574341321668964-size14358.txt");
-    NoteVerifier prodV1 = NoteFixtures.logVerifier(PROD, "rekor.sigstore.dev - 1");
+    NoteVerifier prodV1 = new NoteVerifier(NoteFixtures.root(PROD).tlogs().stream()
+        .flatMap(l -> LogNoteKeys.forLog(l).stream()).filter(k -> k.type() == NoteKeyType.ECDSA_REKOR_V1).toList());
     assertThatThrownBy(() -> prodV1.verifyCheckpoint(text))
         .isInstanceOf(NoteVerificationException.class)
         .hasMessage("no signature from a trusted key: got [rekor.sigstage.dev+d32f30a3], "
@@ -108,7 +109,7 @@ class NoteVerifierFixturesTest {
     // All three cosigned at 0x6a04cfb6 (bytes 4..11 of each line), i.e. in May 2026.
     assertThat(witnesses).allSatisfy(w -> assertThat(w.timestamp()).hasValue(0x6a04cfb6L));
     // The vkey of the log equals the key of the staging trusted root.
-    NoteKey fromRoot = LogNoteKeys.forOrigin(NoteFixtures.root(STAGING), v.checkpoint().origin()).get(0);
+    NoteKey fromRoot = LogNoteKeys.rekorV2(NoteFixtures.root(STAGING), v.checkpoint().origin()).get(0).noteKey();
     NoteKey fromVkey = vkeys.stream().filter(k -> k.type() == NoteKeyType.ED25519).findFirst().orElseThrow();
     assertThat(fromVkey.id()).isEqualTo(fromRoot.id());
     assertThat(fromVkey.publicKey().getEncoded()).isEqualTo(fromRoot.publicKey().getEncoded());

@@ -61,7 +61,7 @@ class TrustedRootTest {
   void preRekorV2RootLacksTheV2Log() throws Exception {
     TrustedRoot r = load("trust/production/trusted_root.pre-rekor-v2.json");
     assertThat(r.tlogs()).extracting(LogKey::baseUrl).containsExactly("https://rekor.sigstore.dev");
-    assertThat(LogNoteKeys.forOrigin(r, "log2025-1.rekor.sigstore.dev")).isEmpty();
+    assertThat(LogNoteKeys.rekorV2(r, "log2025-1.rekor.sigstore.dev")).isEmpty();
   }
 
   @Test

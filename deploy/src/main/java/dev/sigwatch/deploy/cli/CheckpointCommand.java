@@ -100,9 +100,11 @@ public final class CheckpointCommand implements Runnable {
       out.println("origin: " + cp.origin());
       out.println("size:   " + cp.size());
       out.println("root:   " + cp.rootHashHex());
-      List<NoteKey> logKeys = LogNoteKeys.forOrigin(root, cp.origin());
+      List<NoteKey> logKeys = LogNoteKeys.forNote(root, note);
       if (logKeys.isEmpty()) {
-        err.println("invalid: no log of " + trustedRoot + " has origin \"" + cp.origin() + "\"");
+        err.println("invalid: no Rekor log of " + trustedRoot + " has the key of a signature line "
+            + note.signatures().stream().map(s -> s.name() + "+" + s.keyIdHex()).toList()
+            + " (Rekor v1: key hint = SHA-256(SPKI)[0:4]; Rekor v2: log ID = key ID over origin \"" + cp.origin() + "\")");
         return INVALID;
       }
       // A vkeys file may list the log's own key too: the trusted root's wins.

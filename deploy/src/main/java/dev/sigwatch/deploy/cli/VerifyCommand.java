@@ -38,7 +38,7 @@ public final class VerifyCommand implements Callable<Integer> {
     try {
       cfg = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
       trust = TrustSource.load(cfg);
-      cfg.verify().toSettings(trust.trustedRoot());
+      cfg.verify().toSettings(trust.trustedRoot(), cfg.logs());
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("sigwatch verify: " + e.getMessage());
       return 2;

@@ -38,6 +38,18 @@ public record VerifyConfigSection(
     witnessThreshold = witnessThreshold == null ? 0 : witnessThreshold;
   }
 
+  /**
+   * The stage's settings over {@code trustedRoot}, with the {@code origin} of each configured log (a checkpoint read
+   * from its URL must carry that origin); errors name the setting to fix.
+   */
+  public VerifySettings toSettings(TrustedRoot trustedRoot, List<LogSettings> logs) throws ConfigException {
+    java.util.Map<String, String> origins = new java.util.HashMap<>();
+    for (LogSettings l : logs) {
+      if (l.origin() != null && !l.origin().isBlank()) origins.put(l.url(), l.origin().strip());
+    }
+    return toSettings(trustedRoot).withOrigins(origins);
+  }
+
   /** The stage's settings over {@code trustedRoot}; errors name the setting to fix. */
   public VerifySettings toSettings(TrustedRoot trustedRoot) throws ConfigException {
     Duration stale = duration("staleAfter", staleAfter);

@@ -69,7 +69,7 @@ public final class Pipeline {
   public static int runUntilStopped(SigwatchConfig cfg, String name, Duration maxDuration,
                                     Consumer<Pipeline> onStarted) throws Exception {
     TrustSource trust = TrustSource.load(cfg);
-    cfg.verify().toSettings(trust.trustedRoot()); // fail on bad verify settings before starting anything
+    cfg.verify().toSettings(trust.trustedRoot(), cfg.logs()); // fail on bad verify settings before starting anything
     List<LogTarget> logs = Stages.logs(cfg, trust);
     SinkFactory.closeAll(Stages.sinkSpecs(cfg)); // fail on bad sink settings before starting anything
     try (Lifecycle life = Lifecycle.start(name)) {

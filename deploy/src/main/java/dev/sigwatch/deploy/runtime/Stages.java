@@ -27,7 +27,7 @@ public final class Stages {
   private Stages() {}
 
   public static VerifyService verify(SigwatchConfig cfg, TrustSource trust, KafkaRuntime kafka) throws ConfigException {
-    return new VerifyService(cfg.verify().toSettings(trust.trustedRoot()), streamsProperties(cfg, kafka), kafka.topics());
+    return new VerifyService(cfg.verify().toSettings(trust.trustedRoot(), cfg.logs()), streamsProperties(cfg, kafka), kafka.topics());
   }
 
   /** The match stage; {@code joinWindow}: how long CT issuance and Rekor use wait for each other. */

@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -34,7 +33,9 @@ import org.apache.avro.specific.SpecificRecord;
  * tree's edge, the full bundle once the tree has grown past it (indexes already published are never fetched again:
  * the position is an index, so a batch starts where the last one ended, even inside a bundle).
  *
- * <p>Log id and entry key: the checkpoint origin (the base URL without scheme). Each entry is a {@link RekorEntry}
+ * <p>Log id and entry key: the base URL without scheme, the configured log, not the checkpoint origin: real Rekor v2
+ * origins are the URL's hostname (sigstore-go) or a configured name, which need not be unique to the log (two
+ * instances on one host) and which a log controls; the verify stage binds the origin to this URL. Each entry is a {@link RekorEntry}
  * with {@code leafIndex == logIndex}, the body exactly as in the bundle, and no UUID, integrated time or raw JSON
  * (Rekor v2 has none). Entries are checked against the authenticated level-0 tile; see {@link TiledEntries} for
  * what happens to those that don't match. Thread-safe as {@link LogSource} requires.
@@ -57,7 +58,7 @@ public final class RekorV2Source implements LogSource {
     this.topics = topics;
     this.clock = clock;
     this.tiled = new TiledLog(target.withoutScheme(), fetcher, LogType.REKOR_V2, tilePrefix(target) + "/checkpoint",
-        UnaryOperator.identity(), clock);
+        origin -> target.withoutScheme(), clock);
     this.entries = new TiledEntries<>(tiled, TilePath.Kind.ENTRIES, new Bundles(), new RejectedRecords(clock));
   }
 

@@ -77,7 +77,7 @@ class TiledIngestIT {
   void everyRekorV2EntryLandsOnceInOrderAcrossPartialBundlesThroughFaults(KafkaTestBroker broker) throws Exception {
     Topics topics = topics(broker);
     try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
-      String origin = sim.rekorV2().origin();
+      String origin = dev.sigwatch.ingest.LogTarget.of("rekor-v2", sim.rekorV2Url()).withoutScheme();
       try (TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), origin);
           TopicReader<Checkpoint> checkpoints = new TopicReader<>(broker, topics.checkpoints(), origin);
           TopicReader<RejectedRecord> dlq = new TopicReader<>(broker, topics.dlq(), "ingest:" + origin)) {
@@ -174,7 +174,7 @@ class TiledIngestIT {
   void rekorV2IncidentsNeitherStallNorDuplicateEntries(KafkaTestBroker broker) throws Exception {
     Topics topics = topics(broker);
     try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
-      String origin = sim.rekorV2().origin();
+      String origin = dev.sigwatch.ingest.LogTarget.of("rekor-v2", sim.rekorV2Url()).withoutScheme();
       try (TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), origin);
           TopicReader<Checkpoint> checkpoints = new TopicReader<>(broker, topics.checkpoints(), origin)) {
         sim.grow(300);

@@ -50,6 +50,8 @@ public final class SigstoreSimulator implements AutoCloseable {
 
   private final SimulatorConfig config;
   private final Clock clock;
+  /** Times entries: {@link SimulatorConfig#backdate()} before {@link #clock}. */
+  private final Clock entryClock;
   private final FaultInjector faults = new FaultInjector();
   private final SimHttpServer http;
   private final SimCa ca;
@@ -71,23 +73,23 @@ public final class SigstoreSimulator implements AutoCloseable {
   SigstoreSimulator(SimulatorConfig config) throws IOException {
     this.config = config;
     this.clock = config.clock();
-    this.start = clock.instant().minusSeconds(3600);
+    this.entryClock = Clock.offset(clock, config.backdate().negated());
+    this.start = entryClock.instant().minusSeconds(3600);
     this.http = new SimHttpServer(config.port(), config.threads(), faults);
     String base = http.baseUrl();
     this.ca = new SimCa(start);
     this.lookalike = new SimCa(start);
-    // the checkpoint key name is the host of the log's base URL, as clients derive it from the trusted root
-    this.rekorV1 = new RekorV1Log(strip(base), SimKey.generate(SimKey.Alg.ECDSA_P256), clock);
-    this.rekorV2 = new RekorV2Log(strip(base) + "/rekor2", "witness.sigwatch.test",
+    this.rekorV1 = new RekorV1Log(rekorV1Hostname(config, base), SimKey.generate(SimKey.Alg.ECDSA_P256), entryClock);
+    this.rekorV2 = new RekorV2Log(rekorV2Origin(config, base + "/rekor2"), "witness.sigwatch.test",
         config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
-    this.ct = new CtLog(strip(base) + "/ct", false, clock);
-    this.staticCt = new CtLog(strip(base) + "/static-ct", true, clock);
+    this.ct = new CtLog(strip(base) + "/ct", false, clock, entryClock);
+    this.staticCt = new CtLog(strip(base) + "/static-ct", true, clock, entryClock);
     this.rekorV1Routes = new RekorV1Routes(rekorV1);
     http.route("/rekor/api/v1", rekorV1Routes);
     http.route("/rekor2/api/v2", new RekorV2Routes(rekorV2));
     http.route("/ct", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
     http.route("/static-ct", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
-    this.pool = new EntryPool(ca, lookalike, clock.instant(), List.of(ct, staticCt));
+    this.pool = new EntryPool(ca, lookalike, entryClock.instant(), List.of(ct, staticCt));
     this.incidents = new IncidentDispatcher(rekorV1, rekorV2, ct, staticCt, pool,
         () -> digest(artifacts.incrementAndGet()));
   }
@@ -133,14 +135,14 @@ public final class SigstoreSimulator implements AutoCloseable {
 
   /** Issues a certificate for {@code id} (logged to both CT logs) and logs a signed hashedrekord to Rekor v1 and v2. */
   public IssuedCert addIdentity(Identity id) {
-    IssuedCert c = ca.issue(id, clock.instant(), List.of(ct, staticCt));
+    IssuedCert c = ca.issue(id, entryClock.instant(), List.of(ct, staticCt));
     logSigned(c);
     return c;
   }
 
   /** Like {@link #addIdentity} but issued by the lookalike CA (same names, key not in the trusted root). */
   public IssuedCert addLookalikeIdentity(Identity id) {
-    IssuedCert c = lookalike.issue(id, clock.instant(), List.of());
+    IssuedCert c = lookalike.issue(id, entryClock.instant(), List.of());
     logSigned(c);
     return c;
   }
@@ -162,7 +164,7 @@ public final class SigstoreSimulator implements AutoCloseable {
       rekorV1.append(pool.v1((int) a), d);
       rekorV2.append(pool.v2((int) a), d);
     }
-    ca.issue(pool.identity((int) artifacts.get()), clock.instant(), List.of(ct, staticCt));
+    ca.issue(pool.identity((int) artifacts.get()), entryClock.instant(), List.of(ct, staticCt));
     publishAll();
   }
 
@@ -298,6 +300,23 @@ public final class SigstoreSimulator implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("writing trusted root to " + dir, e);
     }
+  }
+
+  /** Rekor v1's key name: the configured hostname, else (old convention) the host and port of the URL. */
+  private static String rekorV1Hostname(SimulatorConfig config, String base) {
+    return config.rekorV1Hostname() != null ? config.rekorV1Hostname() : strip(base);
+  }
+
+  /** Rekor v2's origin: configured, else the URL's hostname (sigstore-go), or the URL without scheme (old). */
+  private static String rekorV2Origin(SimulatorConfig config, String url) {
+    String o = config.rekorV2Origin();
+    if (o == null) return java.net.URI.create(url).getHost();
+    return o.equals(SimulatorConfig.URL_WITHOUT_SCHEME) ? strip(url) : o;
+  }
+
+  /** When entries are timed now: {@link SimulatorConfig#backdate()} before the clock. */
+  public Instant entryTime() {
+    return entryClock.instant();
   }
 
   private static String strip(String url) {

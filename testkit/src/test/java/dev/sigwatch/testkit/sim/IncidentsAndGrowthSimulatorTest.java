@@ -57,7 +57,10 @@ class IncidentsAndGrowthSimulatorTest {
     try (SigstoreSimulator s = SigstoreSimulator.builder().build().start()) {
       s.grow(5);
       LogKey k = root(s).tlogs().stream().filter(t -> t.baseUrl().equals(s.rekorV2Url())).findFirst().orElseThrow();
-      NoteVerifier v = new NoteVerifier(List.of(NoteKey.ed25519(k.urlWithoutScheme(), k.key())));
+      // the origin is the URL's hostname (sigstore-go), and the trusted root's log ID is the key ID over it
+      String origin = dev.sigwatch.core.trust.LogNoteKeys.rekorV2Origin(k, null).orElseThrow();
+      assertThat(origin).isEqualTo(java.net.URI.create(s.rekorV2Url()).getHost());
+      NoteVerifier v = new NoteVerifier(List.of(NoteKey.ed25519(origin, k.key())));
       String url = s.rekorV2Url() + "/api/v2/checkpoint";
       Checkpoint good = v.verifyCheckpoint(text(url)).checkpoint();
 

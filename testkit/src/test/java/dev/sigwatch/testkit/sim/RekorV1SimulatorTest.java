@@ -12,6 +12,7 @@ import dev.sigwatch.core.merkle.MerkleVerifier;
 import dev.sigwatch.core.merkle.ProofException;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.core.trust.LogKey;
+import dev.sigwatch.core.checkpoint.SignedNote;
 import dev.sigwatch.core.trust.LogNoteKeys;
 import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.testkit.sim.ca.Identity;
@@ -47,15 +48,15 @@ class RekorV1SimulatorTest {
     sim.close();
   }
 
-  /** Keys as the pipeline finds them: from the trusted root, by the checkpoint's origin. */
-  private static NoteVerifier verifier(TrustedRoot root, String origin) {
-    List<NoteKey> keys = LogNoteKeys.forOrigin(root, origin);
-    assertThat(keys).as("trusted keys for origin %s", origin).hasSize(1);
+  /** Keys as the pipeline finds them: from the trusted root, by the key hint of the checkpoint's signature. */
+  private static NoteVerifier verifier(TrustedRoot root, String note) throws Exception {
+    List<NoteKey> keys = LogNoteKeys.forNote(root, SignedNote.parse(note));
+    assertThat(keys).as("trusted keys for %s", note).hasSize(1);
     return new NoteVerifier(keys);
   }
 
   private static NoteVerifier verifier() throws Exception {
-    return verifier(trustedRoot, sim.rekorV1().origin(sim.rekorV1().active()));
+    return verifier(trustedRoot, sim.rekorV1().active().head().note());
   }
 
   /** Each retrieved entry: SET verifies, leaf verifies by inclusion to the served checkpoint, which is signed. */
@@ -113,7 +114,7 @@ class RekorV1SimulatorTest {
         + "&lastSize=" + c2.checkpoint().size() + "&treeID=" + after.get("treeID").asText());
     MerkleVerifier.verifyConsistency(c1.checkpoint().size(), c2.checkpoint().size(), SimHttp.hexList(proof.get("hashes")),
         c1.checkpoint().rootHash(), c2.checkpoint().rootHash());
-    assertThat(c2.checkpoint().origin()).isEqualTo(URI.create(sim.rekorV1Url()).getAuthority() + " - "
+    assertThat(c2.checkpoint().origin()).isEqualTo(sim.rekorV1().host() + " - "
         + after.get("treeID").asText());
   }
 
@@ -122,7 +123,7 @@ class RekorV1SimulatorTest {
     try (SigstoreSimulator s = SigstoreSimulator.builder().build().start()) {
       s.pregenerate(20);
       NoteVerifier v = verifier(TrustedRoot.parse(new String(s.trustedRoot(), StandardCharsets.UTF_8)),
-          s.rekorV1().origin(s.rekorV1().active()));
+          s.rekorV1().active().head().note());
       String url = s.rekorV1Url() + "/api/v1/log";
 
       s.trigger(Incident.SPLIT_VIEW);
@@ -158,6 +159,39 @@ class RekorV1SimulatorTest {
   }
 
   @Test
+  void legacyConventionsNameTheCheckpointAfterTheUrl() throws Exception {
+    try (SigstoreSimulator s = SigstoreSimulator.builder().legacyConventions().initialEntries(2).build().start()) {
+      JsonNode info = http.json(s.rekorV1Url() + "/api/v1/log");
+      assertThat(info.get("signedTreeHead").asText())
+          .startsWith(URI.create(s.rekorV1Url()).getAuthority() + " - " + info.get("treeID").asText() + "\n");
+      assertThat(s.rekorV2().origin()).isEqualTo(s.rekorV2Url().substring("http://".length()));
+      assertThat(s.entryTime()).isCloseTo(java.time.Instant.now(), org.assertj.core.api.Assertions.within(
+          1, java.time.temporal.ChronoUnit.MINUTES));
+    }
+  }
+
+  @Test
+  void realConventionsByDefault() throws Exception {
+    try (SigstoreSimulator s = SigstoreSimulator.builder().initialEntries(2).build().start()) {
+      JsonNode info = http.json(s.rekorV1Url() + "/api/v1/log");
+      // Rekor v1: the server's hostname, unlike the host of the URL in the trusted root
+      assertThat(s.rekorV1().host()).startsWith(dev.sigwatch.testkit.sim.SimulatorConfig.DEFAULT_REKOR_V1_HOSTNAME);
+      assertThat(info.get("signedTreeHead").asText())
+          .startsWith(s.rekorV1().host() + " - " + info.get("treeID").asText() + "\n");
+      assertThat(s.rekorV1Url()).doesNotContain(s.rekorV1().host());
+      // Rekor v2: the hostname of a base URL with a port and a path
+      URI v2 = URI.create(s.rekorV2Url());
+      assertThat(v2.getPort()).isPositive();
+      assertThat(v2.getPath()).isNotEmpty();
+      assertThat(s.rekorV2().origin()).isEqualTo(v2.getHost());
+      // entries months before the wall clock
+      JsonNode e = http.json(s.rekorV1Url() + "/api/v1/log/entries?logIndex=0").elements().next();
+      assertThat(java.time.Instant.ofEpochSecond(e.get("integratedTime").asLong()))
+          .isBefore(java.time.Instant.now().minus(java.time.Duration.ofDays(90)));
+    }
+  }
+
+  @Test
   void startsWithAFrozenShardWhenAsked() throws Exception {
     try (SigstoreSimulator s = SigstoreSimulator.builder().inactiveShardEntries(7).initialEntries(2).build().start()) {
       JsonNode info = http.json(s.rekorV1Url() + "/api/v1/log");
@@ -166,7 +200,7 @@ class RekorV1SimulatorTest {
       JsonNode e = http.json(s.rekorV1Url() + "/api/v1/log/entries?logIndex=8").elements().next();
       assertThat(e.get("verification").get("inclusionProof").get("logIndex").asLong()).isEqualTo(1);
       assertThat(e.get("verification").get("inclusionProof").get("checkpoint").asText())
-          .startsWith(URI.create(s.rekorV1Url()).getAuthority() + " - " + info.get("treeID").asText() + "\n");
+          .startsWith(s.rekorV1().host() + " - " + info.get("treeID").asText() + "\n");
     }
   }
 

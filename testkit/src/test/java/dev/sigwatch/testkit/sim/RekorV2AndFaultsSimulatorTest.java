@@ -11,6 +11,7 @@ import dev.sigwatch.core.checkpoint.VerifiedCheckpoint;
 import dev.sigwatch.core.merkle.MerkleTree;
 import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.core.trust.LogKey;
+import dev.sigwatch.core.checkpoint.SignedNote;
 import dev.sigwatch.core.trust.LogNoteKeys;
 import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.testkit.sim.faults.Fault;
@@ -50,7 +51,7 @@ class RekorV2AndFaultsSimulatorTest {
     TrustedRoot root = TrustedRoot.parse(new String(sim.trustedRoot(), StandardCharsets.UTF_8));
     LogKey k = root.tlogs().stream().filter(t -> t.baseUrl().equals(sim.rekorV2Url())).findFirst().orElseThrow();
     assertThat(k.logId()).isEqualTo(sim.rekorV2().logId());
-    List<NoteKey> keys = new java.util.ArrayList<>(LogNoteKeys.forOrigin(root, sim.rekorV2().origin()));
+    List<NoteKey> keys = new java.util.ArrayList<>(LogNoteKeys.forNote(root, SignedNote.parse(checkpoint())));
     assertThat(keys).hasSize(1);
     keys.add(NoteKey.parseVkey(sim.rekorV2().witnessVkey()));
     return new NoteVerifier(keys);

@@ -41,6 +41,7 @@ public final class CtLog implements PrecertLogger {
   private final boolean tiled;
   private final SimKey key = SimKey.generate(SimKey.Alg.ECDSA_P256);
   private final Clock clock;
+  private final Clock entryClock;
   private final MerkleTree tree = new MerkleTree();
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, byte[]> issuers = new ConcurrentHashMap<>();
@@ -49,16 +50,25 @@ public final class CtLog implements PrecertLogger {
   private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
   public CtLog(String origin, boolean tiled, Clock clock) {
+    this(origin, tiled, clock, clock);
+  }
+
+  /**
+   * @param clock times tree heads
+   * @param entryClock times entries (SCTs and leaves): earlier than {@code clock} for a log read from the start
+   */
+  public CtLog(String origin, boolean tiled, Clock clock, Clock entryClock) {
     this.origin = origin;
     this.tiled = tiled;
     this.clock = clock;
+    this.entryClock = entryClock;
     this.sth = sign(0, Rfc6962.emptyRoot());
   }
 
   @Override
   public synchronized byte[] logPrecert(X509Certificate precert, byte[] tbs, List<X509Certificate> chain) {
     try {
-      long ts = clock.millis();
+      long ts = entryClock.millis();
       long index = tree.size();
       byte[] issuerKeyHash = PrecertTbs.issuerKeyHash(chain.get(0).getPublicKey());
       byte[] ext = tiled ? CtExtensions.ofLeafIndex(index) : new byte[0];
