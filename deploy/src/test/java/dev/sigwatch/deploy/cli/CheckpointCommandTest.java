@@ -83,7 +83,9 @@ class CheckpointCommandTest {
     int code = run("verify", "--trusted-root", fx("trust/production/trusted_root.pre-rekor-v2.json"),
         fx("rekor-v2/checkpoints/prod-log2025-1.rekor.sigstore.dev-size4855115.txt"));
     assertThat(code).isEqualTo(1);
-    assertThat(err.toString()).contains("invalid: no log of ").contains(" has origin \"log2025-1.rekor.sigstore.dev\"");
+    assertThat(err.toString()).contains("invalid: no Rekor log of ")
+        .contains("has the key of a signature line [log2025-1.rekor.sigstore.dev+")
+        .contains("key ID over origin \"log2025-1.rekor.sigstore.dev\"");
   }
 
   @Test
