@@ -15,9 +15,11 @@ public sealed interface Fetched permits Fetched.Entry, Fetched.Mismatched, Fetch
   record Entry(long index, String key, SpecificRecord value) implements Fetched {}
 
   /**
-   * Served at {@code index} but not what the log claims it is (Rekor v1: its body does not hash to its UUID's leaf
-   * hash). Published as served, so the audit appends it and proves the tampering against the signed root, and noted in
-   * the DLQ ({@code note}, with both hashes) and counted; the position moves past it.
+   * Served at {@code index} with an anomaly: not what the log claims it is (Rekor v1: its body does not hash to its
+   * UUID's leaf hash; its inclusion proof names another index), or with parts the tree does not cover unusable (CT:
+   * malformed {@code extra_data}). Published as served, so the audit appends its leaf (and proves any tampering
+   * against the signed root) and match sees it: a leaf is never lost. The anomaly is noted in the DLQ ({@code note},
+   * with the reason) and counted; the position moves past it.
    */
   record Mismatched(long index, String key, SpecificRecord value, RejectedRecord note) implements Fetched {
     public Mismatched {

@@ -18,6 +18,7 @@ public final class IngestMetrics {
   private final Gauge up;
   private final Counter mismatched;
   private final Counter failures;
+  private final Gauge resumeRecordsRead;
 
   public IngestMetrics(PrometheusRegistry registry) {
     entries = Counter.builder().name("sigwatch_ingest_entries_total").help("Entries published (committed)")
@@ -35,10 +36,14 @@ public final class IngestMetrics {
     up = Gauge.builder().name("sigwatch_ingest_log_up").help("1 when the log answered its last request")
         .labelNames("log").register(registry);
     mismatched = Counter.builder().name("sigwatch_ingest_mismatched_total")
-        .help("Entries published as served that do not match their claimed identity (tampering), also noted in the DLQ")
+        .help("Entries published as served with an anomaly noted in the DLQ: a body that does not match its claimed "
+            + "identity (tampering), a wrong inclusion-proof index, unusable CT extra_data")
         .labelNames("log").register(registry);
     failures = Counter.builder().name("sigwatch_ingest_failures_total")
         .help("Unexpected failures of a poller (it backs off and resumes from its last committed position)")
+        .labelNames("log").register(registry);
+    resumeRecordsRead = Gauge.builder().name("sigwatch_ingest_resume_records_read")
+        .help("Records read from Kafka at the last (re)start to find where to resume: about 1 from the position record")
         .labelNames("log").register(registry);
   }
 
@@ -57,6 +62,15 @@ public final class IngestMetrics {
     rejected.labelValues(logName).inc(rejectedCount);
     position.labelValues(logName).set(nextIndex);
     lag.labelValues(logName).set(Math.max(0, end - nextIndex));
+  }
+
+  void resumed(String logName, long recordsRead) {
+    resumeRecordsRead.labelValues(logName).set(recordsRead);
+  }
+
+  /** Records read at the last (re)start of {@code logName} to find where to resume. */
+  public long resumeRecordsRead(String logName) {
+    return (long) resumeRecordsRead.labelValues(logName).get();
   }
 
   void failed(String logName) {

@@ -3,6 +3,8 @@ package dev.sigwatch.ingest;
 import dev.sigwatch.ingest.http.RetryPolicy;
 import dev.sigwatch.ingest.http.Sleeper;
 import dev.sigwatch.schemas.Checkpoint;
+import dev.sigwatch.schemas.IngestPosition;
+import dev.sigwatch.schemas.ShardState;
 import dev.sigwatch.schemas.RejectedRecord;
 import dev.sigwatch.schemas.dlq.RejectedRecords;
 import dev.sigwatch.schemas.topics.Topic;
@@ -12,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +34,15 @@ import org.slf4j.LoggerFactory;
  * 1 poll thread: checkpoint poll ==> publish new checkpoints (+ consistency proofs)
  *      ==> N fetch tasks (batches [a,b) in flight) ==> in-order publish ==> Kafka transaction commit (every K records)
  * </pre>
- * <b>Position:</b> there is no separate state store. The position of a log is the index after the last entry record
- * it committed (or the last DLQ record of an entry malformed as served), read back with read_committed from the tail
- * of the log id's partition. Entries and the position are therefore one and the same write: a transaction that did
- * not commit (crash, kill -9) leaves no entries and no position, and the restart's {@code initTransactions} (same
- * transactional id) fences the dead producer and aborts its open transaction. If a log has checkpoints but no entries
- * yet, the start is the end of its first published checkpoint (start-at-end mode) or the configured index (see
- * {@link Resumption}); {@link TransactionalPublisher} holds the producer.
+ * <b>Position:</b> each commit also writes the ingest's position record (compacted {@code sigwatch.ingest.positions},
+ * key = its transactional id): the next index, the last checkpoint published per log id and the frozen shards' final
+ * heads. It is written in the same transaction as the entries, checkpoints and DLQ records it accounts for, so it is
+ * committed with them or not at all: a transaction that did not commit (crash, kill -9) leaves neither, and the
+ * restart's {@code initTransactions} (same transactional id) fences the dead producer and aborts its open
+ * transaction. A restart reads that one record ({@link Resumption}); a log without one (new, or ingested by a version
+ * without position records) is resumed the old way once and gets its record at once. A backfill range has its own
+ * transactional id and so its own record: it never moves live ingest's position. {@link TransactionalPublisher}
+ * holds the producer.
  */
 final class IngestPoller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(IngestPoller.class);
@@ -56,6 +62,8 @@ final class IngestPoller implements Runnable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ConcurrentLinkedQueue<String> fetchFailures = new ConcurrentLinkedQueue<>();
   private final Map<String, Checkpoint> lastPublished = new HashMap<>();
+  /** The first INACTIVE checkpoint published per frozen shard: its final size fixes the Rekor v1 index space. */
+  private final Map<String, Checkpoint> frozen = new HashMap<>();
   private volatile boolean running = true;
   private volatile long position = -1;
   private volatile long end;
@@ -147,14 +155,22 @@ final class IngestPoller implements Runnable {
   private void runOnce() throws InterruptedException {
     step = "starting";
     publisher.open();
-    step = "reading committed checkpoints";
-    Resumption resumption = Resumption.read(source, settings, clientProperties, topics);
+    step = "reading the committed position";
+    Resumption resumption = Resumption.read(source, settings, clientProperties, topics, transactionalId());
     lastPublished.clear();
     lastPublished.putAll(resumption.lastPublished());
+    frozen.clear();
+    frozen.putAll(resumption.frozen());
     Poll first = pollUntilAnswered();
     if (first == null) return;
-    step = "reading the committed position";
     position = resumption.position(first);
+    metrics.resumed(source.name(), resumption.recordsRead());
+    if (!resumption.fromRecord()) {
+      step = "writing the first position record";
+      publisher.begin();
+      sendPosition();
+      commit();
+    }
     handle(first);
     loop();
   }
@@ -221,14 +237,36 @@ final class IngestPoller implements Runnable {
 
   private void handle(Poll poll) throws InterruptedException {
     boolean backfill = settings.startMode() instanceof StartMode.Range;
-    if (!backfill && (!poll.checkpoints().isEmpty() || !fetchFailures.isEmpty())) {
+    if (!backfill && (!poll.checkpoints().isEmpty() || !poll.unproven().isEmpty() || !fetchFailures.isEmpty())) {
       step = "publishing " + poll.checkpoints().size() + " checkpoint(s)";
       publisher.begin();
-      for (Checkpoint c : poll.checkpoints()) send(topics.checkpoints(), c.getLogId(), c);
+      for (Checkpoint c : poll.unproven()) {
+        // Evidence only (verify checks its signature): it never becomes the last published checkpoint.
+        publisher.trySend(topics.checkpoints(), c.getLogId(), c); // a note too big for Kafka: the DLQ note says it
+        RejectedRecord r = rejected.of("ingest:" + source.name(), "checkpoint size " + c.getTreeSize()
+            + " is not proven consistent with the tree ingest follows: published as evidence, ignored by ingest",
+            null, null, null, c.getLogId().getBytes(StandardCharsets.UTF_8), Oversized.bytes(c.getRawNote()));
+        r.setLogId(c.getLogId());
+        sendDlq(r);
+      }
+      for (Checkpoint c : poll.checkpoints()) {
+        if (!publisher.trySend(topics.checkpoints(), c.getLogId(), c)) {
+          byte[] note = Oversized.bytes(c.getRawNote());
+          RejectedRecord r = rejected.of("ingest:" + source.name(), "checkpoint of " + c.getLogId() + " size "
+              + c.getTreeSize() + " exceeds the Kafka record limit (note of " + note.length + " bytes): not published",
+              null, null, null, c.getLogId().getBytes(StandardCharsets.UTF_8), note);
+          r.setLogId(c.getLogId());
+          sendDlq(r);
+          continue;
+        }
+        // Ahead of the commit, for the position record; a failed commit resumes from the committed record.
+        lastPublished.put(c.getLogId(), c);
+        if (c.getShardState() == ShardState.INACTIVE) frozen.putIfAbsent(c.getLogId(), c);
+      }
       drainFailures();
+      sendPosition();
       commit();
       for (Checkpoint c : poll.checkpoints()) {
-        lastPublished.put(c.getLogId(), c);
         log.info("{}: published checkpoint {} size {}", source.name(), c.getLogId(), c.getTreeSize());
       }
     }
@@ -241,6 +279,9 @@ final class IngestPoller implements Runnable {
   /** Fetches {@code [position, target)} with up to inFlight batches in flight and publishes them in order. */
   private void ingest(long target) throws InterruptedException {
     ArrayDeque<CompletableFuture<List<Fetched>>> window = new ArrayDeque<>();
+    // Set when this window is given up (a failure, a stop): its fetch tasks stop retrying, so that orphans of a failed
+    // window never hold the fixed fetch pool that the resumed window needs (cancel() does not stop a running task).
+    AtomicBoolean abandoned = new AtomicBoolean();
     long next = position;
     long inTxn = 0;
     long entriesInTxn = 0;
@@ -253,7 +294,7 @@ final class IngestPoller implements Runnable {
         while (window.size() < settings.inFlight() && next < target) {
           long a = next;
           long b = source.batchEnd(a, target);
-          window.add(CompletableFuture.supplyAsync(() -> fetchUntilDone(a, b), fetchPool));
+          window.add(CompletableFuture.supplyAsync(() -> fetchUntilDone(a, b, abandoned), fetchPool));
           next = b;
         }
         List<Fetched> batch = window.poll().join();
@@ -264,16 +305,16 @@ final class IngestPoller implements Runnable {
             throw new BrokenInvariantException(source.name() + ": got index " + f.index() + ", want " + position);
           }
           if (f instanceof Fetched.Entry e) {
-            sendEntry(e.key(), e.value());
+            if (!sendEntry(e.key(), e.value(), e.index())) mismatchedInTxn++;
             entriesInTxn++;
           } else if (f instanceof Fetched.Mismatched m) {
             log.warn("{}: publishing the entry at {} as served; {}", source.name(), m.index(), m.note().getReason());
-            sendEntry(m.key(), m.value());
-            send(topics.dlq(), m.note().getSource(), m.note());
+            sendEntry(m.key(), m.value(), m.index());
+            sendDlq(m.note());
             entriesInTxn++;
             mismatchedInTxn++;
           } else if (f instanceof Fetched.Rejected r) {
-            send(topics.dlq(), r.record().getSource(), r.record());
+            sendDlq(r.record());
             rejectedInTxn++;
           }
           position++;
@@ -282,6 +323,7 @@ final class IngestPoller implements Runnable {
         if (inTxn >= settings.commitEvery() || window.isEmpty()) {
           step = "committing up to " + position;
           drainFailures();
+          sendPosition();
           commit();
           metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
           log.debug("{}: committed up to {} ({} entries)", source.name(), position, inTxn);
@@ -291,20 +333,62 @@ final class IngestPoller implements Runnable {
       }
       step = "committing up to " + position;
       drainFailures();
+      sendPosition();
       commit();
       metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
     } finally {
+      abandoned.set(true);
       window.forEach(f -> f.cancel(true));
     }
   }
 
+  /**
+   * Publishes an entry; one too big for a Kafka record is published smaller (see {@link Oversized}) and noted in the
+   * DLQ with evidence and a hash of what was served. Returns false if it had to be shrunk.
+   */
   @SuppressWarnings("unchecked")
-  private void sendEntry(String key, SpecificRecord value) {
-    send((Topic<String, SpecificRecord>) source.entriesTopic(), key, value);
+  private boolean sendEntry(String key, SpecificRecord value, long index) {
+    Topic<String, SpecificRecord> topic = (Topic<String, SpecificRecord>) source.entriesTopic();
+    if (publisher.trySend(topic, key, value)) return true;
+    SpecificRecord smaller = Oversized.shrink(value, false);
+    if (!publisher.trySend(topic, key, smaller)) {
+      smaller = Oversized.shrink(value, true);
+      publisher.send(topic, key, smaller);
+    }
+    byte[] served = topic.valueSerde().serializer().serialize(topic.name(), value);
+    String reason = "logIndex " + index + ": " + Oversized.describe(value, smaller, publisher.maxRecordBytes())
+        + "; SHA-256 of the served record " + Oversized.sha256(served);
+    log.warn("{}: {}", source.name(), reason);
+    RejectedRecord r = rejected.of("ingest:" + key, reason, null, null, null, key.getBytes(StandardCharsets.UTF_8),
+        Oversized.evidence(served));
+    r.setLogId(key);
+    r.setLogIndex(index);
+    sendDlq(r);
+    return false;
+  }
+
+  /** Sends a DLQ record; if it is too big for Kafka (a rejected entry's copy), with its value truncated and hashed. */
+  private void sendDlq(RejectedRecord r) {
+    if (publisher.trySend(topics.dlq(), r.getSource(), r)) return;
+    byte[] value = r.getValue() == null ? new byte[0] : Oversized.bytes(r.getValue());
+    RejectedRecord cut = RejectedRecord.newBuilder(r)
+        .setValue(java.nio.ByteBuffer.wrap(Oversized.evidence(value)))
+        .setReason(r.getReason() + " [value truncated to " + Math.min(value.length, Oversized.KEEP) + " of "
+            + value.length + " bytes; SHA-256 " + Oversized.sha256(value) + "]")
+        .build();
+    publisher.send(topics.dlq(), cut.getSource(), cut);
   }
 
   private <V> void send(Topic<String, V> topic, String key, V value) {
     publisher.send(topic, key, value);
+  }
+
+  /** The position record: what this transaction commits up to. Sent last, just before the commit. */
+  private void sendPosition() {
+    IngestPosition p = IngestPosition.newBuilder().setLog(source.name()).setNext(position)
+        .setLastPublished(new ArrayList<>(lastPublished.values())).setFrozen(new ArrayList<>(frozen.values()))
+        .setCommittedAtMillis(clock.millis()).build();
+    send(topics.ingestPositions(), transactionalId(), p);
   }
 
   /** Fetch failures (every attempt failed) go to the DLQ as reports; the batch itself is fetched again. */
@@ -317,14 +401,15 @@ final class IngestPoller implements Runnable {
     }
   }
 
-  /** Fetches one batch, retrying forever (never skipping); null when stopping. */
-  private List<Fetched> fetchUntilDone(long a, long b) {
-    while (running) {
+  /** Fetches one batch, retrying until it is served (never skipping); null when stopping or abandoned. */
+  private List<Fetched> fetchUntilDone(long a, long b, AtomicBoolean abandoned) {
+    while (running && !abandoned.get()) {
       try {
         List<Fetched> got = source.fetch(a, b);
         metrics.up(source.name(), true);
         return got;
       } catch (IOException e) {
+        if (abandoned.get()) return null;
         metrics.up(source.name(), false);
         log.error("{}: fetching [{}, {}) failed, fetching it again: {}", source.name(), a, b, e.getMessage());
         fetchFailures.add(String.format(java.util.Locale.ROOT, "fetching [%d, %d): %s", a, b, e.getMessage()));

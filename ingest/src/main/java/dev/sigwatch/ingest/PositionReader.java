@@ -19,16 +19,21 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Reads committed ingest state back from the topics (read_committed, no consumer group): the position of a log is
- * the index after the last entry it committed, found by scanning its key's partition backwards from the end. Only
- * committed transactions are visible, so the position and the entries always agree. Not thread-safe; one per call.
+ * Reads committed ingest state back from the topics (read_committed, no consumer group): the latest record of a key
+ * in a compacted topic (ingest's position record), found by scanning the key's partition backwards from the end; and,
+ * for the one-time migration from versions without position records, every checkpoint of a log and the index after
+ * the last entry it committed. Only committed transactions are visible, so what it reads always agrees with the
+ * entries. Not thread-safe; one per call.
  */
 final class PositionReader implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PositionReader.class);
   private static final int CHUNK = 4096;
+  /** The first backward step of {@link #latest}: the latest record of an active ingest is among the last few. */
+  private static final int FIRST_CHUNK = 64;
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration GIVE_UP = Duration.ofSeconds(60);
   private final KafkaConsumer<byte[], byte[]> consumer;
+  private long recordsRead;
 
   PositionReader(Map<String, Object> clientProperties) {
     Map<String, Object> c = new HashMap<>(clientProperties);
@@ -40,19 +45,55 @@ final class PositionReader implements AutoCloseable {
     consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
 
-  /** Every committed record of a single-partition topic with a key in {@code keys} (null = all), in order. */
-  <V> List<V> readAll(String topic, Set<String> keys, Deserializer<V> values) {
-    List<V> out = new ArrayList<>();
+  /** Records read so far (for the start-up log line and tests: a restart should read about one per ingest). */
+  long recordsRead() {
+    return recordsRead;
+  }
+
+  /**
+   * Hands every decodable committed record of a topic to {@code each}, in order per partition, without keeping any:
+   * memory stays flat however long the topic.
+   */
+  <V> void forEach(String topic, Deserializer<V> values, java.util.function.Consumer<V> each) {
     for (TopicPartition tp : partitions(topic)) {
       scan(tp, beginning(tp), end(tp), r -> {
-        if (keys == null || keys.contains(key(r))) {
-          V v = decode(values, r);
-          if (v != null) out.add(v);
-        }
+        V v = decode(values, r);
+        if (v != null) each.accept(v);
         return false;
       });
     }
-    return out;
+  }
+
+  /**
+   * The value of the last committed record under {@code key} (by offset), searching its partition backwards from the
+   * end in growing steps; empty if the key has no decodable record or its last record is a tombstone (deleted). On
+   * a compacted topic whose keys are written often this reads a few records, however long the history.
+   */
+  <V> java.util.Optional<V> latest(String topic, String key, Deserializer<V> values) {
+    TopicPartition tp = new TopicPartition(topic, partition(key, partitions(topic).size()));
+    long begin = beginning(tp);
+    long hi = end(tp);
+    int chunk = FIRST_CHUNK;
+    while (hi > begin) {
+      long lo = Math.max(begin, hi - chunk);
+      List<V> found = new ArrayList<>(1);
+      boolean[] seen = {false};
+      scan(tp, lo, hi, r -> {
+        if (key.equals(key(r))) {
+          V v = r.value() == null ? null : decode(values, r);
+          if (v != null || r.value() == null) {
+            seen[0] = true;
+            found.clear();
+            if (v != null) found.add(v);
+          }
+        }
+        return false;
+      });
+      if (seen[0]) return found.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(found.get(0));
+      hi = lo;
+      chunk = Math.min(CHUNK, chunk * 4);
+    }
+    return java.util.Optional.empty();
   }
 
   /**
@@ -112,13 +153,20 @@ final class PositionReader implements AutoCloseable {
     if (from >= to) return;
     consumer.assign(List.of(tp));
     consumer.seek(tp, from);
+    // The deadline is for progress, not for the whole read: a long history takes as long as it takes.
     long deadline = System.nanoTime() + GIVE_UP.toNanos();
     while (consumer.position(tp) < to) {
-      for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL).records(tp)) {
+      List<ConsumerRecord<byte[], byte[]>> got = consumer.poll(POLL).records(tp);
+      if (!got.isEmpty()) deadline = System.nanoTime() + GIVE_UP.toNanos();
+      for (ConsumerRecord<byte[], byte[]> r : got) {
         if (r.offset() >= to) return;
+        recordsRead++;
         if (v.visit(r)) return;
       }
-      if (System.nanoTime() > deadline) throw new KafkaException("reading " + tp + " up to offset " + to + " timed out");
+      if (System.nanoTime() > deadline) {
+        throw new KafkaException("reading " + tp + " up to offset " + to + ": no progress for " + GIVE_UP.toSeconds()
+            + " s at offset " + consumer.position(tp));
+      }
     }
   }
 

@@ -24,6 +24,7 @@ final class TransactionalPublisher implements AutoCloseable {
   private final String name;
   private final Map<String, Object> clientProperties;
   private final String transactionalId;
+  private final int maxRecordBytes;
   private KafkaProducer<String, byte[]> producer;
 
   /**
@@ -34,6 +35,19 @@ final class TransactionalPublisher implements AutoCloseable {
     this.name = name;
     this.clientProperties = clientProperties;
     this.transactionalId = transactionalId;
+    Object max = clientProperties.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+    int maxRequest = max == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(max.toString().trim());
+    this.maxRecordBytes = Math.max(1, maxRequest - RECORD_HEADROOM);
+  }
+
+  /** Kafka's default {@code max.request.size} (and about the broker's default {@code message.max.bytes}). */
+  static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+  /** Room for the record and batch headers around key and value, so that what fits here fits the producer. */
+  private static final int RECORD_HEADROOM = 1024;
+
+  /** The largest key + value a record may have ({@code max.request.size} less headroom). */
+  int maxRecordBytes() {
+    return maxRecordBytes;
   }
 
   /** Opens the producer unless it is open. */
@@ -54,9 +68,24 @@ final class TransactionalPublisher implements AutoCloseable {
     producer.beginTransaction();
   }
 
-  <V> void send(Topic<String, V> topic, String key, V value) {
+  /**
+   * Sends a record, or returns false and sends nothing if it would exceed {@link #maxRecordBytes}: a record the
+   * producer refuses fails the whole transaction, again at every retry.
+   */
+  <V> boolean trySend(Topic<String, V> topic, String key, V value) {
     byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
+    int keyBytes = key == null ? 0 : key.length() * 3; // UTF-8 upper bound; keys are short
+    if (bytes.length + keyBytes > maxRecordBytes) return false;
     producer.send(new ProducerRecord<>(topic.name(), key, bytes));
+    return true;
+  }
+
+  /** Sends a record that must fit (ingest's own small records); a broken invariant if it does not. */
+  <V> void send(Topic<String, V> topic, String key, V value) {
+    if (!trySend(topic, key, value)) {
+      throw new BrokenInvariantException(name + ": a " + topic.name() + " record under key " + key
+          + " exceeds the record limit of " + maxRecordBytes + " bytes");
+    }
   }
 
   void commit() {

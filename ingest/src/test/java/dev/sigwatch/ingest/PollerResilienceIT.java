@@ -31,11 +31,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(KafkaBrokerExtension.class)
 class PollerResilienceIT {
 
-  /** Delegates to a real source; throws on the 2nd poll, and on the first {@code fetchFailures} fetches of [500, 510). */
+  /**
+   * Delegates to a real source; throws on the 2nd poll (if {@code failPoll}), on the first {@code fetchFailures}
+   * fetches of [{@code failingStart}, +10), and answers IOException to fetches of [{@code heldStart}, +10) while
+   * {@code held}.
+   */
   static final class FlakySource implements LogSource {
     final LogSource real;
     final AtomicInteger polls = new AtomicInteger();
     final AtomicInteger fetchFailures;
+    volatile boolean failPoll = true;
+    volatile long failingStart = 500;
+    volatile long heldStart = -1;
+    volatile boolean held;
+    final AtomicInteger failingFetches = new AtomicInteger();
 
     FlakySource(LogSource real, int fetchFailures) {
       this.real = real;
@@ -51,7 +60,7 @@ class PollerResilienceIT {
     }
 
     @Override public Poll poll(Map<String, Checkpoint> lastPublished) throws IOException, InterruptedException {
-      if (polls.incrementAndGet() == 2) throw new IllegalArgumentException("bug while polling");
+      if (polls.incrementAndGet() == 2 && failPoll) throw new IllegalArgumentException("bug while polling");
       return real.poll(lastPublished);
     }
 
@@ -60,7 +69,9 @@ class PollerResilienceIT {
     }
 
     @Override public List<Fetched> fetch(long start, long end) throws IOException, InterruptedException {
-      if (start == 500 && fetchFailures.getAndDecrement() > 0) throw new NullPointerException("bug while fetching");
+      if (start == failingStart) failingFetches.incrementAndGet();
+      if (start == failingStart && fetchFailures.getAndDecrement() > 0) throw new NullPointerException("bug while fetching");
+      if (start == heldStart && held) throw new IOException("the log does not serve [" + start + ", " + end + ") yet");
       return real.fetch(start, end);
     }
 
@@ -121,6 +132,41 @@ class PollerResilienceIT {
       assertThat(metrics.failures(name)).isEqualTo(4); // 3 fetches of [500, 510), then the 2nd poll (the resume's)
       assertThat(metrics.entries(name)).isEqualTo(1200);
       assertThat(requestedMillis.get()).as("backed off").isGreaterThanOrEqualTo(500 + 1000 + 2000 + 4000);
+    }
+  }
+
+  /**
+   * A window fails mid-way (a bug at [0, 10)) while another of its fetches keeps failing ([10, 20), log errors): the
+   * failed window's fetch tasks must stop retrying, or they hold the fixed fetch pool (inFlight threads) and the resumed
+   * window never gets a thread. Bounded: the third attempt at [0, 10) must happen while [10, 20) still fails.
+   */
+  @Test
+  void aFetchThatFailsMidWindowLeavesNoOrphanHoldingTheFetchPool(KafkaTestBroker broker) throws Exception {
+    Topics topics = RekorV1IngestIT.topics(broker, "orphans-" + UUID.randomUUID() + ".");
+    String host = "rekor-orphans-" + UUID.randomUUID().toString().substring(0, 8);
+    FlakySource[] flaky = new FlakySource[1];
+    try (RekorV1Sim sim = new RekorV1Sim(host, 4);
+        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), host + " - ")) {
+      sim.grow(200);
+      IngestService service = new IngestService(RekorV1IngestIT.settings(sim.url(), new StartMode.AtIndex(0))
+          .withInFlight(2), Map.of("bootstrap.servers", broker.bootstrapServers()), topics, IngestMetrics.unregistered())
+          .decorateSources(s -> {
+            FlakySource f = new FlakySource(s, 2);
+            f.failPoll = false;
+            f.failingStart = 0;
+            f.heldStart = 10;
+            f.held = true;
+            return flaky[0] = f;
+          }).start();
+      try {
+        await().atMost(Duration.ofSeconds(60)).until(() -> flaky[0] != null && flaky[0].failingFetches.get() >= 3);
+        flaky[0].held = false;
+        await().atMost(Duration.ofSeconds(60)).until(() -> entries.poll().size() >= 200);
+      } finally {
+        service.close();
+      }
+      entries.poll();
+      RekorV1IngestIT.assertExactlyOnceInOrder(entries.values(), 200);
     }
   }
 

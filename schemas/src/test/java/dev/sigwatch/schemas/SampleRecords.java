@@ -45,13 +45,14 @@ public final class SampleRecords {
     byte[] cert = fixture("certs/prod-github-actions-conformance-beacon-2024-12.der");
     byte[] root = HexFormat.of().parseHex("676b682c46aa084c27899f17107e8d0599f4cfb96be7f52eb04f718bdd71d2a2");
     String logId = "rekor.sigstore.dev - 1193050959916656506";
-    return List.of(
-        Checkpoint.newBuilder().setLogId(logId).setLogType(LogType.REKOR_V1).setOrigin(logId).setTreeSize(2953833797L)
+    Checkpoint checkpoint = Checkpoint.newBuilder().setLogId(logId).setLogType(LogType.REKOR_V1).setOrigin(logId).setTreeSize(2953833797L)
             .setRootHash(buf(root)).setTimestampMillis(1_763_000_000_000L).setObservedAtMillis(1_763_000_001_000L)
             .setRawNote(buf(note)).setSourceUrl("https://rekor.sigstore.dev/api/v1/log").setTreeId("1193050959916656506")
             .setShardState(ShardState.INACTIVE).setShardOffset(121904262L).setProofFromSize(2953833000L)
             .setProofFromRoot(buf(new byte[32])).setConsistencyProof(List.of(buf(root), buf(new byte[] {1, 2, 3})))
-            .setActiveShards(List.of(logId, "rekor.sigstore.dev - 2605736670972794746")).build(),
+            .setActiveShards(List.of(logId, "rekor.sigstore.dev - 2605736670972794746")).build();
+    return List.of(
+        checkpoint,
         RekorEntry.newBuilder().setLogId(logId).setLogType(LogType.REKOR_V1).setLeafIndex(11560124L - 4163431L)
             .setLogIndex(11560124L).setTreeId("2605736670972794746").setUuid("24296fb24b8ad77a" + "ab".repeat(32))
             .setIntegratedTime(1_674_000_000L).setBody(buf(entry)).setRaw(buf(entry)).setObservedAtMillis(5L).build(),
@@ -77,7 +78,9 @@ public final class SampleRecords {
             .setValues(List.of("a", "b")).setDescription("ops").setCreatedAtMillis(8L).build(),
         RejectedRecord.newBuilder().setSource("match").setReason("unknown magic byte 0x7b").setTopic("sigwatch.rekor.entries")
             .setPartition(2).setOffset(99L).setLogId(logId).setLogIndex(1L).setKey(buf("k".getBytes(StandardCharsets.UTF_8)))
-            .setValue(buf(entry)).setRejectedAtMillis(9L).build());
+            .setValue(buf(entry)).setRejectedAtMillis(9L).build(),
+        IngestPosition.newBuilder().setLog("rekor.sigstore.dev").setNext(2953833797L)
+            .setLastPublished(List.of(checkpoint)).setFrozen(List.of(checkpoint)).setCommittedAtMillis(10L).build());
   }
 
   /** Every value type with only the required fields set (nulls, empty collections, defaults). */
@@ -95,6 +98,7 @@ public final class SampleRecords {
             .setEntryVersion("").setObservedAtMillis(0L).build(),
         Alert.newBuilder().setAlertId("a").setType("HEALTH").setSeverity(Severity.INFO).setSummary("").setCreatedAtMillis(0L).build(),
         WatchRule.newBuilder().setRuleId("r").setType(RuleType.FINGERPRINT).setCreatedAtMillis(0L).build(),
-        RejectedRecord.newBuilder().setSource("s").setReason("r").setRejectedAtMillis(0L).build());
+        RejectedRecord.newBuilder().setSource("s").setReason("r").setRejectedAtMillis(0L).build(),
+        IngestPosition.newBuilder().setLog("l").setNext(0L).setCommittedAtMillis(0L).build());
   }
 }

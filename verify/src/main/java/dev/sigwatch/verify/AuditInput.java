@@ -39,13 +39,27 @@ sealed interface AuditInput {
   static AuditInput of(RekorEntry e) {
     if (e == null) return new Bad("", "null RekorEntry");
     if (e.getLeafIndex() < 0) return new Bad(e.getLogId(), "negative leafIndex " + e.getLeafIndex());
-    return new Entry(e.getLogId(), e.getLeafIndex(), leafHash(e.getBody()), e.getRaw(), e.getObservedAtMillis());
+    return new Entry(e.getLogId(), e.getLeafIndex(), leafHash(e.getBody(), e.getLeafHash()), e.getRaw(),
+        e.getObservedAtMillis());
   }
 
   static AuditInput of(CtEntry e) {
     if (e == null) return new Bad("", "null CtEntry");
     if (e.getIndex() < 0) return new Bad(e.getLogId(), "negative index " + e.getIndex());
-    return new Entry(e.getLogId(), e.getIndex(), leafHash(e.getLeafInput()), null, e.getObservedAtMillis());
+    return new Entry(e.getLogId(), e.getIndex(), leafHash(e.getLeafInput(), e.getLeafHash()), null,
+        e.getObservedAtMillis());
+  }
+
+  /**
+   * The leaf hash of an entry: of its leaf, or the one ingest computed from the served bytes when the entry was too big
+   * for one Kafka record and its leaf is truncated ({@code truncatedLeafHash}).
+   */
+  static byte[] leafHash(ByteBuffer leaf, ByteBuffer truncatedLeafHash) {
+    if (truncatedLeafHash == null) return leafHash(leaf);
+    ByteBuffer d = truncatedLeafHash.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
   }
 
   /** SHA-256(0x00 ‖ leaf) without copying the leaf out of its buffer. */

@@ -147,19 +147,32 @@ public final class CtSource implements LogSource {
       byte[] leafInput = base64(n, "leaf_input");
       byte[] extraData = base64(n, "extra_data");
       MerkleTreeLeaf leaf = parseLeaf(leafInput);
-      parseExtraData(leaf, extraData);
-      return new Fetched.Entry(index, name(), CtEntry.newBuilder().setLogId(name()).setLogType(LogType.CT)
+      CtEntry entry = CtEntry.newBuilder().setLogId(name()).setLogType(LogType.CT)
           .setIndex(index).setLeafInput(ByteBuffer.wrap(leafInput)).setExtraData(ByteBuffer.wrap(extraData))
-          .setObservedAtMillis(now).build());
+          .setObservedAtMillis(now).build();
+      try {
+        parseExtraData(leaf, extraData);
+      } catch (IllegalArgumentException e) {
+        // extra_data is not covered by the tree: the leaf is still what the log signed, so it is published (audited,
+        // matched on its TBS) and the malformed extra_data is noted in the DLQ. Never lose a leaf.
+        String reason = "index " + index + ": " + e.getMessage() + "; the leaf is published, its extra_data is not usable";
+        log.warn("{}: entry {}", name(), reason);
+        return new Fetched.Mismatched(index, name(), entry, note(index, reason, raw));
+      }
+      return new Fetched.Entry(index, name(), entry);
     } catch (IllegalArgumentException e) {
       String reason = "index " + index + ": " + e.getMessage();
       log.warn("{}: rejected entry {}", name(), reason);
-      RejectedRecord r = rejected.of("ingest:" + name(), reason, null, null, null,
-          name().getBytes(StandardCharsets.UTF_8), Arrays.copyOf(raw, raw.length));
-      r.setLogId(name());
-      r.setLogIndex(index);
-      return new Fetched.Rejected(index, r);
+      return new Fetched.Rejected(index, note(index, reason, raw));
     }
+  }
+
+  private RejectedRecord note(long index, String reason, byte[] raw) {
+    RejectedRecord r = rejected.of("ingest:" + name(), reason, null, null, null,
+        name().getBytes(StandardCharsets.UTF_8), Arrays.copyOf(raw, raw.length));
+    r.setLogId(name());
+    r.setLogIndex(index);
+    return r;
   }
 
   private static byte[] base64(JsonNode n, String field) {

@@ -7,6 +7,7 @@ import dev.sigwatch.ingest.Fetched;
 import dev.sigwatch.ingest.LogSource;
 import dev.sigwatch.ingest.LogTarget;
 import dev.sigwatch.ingest.Poll;
+import dev.sigwatch.ingest.http.LogHttp;
 import dev.sigwatch.ingest.http.MalformedResponseException;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.LogType;
@@ -166,7 +167,16 @@ public final class RekorV1Source implements LogSource {
   public List<Fetched> fetch(long start, long end) throws IOException, InterruptedException {
     List<Long> indexes = new ArrayList<>();
     for (long i = start; i < end; i++) indexes.add(i);
-    List<ServedEntry> served = client.retrieve(indexes);
+    List<ServedEntry> served;
+    try {
+      served = client.retrieve(indexes);
+    } catch (LogHttp.ResponseTooLargeException e) {
+      if (indexes.size() == 1) throw e; // one entry over the response limit: reported at every attempt, never skipped
+      // Several big entries together exceed the response limit: ask for them one at a time.
+      log.warn("{}: retrieve [{}, {}): {}; asking one entry at a time", name(), start, end, e.getMessage());
+      served = new ArrayList<>();
+      for (Long i : indexes) served.addAll(client.retrieve(List.of(i)));
+    }
     Map<Long, Fetched> byIndex = new HashMap<>();
     List<ShardLayout> shards = layout;
     long now = clock.millis();
@@ -201,10 +211,6 @@ public final class RekorV1Source implements LogSource {
       if (body.length == 0) throw new IllegalArgumentException("entry has no body");
       long leafIndex = index - shard.offset();
       OptionalLong proofIndex = served.proofLogIndex();
-      if (proofIndex.isPresent() && proofIndex.getAsLong() != leafIndex) {
-        throw new IllegalArgumentException("inclusion proof logIndex " + proofIndex.getAsLong() + ", want shard-local "
-            + leafIndex + " (shard offset " + shard.offset() + ")");
-      }
       OptionalLong it = served.integratedTime();
       RekorEntry entry = RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
           .setLeafIndex(leafIndex).setLogIndex(index).setTreeId(shard.treeId()).setUuid(uuid)
@@ -212,6 +218,13 @@ public final class RekorV1Source implements LogSource {
           .setRaw(ByteBuffer.wrap(raw)).setObservedAtMillis(now).build();
       String leafHex = HEX.formatHex(Rfc6962.leafHash(body));
       String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;
+      if (proofIndex.isPresent() && proofIndex.getAsLong() != leafIndex && uuidHash.equalsIgnoreCase(leafHex)) {
+        // The body is the leaf; only the proof's claim is wrong (the proof is not what we audit with: the audit
+        // recomputes the tree from every leaf). Published, the anomaly noted: never lose a leaf.
+        return new Fetched.Mismatched(index, key, entry, reject(key, index, "inclusion proof logIndex "
+            + proofIndex.getAsLong() + ", want shard-local " + leafIndex + " (shard offset " + shard.offset()
+            + "); the entry is published, its body is the leaf its UUID names", raw));
+      }
       if (uuidHash.equalsIgnoreCase(leafHex)) return new Fetched.Entry(index, key, entry);
       // Served at this index but not the entry its UUID names: published as served (the audit proves the tampering
       // against the signed root), and noted in the DLQ.

@@ -120,6 +120,12 @@ public final class RekorV2Source implements LogSource {
     return tiled.owns(checkpoint);
   }
 
+  /** The last checkpoint published before a restart is the tree entries are authenticated against (see TiledLog). */
+  @Override
+  public void restore(Checkpoint published) {
+    tiled.restore(published);
+  }
+
   /** Entry bundles: uint16-length-prefixed entries; the leaf is the entry itself. */
   private final class Bundles implements TiledEntries.Decoder<byte[]> {
     @Override

@@ -108,6 +108,12 @@ public final class StaticCtSource implements LogSource {
     return tiled.owns(checkpoint);
   }
 
+  /** The last checkpoint published before a restart is the tree entries are authenticated against (see TiledLog). */
+  @Override
+  public void restore(Checkpoint published) {
+    tiled.restore(published);
+  }
+
   /** Data tiles: concatenated TileLeafs; the Merkle leaf is the MerkleTreeLeaf around the TimestampedEntry. */
   private final class DataTiles implements TiledEntries.Decoder<Leaf> {
     @Override

@@ -37,10 +37,15 @@ import org.slf4j.LoggerFactory;
  * level-0 tiles against the newest checkpoint.
  *
  * <p><b>Reference checkpoint.</b> Entries are checked against the level-0 hash tile, and that tile against the root
- * of the largest checkpoint seen (an inclusion proof of the tile's first leaf computed from the tiles: every hash of
+ * of the reference checkpoint (an inclusion proof of the tile's first leaf computed from the tiles: every hash of
  * the tile goes into it). The reference only moves forward in size, so a rollback or a same-size split view never
- * makes already-announced entries unverifiable. Signatures are not checked here (the verify stage does that on the
- * published raw note); what ingest guarantees is that every published entry hashes to the tree the log signed.
+ * makes already-announced entries unverifiable; and it moves only to a checkpoint proven consistent with it (a
+ * consistency proof computed from the tiles), so a served checkpoint the log never signed — say a forged one claiming
+ * a huge size — cannot pin it: such a checkpoint is returned as {@link Poll#unproven} (published as evidence, where
+ * verify checks its signature and alerts) and ingest goes on against the proven tree. The first reference is the
+ * last checkpoint published before a restart ({@link #restore}), else the first one served. Signatures are checked
+ * by the verify stage on the published raw note; what ingest guarantees is that every published entry hashes to one
+ * consistent tree.
  *
  * <p>Thread-safety: {@link #poll} runs on the poller thread, the fetch methods on many fetch threads at once.
  */
@@ -105,8 +110,20 @@ final class TiledLog {
       throw new MalformedResponseException("checkpoint: " + e.getMessage(), e);
     }
     Reference ref = reference;
-    if (ref == null || c.size() > ref.size()) reference = new Reference(c.size(), c.rootHash());
     String logId = logIdOfOrigin.apply(c.origin());
+    if (ref == null) {
+      reference = ref = new Reference(c.size(), c.rootHash());
+    } else if (c.size() > ref.size()) {
+      String why = unprovenBy(ref, c);
+      if (why != null) {
+        log.warn("{}: ignoring checkpoint size {}: {}; ingesting up to {}", name, c.size(), why, ref.size());
+        Checkpoint evidence = Checkpoint.newBuilder().setLogId(logId).setLogType(logType).setOrigin(c.origin())
+            .setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash())).setTimestampMillis(timestamp(note, c))
+            .setObservedAtMillis(clock.millis()).setRawNote(ByteBuffer.wrap(raw)).setSourceUrl(sourceUrl).build();
+        return new Poll(List.of(), ref.size(), List.of(evidence));
+      }
+      reference = ref = new Reference(c.size(), c.rootHash());
+    }
     Checkpoint prev = lastPublished.get(logId);
     // A Rekor v2 tree head is published again when its note changed: other witness cosignatures on it (a witness that
     // stopped cosigning, or signs badly, must reach verify even while the log does not grow). Other tiled logs' notes
@@ -129,7 +146,34 @@ final class TiledLog {
         log.warn("{}: no consistency proof {} -> {} from tiles: {}", name, prev.getTreeSize(), c.size(), e.getMessage());
       }
     }
-    return new Poll(List.of(b.build()), c.size());
+    return new Poll(List.of(b.build()), ref.size());
+  }
+
+  /**
+   * Null if {@code c} is proven consistent with the reference from the tiles, else why not. A transient failure to
+   * fetch a tile throws (the poll is retried); a missing tile or a proof that fails is a reason.
+   */
+  private String unprovenBy(Reference ref, dev.sigwatch.core.checkpoint.Checkpoint c) throws IOException {
+    if (ref.size() == 0) return null;
+    try {
+      List<byte[]> proof = TileProofs.consistencyProof(fetcher, ref.size(), c.size());
+      MerkleVerifier.verifyConsistency(ref.size(), c.size(), proof, ref.root(), c.rootHash());
+      return null;
+    } catch (TileException | ProofException | FileNotFoundException e) {
+      return "not proven consistent with the checkpoint at size " + ref.size() + " from the tiles (" + e.getMessage() + ")";
+    }
+  }
+
+  /** Takes a checkpoint published before a restart as the reference, if it is the biggest so far. */
+  void restore(Checkpoint published) {
+    if (!owns(published)) return;
+    Reference ref = reference;
+    if (ref == null || published.getTreeSize() > ref.size()) {
+      ByteBuffer root = published.getRootHash().duplicate();
+      byte[] r = new byte[root.remaining()];
+      root.get(r);
+      reference = new Reference(published.getTreeSize(), r);
+    }
   }
 
   /** static-ct's RFC6962NoteSignature starts with the STH timestamp (ms); Rekor v2 signs no time. */

@@ -125,15 +125,21 @@ class CtMalformedEntryTest {
     assertThat(got).extracting(Fetched::index).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L);
     assertThat(got).extracting(f -> f instanceof Fetched.Entry).containsExactly(true, false, false, false, false,
         false, false, true);
+    // extra_data is not covered by the tree: a leaf with garbage extra_data is published (audited, matched) and noted.
+    assertThat(got.get(4)).isInstanceOf(Fetched.Mismatched.class);
+    Fetched.Mismatched kept = (Fetched.Mismatched) got.get(4);
+    assertThat(CtSourceTest.bytes(((CtEntry) kept.value()).getLeafInput())).isEqualTo(leaf);
+    assertThat(kept.note().getReason())
+        .isEqualTo("index 4: extra_data: extra_data: 2 trailing bytes; the leaf is published, its extra_data is not usable");
     CtEntry ok = (CtEntry) ((Fetched.Entry) got.get(7)).value();
     assertThat(CtSourceTest.bytes(ok.getLeafInput())).isEqualTo(leaf);
     assertThat(CtSourceTest.bytes(ok.getExtraData())).isEqualTo(extra);
-    List<RejectedRecord> r = got.stream().filter(f -> f instanceof Fetched.Rejected)
-        .map(f -> ((Fetched.Rejected) f).record()).toList();
+    List<RejectedRecord> r = got.stream().filter(f -> !(f instanceof Fetched.Entry))
+        .map(f -> f instanceof Fetched.Rejected j ? j.record() : ((Fetched.Mismatched) f).note()).toList();
     assertThat(r.get(0).getReason()).isEqualTo("index 1: leaf_input: version: got 1, want 0 (v1)");
     assertThat(r.get(1).getReason()).isEqualTo("index 2: leaf_input: MerkleTreeLeaf: 1 trailing bytes");
     assertThat(r.get(2).getReason()).startsWith("index 3: leaf_input: ").contains("need");
-    assertThat(r.get(3).getReason()).isEqualTo("index 4: extra_data: extra_data: 2 trailing bytes");
+    assertThat(r.get(3).getReason()).startsWith("index 4: extra_data: extra_data: 2 trailing bytes");
     assertThat(r.get(4).getReason()).startsWith("index 5: leaf_input is not base64: ");
     assertThat(r.get(5).getReason()).isEqualTo("index 6: leaf_input must be base64 text, but was: null");
     String logId = source().name();

@@ -51,6 +51,12 @@ final class ParseProcessor<V extends SpecificRecord> implements Processor<String
       return;
     }
     try {
+      Long truncated = value instanceof RekorEntry r ? r.getServedBytes() : ((CtEntry) value).getServedBytes();
+      if (truncated != null) {
+        // Too big for one Kafka record: ingest kept its first bytes and its leaf hash (the audit still covers it).
+        throw new IllegalArgumentException("entry of " + truncated + " bytes was truncated at ingest: it exceeds the"
+            + " Kafka record size limit; its leaf is audited from the hash ingest computed");
+      }
       List<IdentityEvent> events = value instanceof RekorEntry r ? IdentityEvents.fromRekor(r)
           : List.of(CtEntries.fromCt((CtEntry) value));
       for (IdentityEvent e : events) {

@@ -212,6 +212,18 @@ class MatchTopologyTest {
   }
 
   @Test
+  void anEntryTruncatedAtIngestIsReportedMalformedWithItsSize() throws Exception {
+    RekorEntry whole = SimEntries.rekor(SimEntries.issue(FULCIO, ALICE, T0), 9, T0);
+    RekorEntry cut = RekorEntry.newBuilder(whole).setServedBytes(3_000_000L)
+        .setLeafHash(java.nio.ByteBuffer.wrap(new byte[32])).build(); // a whole body: still not parsed
+    rekor.pipeInput(cut.getLogId(), cut, T0);
+    List<RejectedRecord> rejected = dlq.readValuesToList();
+    assertThat(rejected).extracting(RejectedRecord::getLogIndex).containsExactly(9L);
+    assertThat(rejected.get(0).getReason()).contains("entry of 3000000 bytes was truncated at ingest");
+    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.MALFORMED_ENTRY);
+  }
+
+  @Test
   void rulesAddedAndRemovedAtRuntimeApplyToTheNextEntry() throws Exception {
     pipeRekor(SimEntries.issue(FULCIO, BOB, T0), T0);
     assertThat(alerts.readValuesToList()).isEmpty();

@@ -4,6 +4,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.IngestPosition;
 import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.RejectedRecord;
 import dev.sigwatch.schemas.RekorEntry;
@@ -38,7 +39,7 @@ public final class SchemaStore {
   /** The record types of the topics; their history is loaded by {@link #shipped()}. */
   public static final List<Class<? extends SpecificRecord>> SHIPPED_TYPES = List.of(
       Checkpoint.class, RekorEntry.class, CtEntry.class, LogEvent.class, IdentityEvent.class,
-      Alert.class, WatchRule.class, RejectedRecord.class);
+      Alert.class, WatchRule.class, RejectedRecord.class, IngestPosition.class);
 
   static final String HISTORY_PATH = "/dev/sigwatch/schemas/history/";
 

@@ -17,9 +17,10 @@ import org.apache.kafka.streams.kstream.Produced;
  * @param partitions partitions to create it with (&gt;= 1)
  * @param cleanupPolicy delete or compact
  * @param retention {@code retention.ms}; {@link #FOREVER} keeps records forever
+ * @param extraConfigs further topic-level configs it is created with (e.g. {@code segment.ms} of a compacted topic)
  */
-public record Topic<K, V>(
-    String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, CleanupPolicy cleanupPolicy, Duration retention) {
+public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions,
+    CleanupPolicy cleanupPolicy, Duration retention, Map<String, String> extraConfigs) {
 
   /** Retention of {@code -1} ms: never delete by age. */
   public static final Duration FOREVER = Duration.ofMillis(-1);
@@ -35,18 +36,33 @@ public record Topic<K, V>(
     if (retention == null || (retention.isNegative() && !retention.equals(FOREVER)) || retention.isZero()) {
       throw new IllegalArgumentException(name + ": retention must be > 0 or FOREVER, was " + retention);
     }
+    extraConfigs = Map.copyOf(extraConfigs);
+  }
+
+  /** A topic created with only its cleanup policy and retention. */
+  public Topic(
+      String name, Serde<K> keySerde, Serde<V> valueSerde, int partitions, CleanupPolicy cleanupPolicy, Duration retention) {
+    this(name, keySerde, valueSerde, partitions, cleanupPolicy, retention, Map.of());
+  }
+
+  /** This topic, created with {@code configs} too. */
+  public Topic<K, V> withConfigs(Map<String, String> configs) {
+    Map<String, String> all = new java.util.HashMap<>(extraConfigs);
+    all.putAll(configs);
+    return new Topic<>(name, keySerde, valueSerde, partitions, cleanupPolicy, retention, all);
   }
 
   /** This topic with another partition count (the launcher's override for a bigger cluster). */
   public Topic<K, V> withPartitions(int n) {
-    return new Topic<>(name, keySerde, valueSerde, n, cleanupPolicy, retention);
+    return new Topic<>(name, keySerde, valueSerde, n, cleanupPolicy, retention, extraConfigs);
   }
 
-  /** The topic-level configs it is created with: {@code cleanup.policy} and {@code retention.ms}. */
+  /** The topic-level configs it is created with: {@code cleanup.policy}, {@code retention.ms} and the extra ones. */
   public Map<String, String> configs() {
-    return Map.of(
-        TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.config(),
-        TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+    Map<String, String> all = new java.util.HashMap<>(extraConfigs);
+    all.put(TopicConfig.CLEANUP_POLICY_CONFIG, cleanupPolicy.config());
+    all.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
+    return Map.copyOf(all);
   }
 
   /** The admin request creating it with {@code replicationFactor} replicas. */

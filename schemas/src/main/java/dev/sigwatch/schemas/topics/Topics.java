@@ -4,6 +4,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.IngestPosition;
 import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.RejectedRecord;
 import dev.sigwatch.schemas.RekorEntry;
@@ -12,8 +13,10 @@ import dev.sigwatch.schemas.serde.AvroSerdes;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -39,6 +42,7 @@ public final class Topics {
   public static final String ALERTS = "sigwatch.alerts";
   public static final String WATCHLIST = "sigwatch.watchlist";
   public static final String DLQ = "sigwatch.dlq";
+  public static final String INGEST_POSITIONS = "sigwatch.ingest.positions";
 
   /** Raw entries are kept long enough to replay a quarter's history against a new watchlist. */
   static final Duration REPLAY_WINDOW = Duration.ofDays(90);
@@ -53,6 +57,7 @@ public final class Topics {
   private final Topic<String, Alert> alerts;
   private final Topic<String, WatchRule> watchlist;
   private final Topic<String, RejectedRecord> dlq;
+  private final Topic<String, IngestPosition> ingestPositions;
 
   private Topics(AvroSerdes serdes, String prefix) {
     this.serdes = serdes;
@@ -69,6 +74,12 @@ public final class Topics {
     // The watchlist is state, not history: compacted, a tombstone removes a rule.
     watchlist = topic(WATCHLIST, WatchRule.class, 1, CleanupPolicy.COMPACT, Topic.FOREVER);
     dlq = topic(DLQ, RejectedRecord.class, 1, CleanupPolicy.DELETE, Duration.ofDays(30));
+    // Ingest's position per log (and per backfill range), written in the entries' transaction: state, not history.
+    // Compacted, and its segments roll hourly so the compactor keeps the uncompacted tail short: a restart scans the
+    // tail backwards to the latest record of its key, about one record per ingest (see PositionReader in ingest).
+    ingestPositions = topic(INGEST_POSITIONS, IngestPosition.class, 1, CleanupPolicy.COMPACT, Topic.FOREVER)
+        .withConfigs(Map.of(TopicConfig.SEGMENT_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()),
+            TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG, "0.1"));
   }
 
   /** The catalogue with serdes built from {@code config} over the shipped schema history. */
@@ -136,9 +147,14 @@ public final class Topics {
     return dlq;
   }
 
+  /** Where each ingest (a log's live ingest, a backfill range) resumes; compacted, key = the ingest's id. */
+  public Topic<String, IngestPosition> ingestPositions() {
+    return ingestPositions;
+  }
+
   /** Every topic, in pipeline order, for creation ({@link TopicAdmin#ensureTopics}). */
   public List<Topic<String, ?>> all() {
-    return List.of(checkpoints, rekorEntries, ctEntries, logEvents, identities, alerts, watchlist, dlq);
+    return List.of(checkpoints, rekorEntries, ctEntries, logEvents, identities, alerts, watchlist, dlq, ingestPositions);
   }
 
   /** The topic of that name, or empty. */

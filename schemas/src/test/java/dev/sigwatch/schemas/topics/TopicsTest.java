@@ -7,6 +7,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.IngestPosition;
 import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.RejectedRecord;
 import dev.sigwatch.schemas.RekorEntry;
@@ -28,10 +29,10 @@ class TopicsTest {
   void catalogueNamesEveryTopicOnceWithItsValueType() {
     assertThat(topics.all()).extracting(Topic::name).containsExactly("sigwatch.checkpoints", "sigwatch.rekor.entries",
         "sigwatch.ct.entries", "sigwatch.log.events", "sigwatch.identities", "sigwatch.alerts", "sigwatch.watchlist",
-        "sigwatch.dlq");
+        "sigwatch.dlq", "sigwatch.ingest.positions");
     assertThat(topics.all()).extracting(t -> (Object) ((AvroSerde<?>) t.valueSerde()).type()).containsExactly(
         Checkpoint.class, RekorEntry.class, CtEntry.class, LogEvent.class, IdentityEvent.class, Alert.class,
-        WatchRule.class, RejectedRecord.class);
+        WatchRule.class, RejectedRecord.class, IngestPosition.class);
     assertThat(topics.byName("sigwatch.alerts")).containsSame(topics.alerts());
     assertThat(topics.byName("sigwatch.nope")).isEmpty();
   }
@@ -62,9 +63,13 @@ class TopicsTest {
   }
 
   @Test
-  void watchlistIsCompactedAndTheRestDeleteByAge() {
+  void watchlistAndPositionsAreCompactedAndTheRestDeleteByAge() {
     assertThat(topics.watchlist().configs()).isEqualTo(Map.of("cleanup.policy", "compact", "retention.ms", "-1"));
-    assertThat(topics.all()).filteredOn(t -> t != topics.watchlist())
+    assertThat(topics.ingestPositions().configs()).containsEntry("cleanup.policy", "compact")
+        .containsEntry("segment.ms", "3600000");
+    assertThat(topics.withPrefix("p.").ingestPositions().configs()).isEqualTo(topics.ingestPositions().configs());
+    assertThat(topics.ingestPositions().newTopic((short) 1).configs()).containsEntry("segment.ms", "3600000");
+    assertThat(topics.all()).filteredOn(t -> t != topics.watchlist() && t != topics.ingestPositions())
         .allSatisfy(t -> assertThat(t.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE));
     assertThat(topics.rekorEntries().configs().get("retention.ms")).isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
   }

@@ -108,6 +108,15 @@ public final class RekorV2Log {
     checkpoint = note(publishedSize, tree.root(publishedSize), SimKey.generate(SimKey.Alg.ED25519));
   }
 
+  /**
+   * Incident: a forged checkpoint, signed by a key nobody trusts, claiming {@code size} entries with a made-up root;
+   * the tiles served stay those of the real tree. {@link #publish} ends it.
+   */
+  public synchronized void forged(long size) {
+    split = null;
+    checkpoint = note(size, SimKey.sha256(tree.root(publishedSize), new byte[] {2}), SimKey.generate(SimKey.Alg.ED25519));
+  }
+
   /** Incident: every other checkpoint read sees a validly signed, different root at the same size. */
   public synchronized void splitView() {
     long n = publishedSize;
