@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.sigwatch.schemas.dlq.DlqDeserializationExceptionHandler;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
@@ -56,6 +57,8 @@ public final class StreamsMetrics implements MultiCollector, AutoCloseable {
   private static final String RUNNING = PREFIX + "running";
   private static final String STATE = PREFIX + "state";
   private static final String TASKS = PREFIX + "tasks";
+  /** Records of a writer schema this release does not know (version skew), sent to the DLQ with a SCHEMA_SKEW alert. */
+  private static final String UNKNOWN_SCHEMA = PREFIX + "unknown_schema_records";
 
   private final List<StreamsStage> stages;
   private PrometheusRegistry registeredTo;
@@ -79,7 +82,7 @@ public final class StreamsMetrics implements MultiCollector, AutoCloseable {
 
   @Override
   public List<String> getPrometheusNames() {
-    List<String> names = new ArrayList<>(List.of(RUNNING, STATE, TASKS));
+    List<String> names = new ArrayList<>(List.of(RUNNING, STATE, TASKS, UNKNOWN_SCHEMA));
     BRIDGED.forEach(b -> names.add(PREFIX + b.name()));
     return names;
   }
@@ -107,6 +110,13 @@ public final class StreamsMetrics implements MultiCollector, AutoCloseable {
       out.add(b.counter() ? counter(PREFIX + b.name(), b.help(), points) : gauge(PREFIX + b.name(), b.help(), points));
     }
     out.add(taskGauge(views));
+    Map<Labels, Double> skew = new LinkedHashMap<>();
+    for (StreamsStage st : stages) {
+      // The stages name their DLQ source after themselves ("verify", "match").
+      skew.put(Labels.of("stage", st.name()), (double) DlqDeserializationExceptionHandler.unknownSchemaRecords(st.name()));
+    }
+    out.add(counter(UNKNOWN_SCHEMA, "Records of a writer schema unknown to this release (version skew), sent to the DLQ"
+        + " with a SCHEMA_SKEW alert", skew));
     return new MetricSnapshots(out);
   }
 

@@ -69,9 +69,10 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     long fp = WireFormat.singleObjectFingerprint(data);
     DatumReader<T> reader = byFingerprint.get(fp);
     if (reader == null) {
-      Schema writer = store.byFingerprint(fp).orElseThrow(() -> fail(topic, String.format(Locale.ROOT,
+      Schema writer = store.byFingerprint(fp).orElseThrow(() -> new UnknownSchemaException(prefix(topic)
+          + String.format(Locale.ROOT,
           "unknown schema fingerprint %016x: not among the %d known schema versions (written by a newer release?)",
-          fp, store.size())));
+          fp, store.size()), fp));
       reader = byFingerprint.computeIfAbsent(fp, k -> newReader(writer));
     }
     return decode(topic, data, WireFormat.SINGLE_OBJECT_HEADER, reader);

@@ -45,7 +45,7 @@ class DlqIT {
     String output = KafkaTestBroker.uniqueName("tree-sizes");
     String appId = KafkaTestBroker.uniqueName("dlq-it");
     try (Admin admin = broker.admin()) {
-      TopicAdmin.ensureTopics(admin, List.of(topics.dlq(), topics.checkpoints().withPartitions(1)));
+      TopicAdmin.ensureTopics(admin, List.of(topics.dlq(), topics.alerts(), topics.checkpoints().withPartitions(1)));
     }
 
     Checkpoint base = (Checkpoint) SampleRecords.full().get(0);
@@ -96,6 +96,22 @@ class DlqIT {
           .containsExactly(ByteBuffer.wrap(garbage), ByteBuffer.wrap(unknownFingerprint), ByteBuffer.wrap(truncated));
       assertThat(rejected.get(0).getKey()).isEqualTo(ByteBuffer.wrap("1".getBytes(StandardCharsets.UTF_8)));
       assertThat(streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+
+      // Version skew is not silent: one SCHEMA_SKEW alert naming the stage, topic and fingerprint, and a count.
+      List<dev.sigwatch.schemas.Alert> skew = new ArrayList<>();
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        skew.clear();
+        KafkaIO.consume(broker, Topics.ALERTS, Serdes.String().deserializer(), topics.alerts().valueSerde().deserializer(), 1)
+            .stream().map(ConsumerRecord::value).filter(a -> input.equals(a.getEvidence().get("topic"))).forEach(skew::add);
+        return !skew.isEmpty();
+      });
+      assertThat(skew).singleElement().satisfies(a -> {
+        assertThat(a.getType()).isEqualTo(DlqDeserializationExceptionHandler.SCHEMA_SKEW);
+        assertThat(a.getEvidence()).containsEntry("stage", "dlq-it-stage").containsEntry("offset", "3")
+            .containsEntry("fingerprint", String.format(java.util.Locale.ROOT, "%016x",
+                ByteBuffer.wrap(unknownFingerprint, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong()));
+      });
+      assertThat(DlqDeserializationExceptionHandler.unknownSchemaRecords("dlq-it-stage")).isEqualTo(1);
     }
   }
 }
