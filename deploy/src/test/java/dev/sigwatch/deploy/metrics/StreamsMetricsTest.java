@@ -49,6 +49,7 @@ class StreamsMetricsTest {
           "thread", e.find("sigwatch_streams_processed_records_total", Map.of()).get(0).labels().get("thread"))))
           .isEqualTo(0.0);
       assertThat(e.find("sigwatch_streams_processed_records_total", Map.of("stage", "match"))).isEmpty();
+      assertThat(e.value("sigwatch_streams_unknown_schema_records_total", Map.of("stage", "verify"))).isEqualTo(0.0);
     }
     assertThat(text(registry)).as("closed collector unregistered").doesNotContain("sigwatch_streams_");
   }
