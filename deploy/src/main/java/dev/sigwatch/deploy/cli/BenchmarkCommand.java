@@ -7,6 +7,7 @@ import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.LogSettings;
 import dev.sigwatch.deploy.config.MetricsSettings;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.config.StoreConfigSection;
 import dev.sigwatch.deploy.runtime.Pipeline;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.match.watchlist.MonitoredValues;
@@ -71,7 +72,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
               new LogSettings("rekor-v2", sim.rekorV2Url(), null, null)),
           new AlertSettings(dir.resolve("alerts.jsonl")), new MetricsSettings(0, null), null,
           new IngestConfigSection(1000L, inFlight, 1_000_000.0, "0"), hundredRules(),
-          ApiConfigSection.DISABLED);
+          ApiConfigSection.DISABLED,
+          // The pipeline's own throughput, comparable with earlier runs: no store (it has its own benchmarks).
+          new StoreConfigSection(false, null, null, null, null, null));
       long[] started = new long[1];
       List<String> results = new ArrayList<>();
       Pipeline.runUntilStopped(cfg, "sigwatch benchmark", null, p -> {

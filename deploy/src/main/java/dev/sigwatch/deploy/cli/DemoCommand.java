@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
     // The simulator is ours: no need to be polite, start at index 0 so the demo shows a backfill.
     IngestConfigSection ingest = new IngestConfigSection(1000L, 16, 2000.0, "0");
     return new SigwatchConfig(dir, new KafkaSettings(null, null, null, null, null), trustedRoot, null, logs,
-        new AlertSettings(null), new MetricsSettings(0, null), null, ingest, watch, null);
+        new AlertSettings(null), new MetricsSettings(0, null), null, ingest, watch, null, null);
   }
 
   private record Step(String text, Runnable action) {}

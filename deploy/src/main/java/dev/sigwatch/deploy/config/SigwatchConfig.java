@@ -13,6 +13,7 @@ import java.util.List;
  * @param trustedRoot a {@code trusted_root.json}; null = the Sigstore public-good root via TUF
  * @param signingConfig a signing config (Rekor v2 shard URLs); null = the one distributed with the trusted root
  * @param logs an explicit list of logs that overrides discovery from the trusted root
+ * @param store the alert store ({@link StoreConfigSection})
  */
 public record SigwatchConfig(
     @JsonProperty("dataDir") Path dataDir,
@@ -25,7 +26,8 @@ public record SigwatchConfig(
     @JsonProperty("verify") VerifyConfigSection verify,
     @JsonProperty("ingest") IngestConfigSection ingest,
     @JsonProperty("monitoredValues") MonitoredValues monitoredValues,
-    @JsonProperty("api") ApiConfigSection api) {
+    @JsonProperty("api") ApiConfigSection api,
+    @JsonProperty("store") StoreConfigSection store) {
 
   public SigwatchConfig {
     dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".sigwatch") : dataDir;
@@ -37,17 +39,18 @@ public record SigwatchConfig(
     ingest = ingest == null ? IngestConfigSection.DEFAULT : ingest;
     monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
     api = api == null ? ApiConfigSection.DEFAULT : api;
+    store = store == null ? StoreConfigSection.DEFAULT : store;
   }
 
   /** The configuration used when no file is given. */
   public static SigwatchConfig defaults() {
-    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null);
+    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with other Kafka settings. */
   public SigwatchConfig withKafka(KafkaSettings k) {
     return new SigwatchConfig(dataDir, k, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
-        monitoredValues, api);
+        monitoredValues, api, store);
   }
 
   /** Whether sigwatch must start its own in-process broker. */

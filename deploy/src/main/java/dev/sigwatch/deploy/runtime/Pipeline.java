@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *     ingest (one poller per log) ─► verify (Streams) ─┐
  *                                 └► match  (Streams) ─┴► sigwatch.alerts ─┬► alert printer (stdout / alerts.file)
  *                                                                           └► alerts.sinks[] (one consumer group each)
+ *                                     alerts + log events + identities ─► alert store (store.*: SQLite / PostgreSQL)
  *   Prometheus /metrics (JVM, ingest, verify/match Streams clients, alerts by type)
  * </pre>
  * Started in that order (consumers before producers is not needed: every stage resumes from committed offsets);
@@ -85,6 +86,7 @@ public final class Pipeline {
       life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink,
           alertMetrics)).start();
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
+      StoreStage.start(cfg, kafka, life);
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
       verify.start();
       MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));
