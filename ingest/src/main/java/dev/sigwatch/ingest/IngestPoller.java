@@ -64,6 +64,8 @@ final class IngestPoller implements Runnable {
   private final Map<String, Checkpoint> lastPublished = new HashMap<>();
   /** The first INACTIVE checkpoint published per frozen shard: its final size fixes the Rekor v1 index space. */
   private final Map<String, Checkpoint> frozen = new HashMap<>();
+  /** The last unproven checkpoint reported per log id: a log that keeps serving it is reported once, not per poll. */
+  private final Map<String, Checkpoint> lastUnproven = new HashMap<>();
   private volatile boolean running = true;
   private volatile long position = -1;
   private volatile long end;
@@ -237,10 +239,13 @@ final class IngestPoller implements Runnable {
 
   private void handle(Poll poll) throws InterruptedException {
     boolean backfill = settings.startMode() instanceof StartMode.Range;
-    if (!backfill && (!poll.checkpoints().isEmpty() || !poll.unproven().isEmpty() || !fetchFailures.isEmpty())) {
+    List<Checkpoint> unproven = poll.unproven().stream().filter(c -> !sameHead(lastUnproven.get(c.getLogId()), c))
+        .toList();
+    if (!backfill && (!poll.checkpoints().isEmpty() || !unproven.isEmpty() || !fetchFailures.isEmpty())) {
       step = "publishing " + poll.checkpoints().size() + " checkpoint(s)";
       publisher.begin();
-      for (Checkpoint c : poll.unproven()) {
+      for (Checkpoint c : unproven) {
+        lastUnproven.put(c.getLogId(), c);
         // Evidence only (verify checks its signature): it never becomes the last published checkpoint.
         publisher.trySend(topics.checkpoints(), c.getLogId(), c); // a note too big for Kafka: the DLQ note says it
         RejectedRecord r = rejected.of("ingest:" + source.name(), "checkpoint size " + c.getTreeSize()
@@ -274,6 +279,10 @@ final class IngestPoller implements Runnable {
     long target = settings.startMode() instanceof StartMode.Range r ? Math.min(r.toExclusive(), end) : end;
     if (position < target) ingest(target);
     metrics.committed(source.name(), 0, 0, position, end);
+  }
+
+  private static boolean sameHead(Checkpoint a, Checkpoint b) {
+    return a != null && a.getTreeSize() == b.getTreeSize() && a.getRootHash().equals(b.getRootHash());
   }
 
   /** Fetches {@code [position, target)} with up to inFlight batches in flight and publishes them in order. */

@@ -1,6 +1,5 @@
 package dev.sigwatch.ingest.http;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -11,6 +10,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -22,6 +22,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -47,6 +48,14 @@ public final class LogHttp {
    */
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 32 << 20;
 
+  /**
+   * Bytes all of one log's responses may hold while they are being received, together. Without it, a hostile log
+   * answering every one of 32 requests in flight with a body just under the cap would take 32 × 32 MiB at once; with
+   * it, a response that would go over the budget fails at once (retried later, like a reset) instead of buffering.
+   * Ordinary responses (a few hundred KB) never meet it. At least one response of the cap always fits.
+   */
+  public static final long DEFAULT_RESPONSE_BUDGET_BYTES = 2L * DEFAULT_MAX_RESPONSE_BYTES;
+
   /** Bytes of an error response's body kept for the error message. */
   static final int SNIPPET_BYTES = 200;
 
@@ -70,6 +79,8 @@ public final class LogHttp {
   private final Sleeper sleeper;
   private final Duration requestTimeout;
   private final int maxResponseBytes;
+  private final AtomicLong budgetLeft;
+  private final long budget;
   private final Listener listener;
   private final AtomicInteger consecutiveFailures = new AtomicInteger();
   private final AtomicReference<String> lastError = new AtomicReference<>();
@@ -88,7 +99,45 @@ public final class LogHttp {
     this.sleeper = sleeper;
     this.requestTimeout = requestTimeout;
     this.maxResponseBytes = maxResponseBytes;
+    this.budget = Math.max(maxResponseBytes, DEFAULT_RESPONSE_BUDGET_BYTES);
+    this.budgetLeft = new AtomicLong(budget);
     this.listener = listener;
+  }
+
+  /** This client with another response budget (see {@link #DEFAULT_RESPONSE_BUDGET_BYTES}); for tests. */
+  LogHttp withResponseBudget(long bytes) {
+    return new LogHttp(name, client, retry, limiter, sleeper, requestTimeout, maxResponseBytes, listener, bytes);
+  }
+
+  private LogHttp(String name, HttpClient client, RetryPolicy retry, RateLimiter limiter, Sleeper sleeper,
+      Duration requestTimeout, int maxResponseBytes, Listener listener, long budget) {
+    this.name = name;
+    this.client = client;
+    this.retry = retry;
+    this.limiter = limiter;
+    this.sleeper = sleeper;
+    this.requestTimeout = requestTimeout;
+    this.maxResponseBytes = maxResponseBytes;
+    this.budget = budget;
+    this.budgetLeft = new AtomicLong(budget);
+    this.listener = listener;
+  }
+
+  /** Takes {@code n} bytes of the response budget if they are free (never blocks: it runs on the selector thread). */
+  private boolean reserve(long n) {
+    for (long left = budgetLeft.get(); ; left = budgetLeft.get()) {
+      if (left < n) return false;
+      if (budgetLeft.compareAndSet(left, left - n)) return true;
+    }
+  }
+
+  private void release(long n) {
+    budgetLeft.addAndGet(n);
+  }
+
+  /** Bytes of the response budget in use now (responses being received). */
+  long budgetInUse() {
+    return budget - budgetLeft.get();
   }
 
   /**
@@ -214,6 +263,8 @@ public final class LogHttp {
       throw e;
     } finally {
       deadline.cancel(false);
+      CappedBody b = body.get();
+      if (b != null) b.releaseBudget();
     }
   }
 
@@ -232,13 +283,16 @@ public final class LogHttp {
    * soon as its declared or received length exceeds {@code maxResponseBytes} (the connection is dropped); any other
    * status keeps only its first {@value #SNIPPET_BYTES} bytes, for the error message.
    */
-  private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+  private final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
     private final int cap;
     private final boolean snippet;
     private final String what;
+    private final AtomicLong reserved = new AtomicLong();
     private volatile Flow.Subscription subscription;
+    /** The body so far: sized from Content-Length when declared (one copy, no regrowth), else grown by doubling. */
+    private byte[] buf;
+    private int size;
 
     CappedBody(HttpResponse.ResponseInfo info, int maxResponseBytes, String what) {
       this.snippet = info.statusCode() != 200;
@@ -249,6 +303,26 @@ public final class LogHttp {
         result.completeExceptionally(new ResponseTooLargeException(String.format(Locale.ROOT,
             "%s: response of %d bytes exceeds the limit of %d", what, declared, cap)));
       }
+      int initial = declared >= 0 && declared <= cap ? (int) declared : Math.min(cap, 8192);
+      if (!result.isDone() && grow(initial)) buf = new byte[initial];
+    }
+
+    /** Reserves budget for a buffer of {@code n} bytes in all; false (and the body failed) if none is free. */
+    private boolean grow(int n) {
+      long more = n - reserved.get();
+      if (more <= 0) return true;
+      if (!reserve(more)) {
+        result.completeExceptionally(new IOException(String.format(Locale.ROOT,
+            "%s: the %d-byte response budget of %s is held by other responses; retried later", what, budget, name)));
+        return false;
+      }
+      reserved.addAndGet(more);
+      return true;
+    }
+
+    /** Gives the budget back once the exchange is over (its bytes are the caller's now, or dropped). */
+    void releaseBudget() {
+      release(reserved.getAndSet(0));
     }
 
     @Override
@@ -263,12 +337,13 @@ public final class LogHttp {
       if (result.isDone()) return;
       for (ByteBuffer item : items) {
         int n = item.remaining();
-        if (buf.size() + n > cap) {
+        if (size + n > cap) {
           if (snippet) {
-            byte[] part = new byte[cap - buf.size()];
-            item.get(part);
-            buf.write(part, 0, part.length);
-            result.complete(buf.toByteArray());
+            int part = cap - size;
+            ensure(cap);
+            item.get(buf, size, part);
+            size += part;
+            result.complete(Arrays.copyOf(buf, size));
           } else {
             result.completeExceptionally(new ResponseTooLargeException(String.format(Locale.ROOT,
                 "%s: response exceeds the limit of %d bytes", what, cap)));
@@ -276,10 +351,22 @@ public final class LogHttp {
           cancel();
           return;
         }
-        byte[] chunk = new byte[n];
-        item.get(chunk);
-        buf.write(chunk, 0, n);
+        if (!ensure(size + n)) {
+          cancel();
+          return;
+        }
+        item.get(buf, size, n);
+        size += n;
       }
+    }
+
+    /** Room for {@code n} bytes (at most the cap): doubles the buffer within the budget; false if the budget said no. */
+    private boolean ensure(int n) {
+      if (n <= buf.length) return true;
+      int next = (int) Math.min(cap, Math.max(n, 2L * buf.length));
+      if (!grow(next)) return false;
+      buf = Arrays.copyOf(buf, next);
+      return true;
     }
 
     @Override
@@ -289,7 +376,8 @@ public final class LogHttp {
 
     @Override
     public void onComplete() {
-      result.complete(buf.toByteArray());
+      if (result.isDone()) return;
+      result.complete(size == buf.length ? buf : Arrays.copyOf(buf, size));
     }
 
     @Override

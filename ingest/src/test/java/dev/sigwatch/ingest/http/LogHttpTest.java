@@ -241,6 +241,32 @@ class LogHttpTest {
     assertThat(requests).isEqualTo(1);
   }
 
+  /**
+   * Responses being received share one budget per log: while a stalled response holds most of it, another that would
+   * go over fails at once (retried like a reset) instead of buffering; the budget is back once the exchange is over.
+   */
+  @Test
+  void responsesShareOneMemoryBudgetPerLog() throws Exception {
+    LogHttp h = http(1, 1000, Duration.ofSeconds(2)).withResponseBudget(1500);
+    Thread stalled = new Thread(() -> {
+      try {
+        h.get(uri("/stall")); // declares 1000 bytes, sends 100, then stalls until its 2 s deadline
+      } catch (Exception expected) {
+        // timed out
+      }
+    });
+    stalled.start();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> h.budgetInUse() >= 1000);
+    script.add(new Answer(200, "y".repeat(1000), null, false));
+    assertThatThrownBy(() -> h.get(uri())).isInstanceOf(LogUnavailableException.class)
+        .hasMessageContaining("response budget");
+    stalled.join(10_000);
+    assertThat(h.budgetInUse()).isZero();
+    script.add(new Answer(200, "z".repeat(1000), null, false));
+    assertThat(h.get(uri())).hasSize(1000);
+    assertThat(h.budgetInUse()).isZero();
+  }
+
   @Test
   void rateLimiterSpacesRequests() throws Exception {
     long[] now = {0};

@@ -38,7 +38,7 @@ class ForgedCheckpointIT {
     }
     long huge = 1L << 40;
     try (SigstoreSimulator sim = SigstoreSimulator.builder().build().start()) {
-      String origin = sim.rekorV2().origin();
+      String origin = dev.sigwatch.ingest.LogTarget.of("rekor-v2", sim.rekorV2Url()).withoutScheme();
       try (TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), origin);
           TopicReader<Checkpoint> checkpoints = new TopicReader<>(broker, topics.checkpoints(), origin);
           TopicReader<RejectedRecord> dlq = new TopicReader<>(broker, topics.dlq(), "ingest:")) {
