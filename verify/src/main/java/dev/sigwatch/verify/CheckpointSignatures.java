@@ -97,8 +97,11 @@ final class CheckpointSignatures {
     List<Signer> valid = bound.stream().filter(k -> k.log().isValidAt(at)).toList();
     boolean expired = false;
     if (valid.isEmpty()) {
-      // A Rekor v2 shard's key stops being valid when the shard is frozen; the frozen checkpoint stays readable.
-      if (c.getLogType() != LogType.REKOR_V2 || bound.stream().anyMatch(k -> at.isBefore(k.log().validFrom()))) {
+      // A shard's key stops being valid when the shard is frozen (Rekor v2 by its validity, Rekor v1 when the log lists
+      // it as inactive); the frozen checkpoint stays readable, and is re-read at every start.
+      boolean frozen = c.getLogType() == LogType.REKOR_V2
+          || c.getLogType() == LogType.REKOR_V1 && c.getShardState() == dev.sigwatch.schemas.ShardState.INACTIVE;
+      if (!frozen || bound.stream().anyMatch(k -> at.isBefore(k.log().validFrom()))) {
         return new SignatureOutcome.UnknownKey("key " + bound.get(0).noteKey().id() + " is not valid at " + at
             + " (valid " + bound.get(0).log().validFrom() + " .. " + bound.get(0).log().validUntil() + ")");
       }
