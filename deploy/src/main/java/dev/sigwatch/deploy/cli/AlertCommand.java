@@ -1,6 +1,7 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.alert.sink.SinkFactory;
+import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.sink.SinkMessage;
 import dev.sigwatch.alert.sink.SinkMetrics;
 import dev.sigwatch.alert.sink.SinkSpec;
@@ -8,10 +9,12 @@ import dev.sigwatch.alert.sink.SinkTest;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.runtime.ApiStage;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.deploy.runtime.Lifecycle;
 import dev.sigwatch.deploy.runtime.MetricsEndpoint;
 import dev.sigwatch.deploy.runtime.Stages;
+import dev.sigwatch.deploy.runtime.StoreStage;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,8 +33,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "alert", mixinStandardHelpOptions = true,
     description = {"Run the alert stage alone: every sink of alerts.sinks[] (webhook, slack, email, github, syslog,",
         "jsonlines, hook) reads sigwatch.alerts (and incident updates from sigwatch.log.events) in its own consumer",
-        "group and delivers at least once, each message with its idempotency key. Uses kafka.bootstrapServers when",
-        "configured, else the embedded broker. `sigwatch alert test --sink NAME` tries one sink."},
+        "group and delivers at least once, each message with its idempotency key. The alert store (store.*: SQLite",
+        "under dataDir by default, PostgreSQL with store.url) keeps every alert, log event and identity event,",
+        "exactly once. Uses kafka.bootstrapServers when configured, else the embedded broker.",
+        "`sigwatch alert test --sink NAME` tries one sink."},
     subcommands = AlertCommand.Test.class)
 public final class AlertCommand implements Callable<Integer> {
   @Spec
@@ -50,8 +55,9 @@ public final class AlertCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sigwatch alert: " + e.getMessage());
       return 2;
     }
-    if (cfg.alerts().sinks().isEmpty()) {
-      spec.commandLine().getErr().println("sigwatch alert: no sinks configured under alerts.sinks[]; nothing to run");
+    if (cfg.alerts().sinks().isEmpty() && !cfg.store().enabled()) {
+      spec.commandLine().getErr().println("sigwatch alert: no sinks configured under alerts.sinks[] and the store is "
+          + "disabled (store.enabled: false); nothing to run");
       return 2;
     }
     try (Lifecycle life = Lifecycle.start("sigwatch alert")) {
@@ -60,6 +66,8 @@ public final class AlertCommand implements Callable<Integer> {
       MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), registry);
       if (metrics != null) life.add(metrics);
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
+      AlertStore store = StoreStage.start(cfg, kafka, life);
+      ApiStage.start(cfg, kafka, store, life);
       life.awaitStop();
       return 0;
     }

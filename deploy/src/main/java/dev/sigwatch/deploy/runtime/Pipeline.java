@@ -1,5 +1,6 @@
 package dev.sigwatch.deploy.runtime;
 
+import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.sink.AlertSink;
 import dev.sigwatch.alert.sink.JsonLinesSink;
 import dev.sigwatch.alert.sink.SinkFactory;
@@ -86,7 +87,8 @@ public final class Pipeline {
       life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink,
           alertMetrics)).start();
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
-      StoreStage.start(cfg, kafka, life);
+      AlertStore store = StoreStage.start(cfg, kafka, life);
+      ApiStage.start(cfg, kafka, store, life);
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
       verify.start();
       MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));
