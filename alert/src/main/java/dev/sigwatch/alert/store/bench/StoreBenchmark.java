@@ -1,0 +1,157 @@
+package dev.sigwatch.alert.store.bench;
+
+import dev.sigwatch.alert.store.AlertStore;
+import dev.sigwatch.alert.store.IdentityQuery;
+import dev.sigwatch.alert.store.IdentityQuery.Match;
+import dev.sigwatch.alert.store.IdentityScan;
+import dev.sigwatch.alert.store.StoreBatch;
+import dev.sigwatch.alert.store.jdbc.JdbcAlertStore;
+import dev.sigwatch.match.watchlist.Watchlist;
+import dev.sigwatch.match.watchlist.WatchRules;
+import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.IdentitySource;
+import dev.sigwatch.schemas.RuleType;
+import dev.sigwatch.schemas.SubjectAltName;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntFunction;
+
+/**
+ * Measures the alert store: fills it with {@code N} identity events shaped like public Rekor's (GitHub Actions
+ * workflow identities over a few thousand repositories, e-mail signers, key-only entries), then times each kind of
+ * forensic search (p50 / p99 over many queries) and a replay scan (every stored event through a watchlist).
+ *
+ * <pre>java -cp ... dev.sigwatch.alert.store.bench.StoreBenchmark jdbc:sqlite:/tmp/bench.db 1000000</pre>
+ * A store that already holds events is not refilled.
+ */
+public final class StoreBenchmark {
+  static final String LOG = "rekor.sigstore.dev - 1193050959916656506";
+  static final String GITHUB = "https://token.actions.githubusercontent.com";
+  static final String GOOGLE = "https://accounts.google.com";
+  static final long T0 = 1_760_000_000L;
+
+  private StoreBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = args[0];
+    int n = Integer.parseInt(args[1]);
+    try (AlertStore s = JdbcAlertStore.open(url, null, null, 2, Clock.systemUTC())) {
+      long have = s.countIdentities(IdentityScan.ALL);
+      if (have < n) fill(s, (int) have, n);
+      System.out.printf(Locale.ROOT, "store: %s, %,d identity events%n", s.describe(), s.countIdentities(IdentityScan.ALL));
+      Random r = new Random(7);
+      time(s, "identity exact (SAN)", 200, i -> IdentityQuery.builder()
+          .identity(san(r.nextInt(n)), Match.EXACT).build());
+      time(s, "identity prefix (repo)", 200, i -> IdentityQuery.builder()
+          .identity("https://github.com/org" + r.nextInt(500) + "/repo", Match.PREFIX).build());
+      time(s, "identity regex", 10, i -> IdentityQuery.builder()
+          .identity("^dev" + r.nextInt(1000) + "9@example\\.com$", Match.REGEX).build());
+      time(s, "OIDC issuer (newest page)", 200, i -> IdentityQuery.builder()
+          .oidcIssuer(r.nextBoolean() ? GITHUB : GOOGLE).build());
+      time(s, "certificate SHA-256", 200, i -> IdentityQuery.builder().certSha256(sha("cert" + r.nextInt(n))).build());
+      time(s, "key SHA-256", 200, i -> IdentityQuery.builder().keySha256(sha("key" + r.nextInt(n))).build());
+      time(s, "artifact digest", 200, i -> IdentityQuery.builder()
+          .artifactDigest("sha256:" + sha("artifact" + r.nextInt(n))).build());
+      time(s, "Rekor UUID", 200, i -> IdentityQuery.builder().uuid(sha("uuid" + r.nextInt(n))).build());
+      time(s, "log + index", 200, i -> IdentityQuery.builder().logId(LOG).logIndex((long) r.nextInt(n)).build());
+      time(s, "time range (1 h, newest page)", 200, i -> {
+        long t = T0 + r.nextInt(Math.max(1, n / 230)); // ~230 entries/s, as public Rekor
+        return IdentityQuery.builder().from(Instant.ofEpochSecond(t)).to(Instant.ofEpochSecond(t + 3600)).build();
+      });
+      replay(s, n);
+    }
+  }
+
+  static void fill(AlertStore s, int from, int n) {
+    long t0 = System.nanoTime();
+    List<IdentityEvent> batch = new ArrayList<>(2000);
+    for (int i = from; i < n; i++) {
+      batch.add(event(i));
+      if (batch.size() == 2000 || i == n - 1) {
+        s.write(new StoreBatch(List.of(), List.of(), batch, "bench", Map.of()));
+        batch.clear();
+        if ((i + 1) % 100_000 == 0) {
+          System.out.printf(Locale.ROOT, "filled %,d (%.0f/s)%n", i + 1, (i + 1 - from) / ((System.nanoTime() - t0) / 1e9));
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT, "filled %,d events in %.1f s (%.0f/s)%n", n - from, (System.nanoTime() - t0) / 1e9,
+        (n - from) / ((System.nanoTime() - t0) / 1e9));
+  }
+
+  /** Two in three entries a GitHub workflow of one of 50,000 repositories, one in three an e-mail signer. */
+  static String san(int i) {
+    return i % 3 == 2 ? "dev" + (i % 20_000) + "@example.com"
+        : "https://github.com/org" + (i % 500) + "/repo" + (i % 50_000) + "/.github/workflows/release.yml@refs/tags/v"
+            + (i % 97);
+  }
+
+  static IdentityEvent event(int i) {
+    String san = san(i);
+    boolean email = i % 3 == 2;
+    return IdentityEvent.newBuilder()
+        .setSource(IdentitySource.REKOR).setLogId(LOG).setLogIndex(i).setUuid(sha("uuid" + i))
+        .setIntegratedTime(T0 + i / 230).setEntryKind(i % 5 == 0 ? "dsse" : "hashedrekord").setEntryVersion("0.0.1")
+        .setSans(List.of(new SubjectAltName(email ? "email" : "uri", san)))
+        .setOidcIssuer(email ? GOOGLE : GITHUB)
+        .setExtensions(email ? Map.of("1.3.6.1.4.1.57264.1.8", GOOGLE) : Map.of("1.3.6.1.4.1.57264.1.8", GITHUB,
+            "1.3.6.1.4.1.57264.1.12", "https://github.com/org" + (i % 500) + "/repo" + (i % 50_000),
+            "1.3.6.1.4.1.57264.1.20", "push"))
+        .setSubjects(List.of()).setCertFingerprint(sha("cert" + i)).setKeyFingerprints(List.of(sha("key" + i)))
+        .setCertSerial(Integer.toHexString(i)).setCertIssuerDn("CN=sigstore-intermediate,O=sigstore.dev")
+        .setNotBeforeMillis((T0 + i / 230) * 1000).setNotAfterMillis((T0 + i / 230) * 1000 + 600_000)
+        .setArtifactDigest("sha256:" + sha("artifact" + i)).setObservedAtMillis((T0 + i / 230) * 1000 + 2000)
+        .build();
+  }
+
+  static void time(AlertStore s, String what, int queries, IntFunction<IdentityQuery> q) {
+    long[] nanos = new long[queries];
+    long hits = 0;
+    for (int i = 0; i < queries; i++) {
+      IdentityQuery query = q.apply(i);
+      long t = System.nanoTime();
+      hits += s.identities(query).items().size();
+      nanos[i] = System.nanoTime() - t;
+    }
+    Arrays.sort(nanos);
+    System.out.printf(Locale.ROOT, "%-30s p50 %8.2f ms  p99 %8.2f ms  (%d queries, %.1f results each)%n", what,
+        nanos[queries / 2] / 1e6, nanos[Math.min(queries - 1, (int) Math.ceil(queries * 0.99) - 1)] / 1e6, queries,
+        hits / (double) queries);
+  }
+
+  /** A replay's inner loop: every stored event, decoded and matched against a 3-rule watchlist. */
+  static void replay(AlertStore s, int n) {
+    Watchlist w = Watchlist.of(List.of(
+        WatchRules.rule(RuleType.CERT_IDENTITY, "^https://github\\.com/org42/", List.of(GITHUB), null, null, List.of(), 0),
+        WatchRules.rule(RuleType.CERT_IDENTITY, "dev77@example\\.com", List.of(), null, null, List.of(), 0),
+        WatchRules.rule(RuleType.FINGERPRINT, null, List.of(), sha("key12345"), null, List.of(), 0)));
+    AtomicLong scanned = new AtomicLong();
+    AtomicLong matches = new AtomicLong();
+    long t0 = System.nanoTime();
+    s.scanIdentities(IdentityScan.ALL, e -> {
+      scanned.incrementAndGet();
+      matches.addAndGet(w.match(e.toEvent()).size());
+    });
+    double sec = (System.nanoTime() - t0) / 1e9;
+    System.out.printf(Locale.ROOT, "replay scan: %,d events in %.1f s = %.0f events/s, %,d matches%n", scanned.get(),
+        sec, scanned.get() / sec, matches.get());
+  }
+
+  static String sha(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
