@@ -36,10 +36,7 @@ final class LogRoutes {
 
   private ApiResponse list(ApiRequest r) throws ApiException {
     r.params(Set.of());
-    ObjectNode out = ApiServer.JSON.createObjectNode();
-    ArrayNode logs = out.putArray("logs");
-    store.logs().forEach(l -> logs.add(StoreJson.log(l)));
-    return ApiResponse.ok(out);
+    return ApiResponse.ok(StoreJson.list("logs", store.logs(), StoreJson::log));
   }
 
   private ApiResponse one(ApiRequest r) throws ApiException {

@@ -1,6 +1,5 @@
 package dev.sigwatch.alert.api;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sigwatch.alert.store.AlertQuery;
 import dev.sigwatch.alert.store.AlertStore;
@@ -39,10 +38,7 @@ final class ReplayRoutes {
 
   private ApiResponse list(ApiRequest r) throws ApiException {
     r.params(Set.of());
-    ObjectNode out = ApiServer.JSON.createObjectNode();
-    ArrayNode a = out.putArray("replays");
-    store.replays().forEach(run -> a.add(StoreJson.replay(run)));
-    return ApiResponse.ok(out);
+    return ApiResponse.ok(StoreJson.list("replays", store.replays(), StoreJson::replay));
   }
 
   private ApiResponse start(ApiRequest r) throws ApiException {

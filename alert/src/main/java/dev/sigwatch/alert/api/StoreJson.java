@@ -145,12 +145,18 @@ final class StoreJson {
     return n;
   }
 
-  /** {@code {<itemsName>: [...], nextCursor}}; nextCursor is null on the last page. */
-  static <T> ObjectNode page(String itemsName, java.util.List<T> items, java.util.function.Function<T, ObjectNode> f,
-                             String nextCursor) {
+  /** {@code {<itemsName>: [...]}}. */
+  static <T> ObjectNode list(String itemsName, java.util.List<T> items, java.util.function.Function<T, ObjectNode> f) {
     ObjectNode n = ApiServer.JSON.createObjectNode();
     ArrayNode a = n.putArray(itemsName);
     items.forEach(i -> a.add(f.apply(i)));
+    return n;
+  }
+
+  /** {@code {<itemsName>: [...], nextCursor}}; nextCursor is null on the last page. */
+  static <T> ObjectNode page(String itemsName, java.util.List<T> items, java.util.function.Function<T, ObjectNode> f,
+                             String nextCursor) {
+    ObjectNode n = list(itemsName, items, f);
     if (nextCursor == null) {
       n.putNull("nextCursor");
     } else {

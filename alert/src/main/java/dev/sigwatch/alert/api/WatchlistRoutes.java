@@ -1,7 +1,6 @@
 package dev.sigwatch.alert.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.match.watchlist.WatchRules;
@@ -39,10 +38,7 @@ public final class WatchlistRoutes {
 
   private ApiResponse list(ApiRequest r) throws ApiException {
     r.params(Set.of());
-    ArrayNode rules = ApiServer.JSON.createArrayNode();
-    topic.current().values().forEach(w -> rules.add(toJson(w)));
-    ObjectNode out = ApiServer.JSON.createObjectNode();
-    out.set("rules", rules);
+    ObjectNode out = StoreJson.list("rules", List.copyOf(topic.current().values()), WatchlistRoutes::toJson);
     out.put("note", "rules of the config's monitoredValues are loaded at startup and are not listed here");
     return ApiResponse.ok(out);
   }
