@@ -1,6 +1,8 @@
 package dev.sigwatch.deploy.cli;
 
+import dev.sigwatch.alert.api.ApiToken;
 import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.ApiConfigSection;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.LogSettings;
@@ -67,7 +69,8 @@ public final class DemoCommand implements Callable<Integer> {
       Path trustedRoot = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
       say.accept("Rekor v1 " + sim.rekorV1Url() + ", Rekor v2 " + sim.rekorV2Url() + ", CT " + sim.ctUrl()
           + ", static CT " + sim.staticCtUrl());
-      SigwatchConfig config = config(dir, trustedRoot, sim);
+      String token = ApiToken.generate();
+      SigwatchConfig config = config(dir, trustedRoot, sim, token);
       say.accept("watching " + OPS.san() + " (issuer " + OPS.issuer() + ") and " + RELEASE.san());
       ScheduledExecutorService script = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sigwatch-demo-script");
@@ -77,7 +80,12 @@ public final class DemoCommand implements Callable<Integer> {
       try {
         schedule(script, sim, say);
         return Pipeline.runUntilStopped(config, "sigwatch demo", duration.isZero() ? null : duration,
-            p -> say.accept("pipeline running: alerts follow on stdout"));
+            p -> {
+              say.accept("pipeline running: alerts follow on stdout");
+              if (p.api() != null) {
+                say.accept("web page and API at " + p.api().baseUrl() + "/ ; sign in with the admin token " + token);
+              }
+            });
       } finally {
         script.shutdownNow();
       }
@@ -108,7 +116,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  static SigwatchConfig config(Path dir, Path trustedRoot, SigstoreSimulator sim) {
+  /** The demo's configuration; {@code apiToken} is the admin token of its API (on any free loopback port). */
+  static SigwatchConfig config(Path dir, Path trustedRoot, SigstoreSimulator sim, String apiToken) {
     MonitoredValues watch = new MonitoredValues(
         List.of(new MonitoredValues.CertIdentity("ops@acme\\.example", List.of("https://accounts\\.google\\.com")),
             new MonitoredValues.CertIdentity("^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@",
@@ -122,7 +131,9 @@ public final class DemoCommand implements Callable<Integer> {
     // The simulator is ours: no need to be polite, start at index 0 so the demo shows a backfill.
     IngestConfigSection ingest = new IngestConfigSection(1000L, 16, 2000.0, "0");
     return new SigwatchConfig(dir, new KafkaSettings(null, null, null, null, null), trustedRoot, null, logs,
-        new AlertSettings(null), new MetricsSettings(0, null), null, ingest, watch, null, null);
+        new AlertSettings(null), new MetricsSettings(0, null), null, ingest, watch,
+        new ApiConfigSection(true, null, 0, List.of(new ApiConfigSection.Token("demo", "admin",
+            ApiToken.hash(apiToken))), null, null, null, null, null), null);
   }
 
   private record Step(String text, Runnable action) {}

@@ -1,7 +1,8 @@
 package dev.sigwatch.deploy.runtime;
 
-import dev.sigwatch.alert.store.AlertStore;
+import dev.sigwatch.alert.api.ApiServer;
 import dev.sigwatch.alert.sink.AlertSink;
+import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.sink.JsonLinesSink;
 import dev.sigwatch.alert.sink.SinkFactory;
 import dev.sigwatch.alert.sink.SinkMetrics;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *                                 └► match  (Streams) ─┴► sigwatch.alerts ─┬► alert printer (stdout / alerts.file)
  *                                                                           └► alerts.sinks[] (one consumer group each)
  *                                     alerts + log events + identities ─► alert store (store.*: SQLite / PostgreSQL)
+ *                                                                           └► HTTP API + web page (api.*)
  *   Prometheus /metrics (JVM, ingest, verify/match Streams clients, alerts by type)
  * </pre>
  * Started in that order (consumers before producers is not needed: every stage resumes from committed offsets);
@@ -44,11 +46,18 @@ public final class Pipeline {
   private final KafkaRuntime kafka;
   private final List<LogTarget> logs;
   private final Lifecycle life;
+  private final ApiServer api;
 
-  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs, Lifecycle life) {
+  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs, Lifecycle life, ApiServer api) {
     this.kafka = kafka;
     this.logs = logs;
     this.life = life;
+    this.api = api;
+  }
+
+  /** The HTTP API and web page, or null when not served. */
+  public ApiServer api() {
+    return api;
   }
 
   /** Asks the pipeline to stop, as Ctrl-C does; {@link #runUntilStopped} then returns. Any thread. */
@@ -88,7 +97,7 @@ public final class Pipeline {
           alertMetrics)).start();
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
       AlertStore store = StoreStage.start(cfg, kafka, life);
-      ApiStage.start(cfg, kafka, store, life);
+      ApiServer api = ApiStage.start(cfg, kafka, store, life);
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
       verify.start();
       MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));
@@ -104,7 +113,7 @@ public final class Pipeline {
       log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),
           logs.stream().map(l -> l.url().toString()).toList(), kafka.bootstrapServers(),
           cfg.alerts().file() == null ? "stdout" : cfg.alerts().file());
-      Pipeline pipeline = new Pipeline(kafka, logs, life);
+      Pipeline pipeline = new Pipeline(kafka, logs, life, api);
       onStarted.accept(pipeline);
       if (maxDuration != null) {
         Thread timer = new Thread(() -> {

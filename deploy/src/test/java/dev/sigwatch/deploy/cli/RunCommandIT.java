@@ -3,6 +3,7 @@ package dev.sigwatch.deploy.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sigwatch.alert.api.ApiToken;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.serde.SerdeConfig;
@@ -10,6 +11,10 @@ import dev.sigwatch.schemas.topics.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunCommandIT {
   private static final Pattern BROKER_UP = Pattern.compile("embedded Kafka broker up at (\\S+) ");
+  private static final Pattern API_UP = Pattern.compile("API and web page at (http://\\S+/) ");
   private static final Duration START = Duration.ofSeconds(90);
 
   @TempDir
@@ -47,12 +53,16 @@ class RunCommandIT {
 
   @Test
   void startsTheEmbeddedBrokerCreatesEveryTopicPrintsAlertsAndStopsCleanlyOnSigterm() throws Exception {
-    Path config = Files.writeString(dir.resolve("x.yaml"), "dataDir: " + dir.resolve("data") + "\nmetrics:\n  port: 0\n");
+    String token = ApiToken.generate();
+    Path config = Files.writeString(dir.resolve("x.yaml"), "dataDir: " + dir.resolve("data") + "\nmetrics:\n  port: 0\n"
+        + "api:\n  port: 0\n  tokens:\n    - {name: it, scope: read, sha256: " + ApiToken.hash(token) + "}\n");
     Topics topics = Topics.create(SerdeConfig.embedded());
 
     current = launch(config);
     String bootstrap = current.awaitBroker();
     current.awaitErr("sigwatch is running");
+    String api = current.err.stream().map(API_UP::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
+        .orElseThrow(() -> new AssertionError("no API line on stderr:\n" + String.join("\n", current.err)));
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
           .containsAll(topics.all().stream().map(t -> t.name()).toList());
@@ -67,6 +77,16 @@ class RunCommandIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> current.out.stream().anyMatch(l -> l.contains("\"alertId\":\"a-1\"")));
     assertThat(current.out).anySatisfy(l -> assertThat(l)
         .contains("\"type\":\"IDENTITY_MATCH\"").contains("\"severity\":\"HIGH\"").contains("\"logIndex\":42"));
+    // The same alert, stored, served by the HTTP API of the same process.
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest get = HttpRequest.newBuilder(URI.create(api + "api/v1/alerts/a-1"))
+        .header("Authorization", "Bearer " + token).build();
+    await().atMost(Duration.ofSeconds(60))
+        .until(() -> http.send(get, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+    assertThat(http.send(get, HttpResponse.BodyHandlers.ofString()).body())
+        .contains("\"summary\":\"ops@acme.com signed an artifact\"").contains("\"state\":\"OPEN\"");
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "api/v1/alerts")).build(),
+        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
 
     current.sigterm();
     assertThat(current.process.waitFor(60, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();

@@ -69,6 +69,8 @@ class StageMetricsIT {
           "  startAt: \"0\"",
           "metrics:",
           "  port: " + port,
+          "api:",
+          "  port: 0",
           ""));
       launch(config);
       String bootstrap = awaitBroker();
