@@ -37,9 +37,6 @@ public final class ApiServer implements AutoCloseable {
   static final String CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
       + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-  /** Largest refused body still read to its end before answering 413 (see {@link #drain}). */
-  static final long DRAIN_LIMIT = 1 << 20;
-
   private final HttpServer server;
   private final ExecutorService pool;
   private final ApiSettings settings;
@@ -214,7 +211,6 @@ public final class ApiServer implements AutoCloseable {
         throw new ApiException(400, "bad_request", null, "Content-Length is not a number");
       }
       if (n > settings.maxBodyBytes()) {
-        drain(ex, n);
         throw tooLarge();
       }
     }
@@ -241,20 +237,6 @@ public final class ApiServer implements AutoCloseable {
       return n;
     } catch (JsonProcessingException e) {
       throw ApiException.badParameter("body", "the body is not valid JSON: " + e.getOriginalMessage());
-    }
-  }
-
-  /**
-   * Reads and drops a refused body of up to {@link #DRAIN_LIMIT} bytes, so the client, still sending, reads the 413
-   * instead of a connection reset; a larger one is not read (the connection is closed after the answer).
-   */
-  private static void drain(HttpExchange ex, long declared) throws IOException {
-    if (declared <= DRAIN_LIMIT) {
-      try (InputStream in = ex.getRequestBody()) {
-        in.skipNBytes(declared);
-      } catch (java.io.EOFException shorter) {
-        // the client sent less than it declared: nothing more to drop
-      }
     }
   }
 
