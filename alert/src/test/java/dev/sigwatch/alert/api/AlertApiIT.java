@@ -273,7 +273,7 @@ class AlertApiIT {
     assertThat(http.post("/api/v1/watchlist", reader, "{\"type\":\"SUBJECT\",\"value\":\"x\"}").status())
         .isEqualTo(403);
     assertThat(http.post("/api/v1/watchlist", admin, "{\"type\":\"SUBJECT\",\"value\":\""
-        + "x".repeat(70_000) + "\"}").status()).isEqualTo(413);
+        + "x".repeat(ApiFixture.MAX_BODY + 1000) + "\"}").status()).isEqualTo(413);
   }
 
   // ---- replays ----
