@@ -1,5 +1,6 @@
 package dev.sigwatch.core.ct;
 
+import dev.sigwatch.core.x509.Der;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +13,7 @@ import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.BERTags;
@@ -47,12 +49,16 @@ public final class PrecertTbs {
 
   /** Removes the SCT-list and poison extensions from a DER TBSCertificate and re-encodes it as DER. */
   public static byte[] strip(byte[] tbsDer) throws CtFormatException {
-    ASN1Sequence tbs;
     try {
-      tbs = ASN1Sequence.getInstance(tbsDer);
-    } catch (IllegalArgumentException e) {
-      throw new CtFormatException("TBSCertificate: not a DER SEQUENCE", e);
+      return stripChecked(Der.decode(tbsDer));
+    } catch (IOException | RuntimeException e) {
+      // BouncyCastle reports a wrong type or shape as IllegalArgumentException / IllegalStateException.
+      throw new CtFormatException("TBSCertificate: " + e.getMessage(), e);
     }
+  }
+
+  private static byte[] stripChecked(ASN1Primitive der) throws IOException {
+    ASN1Sequence tbs = ASN1Sequence.getInstance(der);
     ASN1EncodableVector out = new ASN1EncodableVector();
     for (ASN1Encodable field : tbs) {
       if (field instanceof ASN1TaggedObject t && t.getTagClass() == BERTags.CONTEXT_SPECIFIC
@@ -71,11 +77,7 @@ public final class PrecertTbs {
         out.add(field);
       }
     }
-    try {
-      return new DERSequence(out).getEncoded(ASN1Encoding.DER);
-    } catch (IOException e) {
-      throw new CtFormatException("TBSCertificate: re-encoding failed", e);
-    }
+    return new DERSequence(out).getEncoded(ASN1Encoding.DER);
   }
 
   /** SHA-256 of the issuer's DER SubjectPublicKeyInfo: the issuer_key_hash of a precert entry. */

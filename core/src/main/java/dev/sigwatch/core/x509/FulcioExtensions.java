@@ -49,15 +49,17 @@ final class FulcioExtensions {
     }
   }
 
-  private static String decode(String oid, int arc, byte[] raw) throws CertificateParseException {
+  static String decode(String oid, int arc, byte[] raw) throws CertificateParseException {
     if (arc <= FulcioOids.LAST_RAW_ARC) {
       return utf8(oid, raw);
     }
     ASN1Primitive p;
+    String notDer = "";
     try {
-      p = ASN1Primitive.fromByteArray(raw);
+      p = Der.decode(raw);
     } catch (java.io.IOException | RuntimeException e) {
       p = null;
+      notDer = " (" + e.getMessage() + ")";
     }
     if (p instanceof ASN1UTF8String s) {
       return s.getString();
@@ -67,7 +69,7 @@ final class FulcioExtensions {
     }
     String got = raw.length == 0 ? "empty value" : String.format(java.util.Locale.ROOT, "tag 0x%02x", raw[0]);
     throw new CertificateParseException(
-        "extension " + oid + " (" + FulcioOids.name(oid) + "): want DER UTF8String, got " + got);
+        "extension " + oid + " (" + FulcioOids.name(oid) + "): want DER UTF8String, got " + got + notDer);
   }
 
   private static String utf8(String oid, byte[] raw) throws CertificateParseException {

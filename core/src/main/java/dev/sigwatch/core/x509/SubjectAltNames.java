@@ -1,5 +1,6 @@
 package dev.sigwatch.core.x509;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.cert.X509Certificate;
@@ -25,11 +26,16 @@ final class SubjectAltNames {
     if (cert.getExtensionValue(oid) == null) {
       return List.of();
     }
+    return fromExtnValue(FulcioExtensions.extnValue(cert, oid));
+  }
+
+  /** Reads the contents of a subjectAltName extnValue OCTET STRING (a DER GeneralNames). */
+  static List<SubjectAltName> fromExtnValue(byte[] der) throws CertificateParseException {
     GeneralNames names;
     try {
-      names = GeneralNames.getInstance(FulcioExtensions.extnValue(cert, oid));
-    } catch (RuntimeException e) {
-      throw new CertificateParseException("subjectAltName: not a GeneralNames sequence", e);
+      names = GeneralNames.getInstance(Der.decode(der));
+    } catch (IOException | RuntimeException e) {
+      throw new CertificateParseException("subjectAltName: not a GeneralNames sequence: " + e.getMessage(), e);
     }
     List<SubjectAltName> out = new ArrayList<>();
     for (GeneralName n : names.getNames()) {

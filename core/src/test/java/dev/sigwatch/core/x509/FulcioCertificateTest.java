@@ -164,7 +164,7 @@ class FulcioCertificateTest {
         FulcioOids.ISSUER_V2, "https://x".getBytes(StandardCharsets.UTF_8));
     assertThatThrownBy(() -> FulcioCertificate.from(cert))
         .isInstanceOf(CertificateParseException.class)
-        .hasMessage("extension 1.3.6.1.4.1.57264.1.8 (issuer): want DER UTF8String, got tag 0x68");
+        .hasMessage("extension 1.3.6.1.4.1.57264.1.8 (issuer): want DER UTF8String, got tag 0x68 (ASN.1 at offset 2: length 116 exceeds the 7 bytes left)");
     var octets = ca.leaf(now, now.plusSeconds(600), email,
         "1.3.6.1.4.1.57264.1.9", new DEROctetString(new byte[] {1}).getEncoded());
     assertThatThrownBy(() -> FulcioCertificate.from(octets))

@@ -1,5 +1,6 @@
 package dev.sigwatch.match.parse;
 
+import dev.sigwatch.core.x509.Der;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Map;
@@ -64,7 +65,7 @@ final class CustomExtensions {
   /** Text of a single DER string, else hex of the bytes. */
   static String decode(byte[] inner) {
     try {
-      ASN1Primitive p = ASN1Primitive.fromByteArray(inner);
+      ASN1Primitive p = Der.decode(inner);
       if (p instanceof ASN1String s && !(p instanceof org.bouncycastle.asn1.ASN1BitString)) {
         return s.getString();
       }

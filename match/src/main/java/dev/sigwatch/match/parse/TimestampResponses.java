@@ -3,6 +3,7 @@ package dev.sigwatch.match.parse;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sigwatch.core.x509.CertificateParseException;
 import dev.sigwatch.core.x509.Certificates;
+import dev.sigwatch.core.x509.Der;
 import dev.sigwatch.core.x509.FulcioCertificate;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
@@ -31,6 +32,7 @@ final class TimestampResponses {
     byte[] tsr = Json.base64(Json.object(spec, "tsr", "spec"), "content", "spec.tsr");
     TimeStampToken token;
     try {
+      Der.checkNesting(tsr, Der.MAX_DEPTH);
       token = new TimeStampResponse(tsr).getTimeStampToken();
     } catch (TSPException | IOException | RuntimeException e) {
       throw new EntryParseException("spec.tsr.content is not an RFC 3161 timestamp response: " + e.getMessage(), e);

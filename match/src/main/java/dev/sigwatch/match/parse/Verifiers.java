@@ -2,6 +2,7 @@ package dev.sigwatch.match.parse;
 
 import dev.sigwatch.core.x509.CertificateParseException;
 import dev.sigwatch.core.x509.Certificates;
+import dev.sigwatch.core.x509.Der;
 import dev.sigwatch.core.x509.FulcioCertificate;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -85,8 +86,8 @@ public final class Verifiers {
   /** Validates a DER SubjectPublicKeyInfo and fingerprints it (hex SHA-256 of the DER). */
   static Signer.Key pkixKey(byte[] spki) throws EntryParseException {
     try {
-      org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(spki);
-    } catch (RuntimeException e) {
+      org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(Der.decode(spki));
+    } catch (java.io.IOException | RuntimeException e) {
       throw new EntryParseException("verifier: not a DER SubjectPublicKeyInfo: " + e.getMessage(), e);
     }
     return new Signer.Key("pkix", List.of(HexFormat.of().formatHex(Certificates.sha256(spki))), List.of());

@@ -92,4 +92,38 @@ class CustomExtensionsTest {
             Map.of(RAW_OID, new byte[] {(byte) 0xde, (byte) 0xad, (byte) 0xbe, (byte) 0xef}), List.of()))))
         .singleElement().satisfies(m -> assertThat(m.identity()).isEqualTo("deadbeef"));
   }
+
+  /** {@code depth} SEQUENCEs nested in one another around an INTEGER: ~4 bytes per level. */
+  static byte[] nested(int depth) {
+    byte[] inner = {0x02, 0x01, 0x07};
+    for (int i = 0; i < depth; i++) {
+      int n = inner.length;
+      byte[] head = n < 0x80 ? new byte[] {0x30, (byte) n}
+          : n < 0x100 ? new byte[] {0x30, (byte) 0x81, (byte) n} : new byte[] {0x30, (byte) 0x82, (byte) (n >> 8), (byte) n};
+      byte[] out = java.util.Arrays.copyOf(head, head.length + n);
+      System.arraycopy(inner, 0, out, head.length, n);
+      inner = out;
+    }
+    return inner;
+  }
+
+  /**
+   * Issue 12: a certificate whose extension value nests 2,500 levels deep (~10 KB) made BouncyCastle's recursive
+   * decoder throw StackOverflowError, which escaped every catch. Outside the Fulcio arc the value is now kept as hex;
+   * in the Fulcio arc (a DER string expected) the entry is malformed with the reason.
+   */
+  @Test
+  void aDeeplyNestedExtensionIsHexOrAParseErrorNeverAStackOverflow() throws Exception {
+    byte[] deep = nested(2500);
+    assertThat(deep.length).isBetween(8_000, 12_000);
+    X509Certificate custom = TestKeys.cert(TestKeys.ec(), "custom", "ci@example.com", Map.of(RAW_OID, deep), List.of());
+    assertThat(eventFor(custom).getExtensions()).containsEntry(RAW_OID, java.util.HexFormat.of().formatHex(deep));
+
+    X509Certificate fulcio = TestKeys.cert(TestKeys.ec(), "custom", "ci@example.com",
+        Map.of("1.3.6.1.4.1.57264.1.8", deep), List.of());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> eventFor(fulcio))
+        .isInstanceOf(EntryParseException.class)
+        .hasMessageContaining("extension 1.3.6.1.4.1.57264.1.8 (issuer): want DER UTF8String, got tag 0x30")
+        .hasMessageEndingWith("nested deeper than 32 levels)");
+  }
 }

@@ -1,0 +1,143 @@
+package dev.sigwatch.core.x509;
+
+import java.io.IOException;
+import java.util.Locale;
+import org.bouncycastle.asn1.ASN1Primitive;
+
+/**
+ * Bounded decoding of DER (and BER) bytes that come from a log: every certificate extension value, SAN list,
+ * public key and timestamp response that sigwatch decodes with BouncyCastle goes through here first.
+ *
+ * <p>BouncyCastle builds constructed values recursively, one group of stack frames per nesting level: a ~10 KB
+ * extension value nested a few thousand levels deep throws {@link StackOverflowError} (found for issue 12; anyone
+ * can upload such a certificate to a public log, and an {@code Error} escapes every {@code catch (Exception)}).
+ * {@link #checkNesting} walks the TLV structure iteratively, with no recursion and no allocation beyond one
+ * {@code int[maxDepth + 1]}, and rejects too-deep nesting, lengths that run past their container, and
+ * malformed tags and lengths before BouncyCastle sees the bytes.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Der {
+  /**
+   * Deepest nesting of constructed values accepted. An X.509 certificate nests about 8 levels (Certificate,
+   * TBSCertificate, [3] extensions, Extension, a GeneralName...); an RFC 3161 timestamp response with its
+   * embedded certificates about 16. 32 leaves room for every real structure and is far from the few thousand
+   * levels that exhaust a default 512 KiB–1 MiB thread stack.
+   */
+  public static final int MAX_DEPTH = 32;
+
+  /** At most this many bytes of a high tag number (5 × 7 bits: any 32-bit tag). */
+  private static final int MAX_TAG_BYTES = 5;
+
+  private Der() {}
+
+  /**
+   * {@link ASN1Primitive#fromByteArray} after {@link #checkNesting} with {@link #MAX_DEPTH}.
+   *
+   * @throws IOException if the bytes are empty, too deep or not one well-formed value
+   */
+  public static ASN1Primitive decode(byte[] der) throws IOException {
+    checkNesting(der, MAX_DEPTH);
+    ASN1Primitive p = ASN1Primitive.fromByteArray(der);
+    if (p == null) {
+      throw new IOException("ASN.1: no value (empty input)");
+    }
+    return p;
+  }
+
+  /**
+   * Checks that {@code der} is a well-formed sequence of TLVs (BER indefinite lengths allowed on constructed
+   * values) whose constructed values nest at most {@code maxDepth} levels.
+   *
+   * @throws IOException naming the offset and what is wrong
+   */
+  public static void checkNesting(byte[] der, int maxDepth) throws IOException {
+    if (maxDepth < 1) {
+      throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
+    }
+    final int len = der.length;
+    int[] ends = new int[maxDepth + 1]; // end offset of each open constructed value; -1: indefinite length
+    int depth = 0;
+    ends[0] = len;
+    int pos = 0;
+    while (true) {
+      int end = ends[depth];
+      if (pos == end) {
+        if (depth == 0) {
+          return;
+        }
+        depth--;
+        continue;
+      }
+      int bound = end < 0 ? len : end;
+      if (pos >= bound) {
+        throw error(pos, "truncated: a value is not terminated");
+      }
+      int tag = der[pos++] & 0xff;
+      if (end < 0 && tag == 0 && pos < len && der[pos] == 0) {
+        pos++; // end-of-contents of an indefinite-length value
+        depth--;
+        continue;
+      }
+      if ((tag & 0x1f) == 0x1f) {
+        int n = 0;
+        do {
+          if (pos >= bound || ++n > MAX_TAG_BYTES) {
+            throw error(pos, "malformed high tag number");
+          }
+        } while ((der[pos++] & 0x80) != 0);
+      }
+      if (pos >= bound) {
+        throw error(pos, "truncated: no length");
+      }
+      boolean constructed = (tag & 0x20) != 0;
+      int first = der[pos++] & 0xff;
+      int length;
+      if (first == 0x80) {
+        if (!constructed) {
+          throw error(pos, "indefinite length on a primitive value");
+        }
+        depth = open(ends, depth, maxDepth, -1, pos);
+        continue;
+      } else if (first < 0x80) {
+        length = first;
+      } else {
+        int n = first & 0x7f;
+        if (n > 4) {
+          throw error(pos, "length of " + n + " bytes");
+        }
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+          if (pos >= bound) {
+            throw error(pos, "truncated length");
+          }
+          v = (v << 8) | (der[pos++] & 0xff);
+        }
+        if (v > Integer.MAX_VALUE) {
+          throw error(pos, "length " + v + " is too large");
+        }
+        length = (int) v;
+      }
+      if (length > bound - pos) {
+        throw error(pos, String.format(Locale.ROOT, "length %d exceeds the %d bytes left", length, bound - pos));
+      }
+      if (constructed) {
+        depth = open(ends, depth, maxDepth, pos + length, pos);
+      } else {
+        pos += length;
+      }
+    }
+  }
+
+  private static int open(int[] ends, int depth, int maxDepth, int end, int pos) throws IOException {
+    if (depth == maxDepth) {
+      throw error(pos, "nested deeper than " + maxDepth + " levels");
+    }
+    ends[depth + 1] = end;
+    return depth + 1;
+  }
+
+  private static IOException error(int offset, String what) {
+    return new IOException("ASN.1 at offset " + offset + ": " + what);
+  }
+}
