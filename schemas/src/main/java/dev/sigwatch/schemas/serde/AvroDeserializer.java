@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -106,21 +104,19 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
   }
 
   private T decode(String topic, byte[] data, int offset, DatumReader<T> reader) {
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, offset, data.length - offset, null);
+    // Bounded: no length or count in the body may claim more than the bytes left (see BoundedDecoder).
+    BoundedDecoder decoder = new BoundedDecoder(data, offset, data.length - offset);
     T value;
     try {
       value = reader.read(null, decoder);
     } catch (EOFException e) {
-      throw fail(topic, "truncated body: the " + (data.length - offset) + " bytes after the header end inside the record");
+      throw fail(topic, "truncated body: the " + (data.length - offset) + " bytes after the header end inside the record"
+          + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException(prefix(topic) + "malformed body: " + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
-    try {
-      if (!decoder.isEnd()) {
-        throw fail(topic, "trailing bytes after the record (" + (data.length - offset) + " body bytes)");
-      }
-    } catch (IOException e) {
-      throw new SerializationException(prefix(topic) + e.getMessage(), e);
+    if (!decoder.isEnd()) {
+      throw fail(topic, "trailing bytes after the record (" + (data.length - offset) + " body bytes)");
     }
     return value;
   }
