@@ -61,11 +61,14 @@ final class FulcioExtensions {
       p = null;
       notDer = " (" + e.getMessage() + ")";
     }
-    if (p instanceof ASN1UTF8String s) {
-      return s.getString();
-    }
-    if (FulcioOids.name(oid).equals("unknown") && p instanceof ASN1String s) {
-      return s.getString(); // an undocumented arc: accept any DER string type
+    // An undocumented arc accepts any DER string type; a documented one a UTF8String only.
+    if (p instanceof ASN1UTF8String || (FulcioOids.name(oid).equals("unknown") && p instanceof ASN1String)) {
+      try {
+        return ((ASN1String) p).getString();
+      } catch (IllegalArgumentException e) { // BouncyCastle's report of invalid UTF-8 (found by CertificateFuzzTest)
+        throw new CertificateParseException("extension " + oid + " (" + FulcioOids.name(oid) + "): "
+            + p.getClass().getSimpleName() + " is not a valid string: " + e.getMessage(), e);
+      }
     }
     String got = raw.length == 0 ? "empty value" : String.format(java.util.Locale.ROOT, "tag 0x%02x", raw[0]);
     throw new CertificateParseException(

@@ -26,7 +26,9 @@ class NoteFuzzTest {
     List<NoteKey> keys = new ArrayList<>(NoteFixtures.vkeys("rekor-v2/tlog-tiles-example/log.vkey"));
     keys.addAll(NoteFixtures.vkeys("rekor-v2/spec-examples/c2sp-signed-note-example.vkey"));
     keys.addAll(NoteFixtures.vkeys("rekor-v2/checkpoints/staging-witness-vkeys.txt"));
-    keys.addAll(NoteFixtures.logVerifier("trust/production/trusted_root.json", "rekor.sigstore.dev - 1").keys());
+    keys.addAll(NoteFixtures.logVerifier("trust/production/trusted_root.json",
+        NoteFixtures.read("rekor-v1/checkpoints/prod-rekor.sigstore.dev-tree1193050959916656506-size2953833797.txt"))
+        .keys());
     verifier = new NoteVerifier(keys);
     FuzzSeeds.write(NoteFuzzTest.class, "signedNote", noteFiles().map(FuzzSeeds::read));
     FuzzSeeds.write(NoteFuzzTest.class, "vkey", vkeyLines());

@@ -104,4 +104,18 @@ class DerTest {
         .hasMessageStartingWith("subjectAltName: not a GeneralNames sequence: ASN.1 at offset")
         .hasMessageEndingWith("nested deeper than 32 levels");
   }
+
+  /** Found by CertificateFuzzTest#extensionValue: BouncyCastle throws IllegalArgumentException on invalid UTF-8. */
+  @Test
+  void aUtf8StringWithInvalidUtf8IsAParseError() {
+    byte[] value = {0x0c, 0x04, 'p', (byte) 0xbf, 's', 'h'};
+    assertThatThrownBy(() -> FulcioExtensions.decode(FulcioOids.ISSUER_V2, 8, value))
+        .isInstanceOf(CertificateParseException.class)
+        .hasMessageStartingWith("extension 1.3.6.1.4.1.57264.1.8 (issuer): DERUTF8String is not a valid string: ");
+  }
+
+  /** Writes the crafted certificate as a regression input of CertificateFuzzTest#certificate (run once by hand). */
+  public static void main(String[] args) throws Exception {
+    java.nio.file.Files.write(java.nio.file.Path.of(args[0]), craftedCertificate(FulcioOids.ISSUER_V2).getEncoded());
+  }
 }
