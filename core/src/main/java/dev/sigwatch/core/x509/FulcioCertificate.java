@@ -63,6 +63,10 @@ public record FulcioCertificate(
   /** Extracts the identity fields of an already parsed certificate. */
   public static FulcioCertificate from(X509Certificate cert) throws CertificateParseException {
     Map<String, FulcioExtension> extensions = FulcioExtensions.read(cert);
+    if (cert.getNotAfter().before(cert.getNotBefore())) { // the record would reject it (found by CertificateFuzzTest)
+      throw new CertificateParseException("validity ends (notAfter " + cert.getNotAfter().toInstant()
+          + ") before it begins (notBefore " + cert.getNotBefore().toInstant() + ")");
+    }
     FulcioExtension issuerExt = extensions.get(FulcioOids.ISSUER_V2);
     if (issuerExt == null) {
       issuerExt = extensions.get(FulcioOids.ISSUER_V1);

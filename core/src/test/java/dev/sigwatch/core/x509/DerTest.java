@@ -114,6 +114,16 @@ class DerTest {
         .hasMessageStartingWith("extension 1.3.6.1.4.1.57264.1.8 (issuer): DERUTF8String is not a valid string: ");
   }
 
+  /** Found by CertificateFuzzTest#certificate: the JDK parses it, FulcioCertificate's record rejected it unchecked. */
+  @Test
+  void aValidityThatEndsBeforeItBeginsIsAParseError() throws Exception {
+    byte[] der = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(DerTest.class.getResource(
+        "CertificateFuzzTestInputs/certificate/not-after-before-not-before.pem").toURI()));
+    assertThatThrownBy(() -> FulcioCertificate.parse(der))
+        .isInstanceOf(CertificateParseException.class)
+        .hasMessageStartingWith("validity ends (notAfter 2024-11-18T17:46:59Z) before it begins");
+  }
+
   /** Writes the crafted certificate as a regression input of CertificateFuzzTest#certificate (run once by hand). */
   public static void main(String[] args) throws Exception {
     java.nio.file.Files.write(java.nio.file.Path.of(args[0]), craftedCertificate(FulcioOids.ISSUER_V2).getEncoded());
