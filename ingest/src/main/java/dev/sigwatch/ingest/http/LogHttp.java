@@ -91,17 +91,8 @@ public final class LogHttp {
    */
   public LogHttp(String name, HttpClient client, RetryPolicy retry, RateLimiter limiter, Sleeper sleeper,
       Duration requestTimeout, int maxResponseBytes, Listener listener) {
-    if (maxResponseBytes < 1) throw new IllegalArgumentException("maxResponseBytes must be >= 1, was " + maxResponseBytes);
-    this.name = name;
-    this.client = client;
-    this.retry = retry;
-    this.limiter = limiter;
-    this.sleeper = sleeper;
-    this.requestTimeout = requestTimeout;
-    this.maxResponseBytes = maxResponseBytes;
-    this.budget = Math.max(maxResponseBytes, DEFAULT_RESPONSE_BUDGET_BYTES);
-    this.budgetLeft = new AtomicLong(budget);
-    this.listener = listener;
+    this(name, client, retry, limiter, sleeper, requestTimeout, maxResponseBytes, listener,
+        Math.max(maxResponseBytes, DEFAULT_RESPONSE_BUDGET_BYTES));
   }
 
   /** This client with another response budget (see {@link #DEFAULT_RESPONSE_BUDGET_BYTES}); for tests. */
@@ -111,6 +102,7 @@ public final class LogHttp {
 
   private LogHttp(String name, HttpClient client, RetryPolicy retry, RateLimiter limiter, Sleeper sleeper,
       Duration requestTimeout, int maxResponseBytes, Listener listener, long budget) {
+    if (maxResponseBytes < 1) throw new IllegalArgumentException("maxResponseBytes must be >= 1, was " + maxResponseBytes);
     this.name = name;
     this.client = client;
     this.retry = retry;
