@@ -30,12 +30,14 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
 
   private final Duration backlogAfter;
   private final Duration checkInterval;
+  private final int bufferLimit;
   private AuditStore states;
   private Emitter emit;
 
   AuditProcessor(VerifySettings settings) {
     this.backlogAfter = settings.backlogAfter();
     this.checkInterval = settings.livenessInterval();
+    this.bufferLimit = settings.auditBufferLimit();
   }
 
   @Override
@@ -109,6 +111,12 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       }
     }
     if (!s.anchored()) {
+      if (s.unanchoredReported && s.pending.isEmpty()) {
+        // Stopped (tampered entries, an unanchorable entry, the buffer bound): wait for a verified checkpoint to
+        // compare against before holding entries again, so that failing checkpoints cannot grow the buffer.
+        log.trace("{}: entry {} not audited: no verified checkpoint ahead", logId, i);
+        return;
+      }
       try {
         s.range = Anchors.beforeEntry(i, e.leafHash(), e.raw() == null ? null : CheckpointSignatures.bytes(e.raw()));
       } catch (AnchorException ex) {
@@ -137,8 +145,30 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     } else {
       s.buffer.add(e.leafHash());
       s.nextIndex++;
+      if (s.buffer.size() > bufferLimit) suspend(record, logId, s, e.observedAtMillis());
     }
     save(logId, s);
+  }
+
+  /**
+   * No verified checkpoint covers the buffered entries and they reached the bound: drop them, say so loudly, and
+   * re-anchor at the first entry after the next verified checkpoint (entries in between are not audited).
+   */
+  private void suspend(Record<String, AuditInput> record, String logId, AuditState s, long at) {
+    long from = s.buffer.start();
+    long to = s.nextIndex;
+    String id = Findings.id(Findings.HEALTH, logId, "audit-buffer", from);
+    String reason = String.format(Locale.ROOT, "no verified checkpoint covers entries [%d, %d): %d leaf hashes held, "
+        + "over the bound of %d; the audit drops them and re-anchors after the next verified checkpoint", from, to,
+        to - from, bufferLimit);
+    emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, from,
+        logId + ": full audit suspended: " + reason,
+        Map.of("reason", "audit buffer bound", "detail", reason, "bufferedFrom", Long.toString(from),
+            "bufferedTo", Long.toString(to), "auditBufferLimit", Integer.toString(bufferLimit)), at));
+    log.warn("{}: full audit suspended: {}", logId, reason);
+    s.buffer.reset(0);
+    s.range = null;
+    s.unanchoredReported = true;
   }
 
   private void onCheckpoint(Record<String, AuditInput> record, String logId, Checkpoint c) {

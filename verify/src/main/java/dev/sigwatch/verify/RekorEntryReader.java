@@ -44,11 +44,16 @@ final class RekorEntryReader implements Deserializer<AuditInput> {
     c.skip(bodyLen);
     ByteBuffer raw = c.optionalBytes();
     long observedAt = c.varLong();
+    ByteBuffer truncatedLeafHash = c.optionalBytes(); // leafHash: set only for an entry too big for one record
+    if (c.varLong() != 0) c.varLong(); // servedBytes
     if (c.pos != data.length) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
           "RekorEntry has %d trailing bytes after its last field", data.length - c.pos));
     }
     if (leafIndex < 0) return new AuditInput.Bad(logId, "negative leafIndex " + leafIndex);
+    if (truncatedLeafHash != null) {
+      return new AuditInput.Entry(logId, leafIndex, AuditInput.leafHash(null, truncatedLeafHash), raw, observedAt);
+    }
     MessageDigest md = AuditInput.SHA256.get();
     md.update((byte) 0);
     md.update(data, bodyAt, bodyLen);

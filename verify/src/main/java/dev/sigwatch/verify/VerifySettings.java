@@ -23,12 +23,20 @@ import java.util.Objects;
  *     every few seconds, so the default of {@value #DEFAULT_INCIDENT_QUIET_MINUTES} minutes is dozens of clean
  *     polls: long enough that a view served to some requests only stays one incident, short enough that a new
  *     incident the same day alerts.
+ * @param auditBufferLimit the most leaf hashes (32 bytes each) the full audit holds per log for entries that no
+ *     verified checkpoint covers yet. Ingest fetches entries only up to a checkpoint it read, so the buffer stays small
+ *     while checkpoints verify; when they stop verifying (a key rotation the trusted root does not know yet) it would
+ *     grow by ~1 GB a day at public Rekor's rate. Past the limit the audit drops what it holds, raises a HEALTH alert
+ *     and re-anchors at the first entry after the next verified checkpoint. Default {@value #DEFAULT_AUDIT_BUFFER_LIMIT}
+ *     (32 MiB, over an hour of public Rekor v1)
  * @param origins configured checkpoint origins ({@code logs[].origin}) by log URL: a checkpoint read from that URL
  *     must carry that origin (Rekor v1: that hostname), whichever trusted key signed it (see {@link LogBinding})
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
     Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
-    java.util.Map<String, String> origins) {
+    java.util.Map<String, String> origins, int auditBufferLimit) {
+
+  public static final int DEFAULT_AUDIT_BUFFER_LIMIT = 1 << 20;
 
   public static final long DEFAULT_INCIDENT_QUIET_MINUTES = 10;
 
@@ -56,18 +64,26 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
       throw new IllegalArgumentException("incidentQuiet must be > 0, was " + incidentQuiet);
     }
     origins = origins == null ? java.util.Map.of() : java.util.Map.copyOf(origins);
+    auditBufferLimit = auditBufferLimit == 0 ? DEFAULT_AUDIT_BUFFER_LIMIT : auditBufferLimit;
+    if (auditBufferLimit < 1) throw new IllegalArgumentException("auditBufferLimit must be > 0, was " + auditBufferLimit);
   }
 
   /** Settings without configured origins. */
   public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
       Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet) {
-    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, incidentQuiet, null);
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, incidentQuiet, null, 0);
+  }
+
+  /** These settings with another audit buffer limit (leaves per log). */
+  public VerifySettings withAuditBufferLimit(int limit) {
+    return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
+        incidentQuiet, origins, limit);
   }
 
   /** These settings with configured checkpoint origins by log URL. */
   public VerifySettings withOrigins(java.util.Map<String, String> byUrl) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        incidentQuiet, byUrl);
+        incidentQuiet, byUrl, auditBufferLimit);
   }
 
   /** Settings with the default incident quiet period. */
@@ -79,7 +95,7 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another incident quiet period. */
   public VerifySettings withIncidentQuiet(Duration quiet) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        quiet, origins);
+        quiet, origins, auditBufferLimit);
   }
 
   /** Settings with the default backlog bound ({@code staleAfter}). */
