@@ -38,7 +38,12 @@ public final class Der {
    */
   public static ASN1Primitive decode(byte[] der) throws IOException {
     checkNesting(der, MAX_DEPTH);
-    ASN1Primitive p = ASN1Primitive.fromByteArray(der);
+    ASN1Primitive p;
+    try {
+      p = ASN1Primitive.fromByteArray(der);
+    } catch (RuntimeException e) { // e.g. "truncated BIT STRING detected" (found by CertificateFuzzTest)
+      throw new IOException("ASN.1: " + e.getMessage(), e);
+    }
     if (p == null) {
       throw new IOException("ASN.1: no value (empty input)");
     }
