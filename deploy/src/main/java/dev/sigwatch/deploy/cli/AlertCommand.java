@@ -42,11 +42,16 @@ public final class AlertCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE", required = true, description = "YAML configuration (see README).")
+  // Not `required`: picocli would then demand it of `alert test` too, which has its own.
+  @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "YAML configuration (see README); required.")
   Path config;
 
   @Override
   public Integer call() throws Exception {
+    if (config == null) {
+      spec.commandLine().getErr().println("sigwatch alert: --config FILE is required");
+      return 2;
+    }
     SigwatchConfig cfg;
     try {
       cfg = ConfigLoader.withSystemEnv().load(config);
