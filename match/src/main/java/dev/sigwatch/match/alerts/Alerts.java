@@ -22,6 +22,8 @@ public final class Alerts {
   public static final String UNUSED_CERTIFICATE = "UNUSED_CERTIFICATE";
   public static final String UNLOGGED_CERTIFICATE = "UNLOGGED_CERTIFICATE";
   public static final String MALFORMED_ENTRY = "MALFORMED_ENTRY";
+  /** A CT entry whose extra_data precertificate is not the one in its Merkle leaf (HIGH): the log shows other bytes. */
+  public static final String CT_EXTRA_DATA_MISMATCH = "CT_EXTRA_DATA_MISMATCH";
 
   private Alerts() {}
 

@@ -73,7 +73,7 @@ public final class Explainer {
         if (e.getSans().isEmpty()) {
           yield "the signer has no certificate SANs (a key, not a certificate)";
         }
-        java.util.regex.Pattern subject = java.util.regex.Pattern.compile(r.getCertSubject());
+        com.google.re2j.Pattern subject = com.google.re2j.Pattern.compile(r.getCertSubject());
         var san = e.getSans().stream().filter(x -> subject.matcher(x.getValue()).find()).findFirst();
         if (san.isEmpty()) {
           yield "no SAN matches certSubject /" + r.getCertSubject() + "/ (SANs: "

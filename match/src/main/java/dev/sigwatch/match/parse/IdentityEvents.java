@@ -23,19 +23,52 @@ import java.util.Map;
 public final class IdentityEvents {
   private IdentityEvents() {}
 
-  /** Parses a Rekor entry's body and returns its identity events; never empty. */
+  /**
+   * A Rekor entry's identities.
+   *
+   * @param events one per signer that could be read (one with no identity for a kind that names no signer); never
+   *     empty
+   * @param badSigners one line per signer of a multi-signer entry that could not be read; empty when all could
+   */
+  public record RekorIdentities(List<IdentityEvent> events, List<String> badSigners) {
+    public RekorIdentities {
+      events = List.copyOf(events);
+      badSigners = List.copyOf(badSigners);
+    }
+  }
+
+  /** Parses a Rekor entry's body and returns its identity events; never empty. Bad signers are left out. */
   public static List<IdentityEvent> fromRekor(RekorEntry entry) throws EntryParseException {
+    return identities(entry).events();
+  }
+
+  /**
+   * Parses a Rekor entry's body into one identity event per signer. A multi-signer entry with a bad signer keeps its
+   * good signers' events and names the bad one; an entry none of whose signers can be read is malformed.
+   */
+  public static RekorIdentities identities(RekorEntry entry) throws EntryParseException {
     ParsedEntry parsed = RekorBodies.parse(bytes(entry.getBody()));
     List<IdentityEvent> out = new ArrayList<>(Math.max(1, parsed.signers().size()));
-    if (parsed.signers().isEmpty()) {
-      out.add(base(entry, parsed));
-    }
+    List<String> bad = new ArrayList<>(parsed.badSigners());
+    boolean several = parsed.signers().size() + bad.size() > 1;
     for (Signer s : parsed.signers()) {
       IdentityEvent e = base(entry, parsed);
-      fill(e, s);
+      try {
+        fill(e, s);
+      } catch (EntryParseException | RuntimeException | StackOverflowError | OutOfMemoryError x) {
+        if (!several) throw x;
+        bad.add("signer " + (out.size() + bad.size()) + ": " + dev.sigwatch.schemas.dlq.RejectedRecords.reason(x));
+        continue;
+      }
       out.add(e);
     }
-    return out;
+    if (out.isEmpty()) {
+      if (!bad.isEmpty()) {
+        throw new EntryParseException("no signer can be read: " + String.join("; ", bad));
+      }
+      out.add(base(entry, parsed));
+    }
+    return new RekorIdentities(out, bad);
   }
 
   private static IdentityEvent base(RekorEntry entry, ParsedEntry parsed) {

@@ -70,13 +70,12 @@ public final class RekorBodies {
       }
       case "dsse/0.0.2" -> {
         JsonNode v = Json.object(spec, "dsseV002", at);
-        List<Signer> signers = new ArrayList<>();
         JsonNode sigs = Json.array(v, "signatures", at + ".dsseV002");
-        for (int i = 0; i < sigs.size(); i++) {
+        String digest = Json.v2Hash(Json.object(v, "payloadHash", at), at + ".payloadHash");
+        yield signers(kind, version, digest, sigs.size(), i -> {
           String where = at + ".dsseV002.signatures[" + i + "]";
-          signers.add(v2Verifier(Json.object(sigs.get(i), "verifier", where), where + ".verifier"));
-        }
-        yield new ParsedEntry(kind, version, Json.v2Hash(Json.object(v, "payloadHash", at), at + ".payloadHash"), signers);
+          return v2Verifier(Json.object(sigs.get(i), "verifier", where), where + ".verifier");
+        });
       }
       default -> throw new EntryParseException("unsupported entry kind '" + kind + "' version '" + version + "'");
     };
@@ -96,22 +95,42 @@ public final class RekorBodies {
     JsonNode content = Json.object(spec, "content", "spec");
     JsonNode envelope = Json.object(content, "envelope", "spec.content");
     JsonNode sigs = Json.array(envelope, "signatures", "spec.content.envelope");
-    List<Signer> signers = new ArrayList<>();
-    for (int i = 0; i < sigs.size(); i++) {
-      signers.add(Verifiers.decode(
-          Json.base64(sigs.get(i), "publicKey", "spec.content.envelope.signatures[" + i + "]"), null));
-    }
-    return new ParsedEntry(kind, version,
-        Json.v1Hash(content.path("payloadHash"), "spec.content.payloadHash"), signers);
+    return signers(kind, version, Json.v1Hash(content.path("payloadHash"), "spec.content.payloadHash"), sigs.size(),
+        i -> Verifiers.decode(Json.base64(sigs.get(i), "publicKey", "spec.content.envelope.signatures[" + i + "]"), null));
   }
 
   private static ParsedEntry dsseV1(String kind, String version, JsonNode spec) throws EntryParseException {
     JsonNode sigs = Json.array(spec, "signatures", "spec");
-    List<Signer> signers = new ArrayList<>();
-    for (int i = 0; i < sigs.size(); i++) {
-      signers.add(Verifiers.decode(Json.base64(sigs.get(i), "verifier", "spec.signatures[" + i + "]"), null));
+    return signers(kind, version, Json.v1Hash(spec.path("payloadHash"), "spec.payloadHash"), sigs.size(),
+        i -> Verifiers.decode(Json.base64(sigs.get(i), "verifier", "spec.signatures[" + i + "]"), null));
+  }
+
+  /** The i-th signer of a multi-signer body. */
+  private interface SignerAt {
+    Signer get(int i) throws EntryParseException;
+  }
+
+  /**
+   * A multi-signer body (DSSE, in-toto 0.0.2): each signer is decoded on its own, so one bad signer is reported as
+   * such ({@link ParsedEntry#badSigners()}) without hiding the others. Any failure of one signer's decoding counts,
+   * including an error such as a stack overflow on a crafted certificate; if no signer decodes, the entry is malformed.
+   */
+  private static ParsedEntry signers(String kind, String version, String digest, int n, SignerAt at)
+      throws EntryParseException {
+    List<Signer> signers = new ArrayList<>(n);
+    List<String> bad = new ArrayList<>(0);
+    for (int i = 0; i < n; i++) {
+      try {
+        signers.add(at.get(i));
+      } catch (EntryParseException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        if (n == 1) throw e;
+        bad.add("signer " + i + ": " + dev.sigwatch.schemas.dlq.RejectedRecords.reason(e));
+      }
     }
-    return new ParsedEntry(kind, version, Json.v1Hash(spec.path("payloadHash"), "spec.payloadHash"), signers);
+    if (signers.isEmpty() && !bad.isEmpty()) {
+      throw new EntryParseException("no signer can be decoded: " + String.join("; ", bad));
+    }
+    return new ParsedEntry(kind, version, digest, signers, bad);
   }
 
   /** A Rekor v2 {@code Verifier}: {@code x509Certificate.rawBytes} (DER) or {@code publicKey.rawBytes} (SPKI DER). */

@@ -10,9 +10,12 @@ import dev.sigwatch.schemas.Severity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,72 +23,83 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * CT ⋈ Rekor on the precertificate TBS hash (records arrive keyed by it), on event time:
+ * CT ⋈ Rekor on the precertificate TBS hash (records arrive keyed by it):
  * <ul>
- *   <li>a CT issuance matching the watchlist with no Rekor use of that certificate within {@code window} →
- *       UNUSED_CERTIFICATE (HIGH);</li>
- *   <li>a Rekor use of a certificate that never appeared in CT within {@code window} and that chains to a Fulcio CA →
- *       UNLOGGED_CERTIFICATE (CRITICAL). The chain is checked only then, at expiry, never per entry.</li>
+ *   <li>a CT issuance matching the watchlist that no Rekor log uses → UNUSED_CERTIFICATE (HIGH);</li>
+ *   <li>a Rekor use of a Fulcio-chained certificate that no CT log holds → UNLOGGED_CERTIFICATE (CRITICAL); the chain
+ *       is checked only then, never per entry.</li>
  * </ul>
- * Either side may arrive first. State is bounded by the window: a pending side expires at its event time + window,
- * the "seen" marker of a hash at + 3 windows, both through the deadline index. An arrival later than that is treated
- * as new.
  *
- * <p><b>Whose clock.</b> A pending side waits for the <em>other</em> log, so its event-time deadline is compared with
- * the other log's progress: the largest event time of the other side seen by this task (kept per side in the progress
- * store), not with stream time, which is the maximum over both logs. A CT issuance at T is declared unused only once
- * Rekor entries past T + window have arrived here (and a Rekor use unlogged only once CT entries past it have): when
- * one log's backfill runs ahead of the other's, its entries wait for the lagging log to catch up instead of all
- * expiring as false alerts. Seen markers likewise expire with the slower side's progress. Deadline keys are
- * {@code s|<side>|<deadline ms>|<hash>} ({@code X} for seen markers), one range per side, each scanned only up to its
- * own bound: by a stream-time punctuator, and by every record for the side its log's progress can make due (one
- * comparison with the earliest deadline of that side, kept in memory).
+ * <p><b>Both alerts claim an absence, so each needs evidence of absence.</b> The domain of the join is the
+ * certificate's own validity, {@code [notBefore, notAfter]} (ten minutes for Fulcio): a use outside it is no valid
+ * use, and Fulcio logs the precertificate before it issues. "Log L holds no entry for this certificate" is proven
+ * only when L is <em>read and audited past the window</em>: verify audited L at size N from a checkpoint observed at
+ * T ≥ notAfter + {@code grace}, and every entry of L below N has reached this task — a {@link LogPositions position}
+ * (N, T) arrives behind them. {@code grace} covers a log's integration delay and the age of the checkpoint it serves.
+ * An alert fires only when every log of the other side is so proven; clocks play no part (Rekor v2 entries carry no
+ * time, backfilled entries are months old, logs are read at different speeds: none of that can make one fire).
  *
- * <p><b>Wall clock.</b> Event time only advances when records arrive on this task's partition, so on a quiet
- * partition (a low-volume log, a stalled ingest) a pending side would wait forever. A pending side therefore also
- * carries a wall-clock deadline ({@code w|<arrival wall ms + window>|<side>|<hash>}), scanned by a wall-clock
- * punctuator: it expires when <em>either</em> the other log has passed its event time + window <em>or</em> it has
- * waited {@code window} of real time since it arrived here, whichever comes first. The wall-clock deadline counts from
- * the <em>arrival</em>, not the event time: from the event time it would fire at once for every historical entry of a
- * backfill. Seen markers also expire {@code 3 × window} of real time after arrival, which bounds them when one log is
- * not monitored at all. What remains: during backfills, a log that lags the other by more than {@code window} of
- * <em>real</em> time still lets the wall clock fire first; backfill CT and Rekor over the same period together, or
- * widen the window.
+ * <p>Which logs: every log verify has reported (the global {@link LogEvidence}) plus every log with a position here.
+ * A log verify knows but match has not yet proven blocks every decision (it may be either side). A frozen shard read
+ * to its end proves absence at any time; a frozen shard that was frozen before the certificate's notBefore is not
+ * asked. A log match began reading after the certificate's window had begun ({@code startAt} past 0) can prove
+ * nothing about it: such a pending side is dropped, undecided, never alerted. No CT log monitored, or a CT log
+ * lagging: no UNLOGGED. A pending side that cannot be decided within {@link #MAX_WAIT} of real time — or within
+ * {@code grace} when no log of the other side is known at all — is dropped undecided (bounded state; the safe
+ * direction: no false alert). An entry that reaches this task after its own log was proven past the window was
+ * integrated after it, outside the domain: it opens nothing.
+ *
+ * <p>State: the sides seen per hash, the pending sides, a deadline index ({@code s|<side>|<notAfter+grace>|<hash>},
+ * scanned up to the other side's proven time, {@code X} for seen markers; {@code w|<wall ms>|<side>|<hash>} for the
+ * real-time bounds) and each log's proven position.
  */
 final class JoinProcessor implements Processor<String, IdentityEvent, String, Alert> {
+  private static final Logger log = LoggerFactory.getLogger(JoinProcessor.class);
   static final String SEEN_STORE = "match-join-seen";
   static final String PENDING_STORE = "match-join-pending";
   static final String DEADLINE_STORE = "match-join-deadlines";
-  /** The largest event time seen per side ({@code C}, {@code R}) by this task. */
-  static final String PROGRESS_STORE = "match-join-progress";
-  /** Prefix of event-time deadlines. */
+  /** Each log's proven position, from the last {@link LogPositions position} read. */
+  static final String PROGRESS_STORE = "match-join-evidence";
   static final String EVENT = "s|";
-  /** Prefix of wall-clock deadlines; sorts after the digits of stream-time deadlines, so the two ranges never mix. */
   static final String WALL = "w|";
+  /** Longest a pending side waits, in real time, for the other side's logs to be proven. */
+  static final Duration MAX_WAIT = Duration.ofHours(6);
 
-  private final Duration window;
+  /** A log's proven position: everything it integrated by {@code provenTo} has been read; read from {@code from}. */
+  record Proven(IdentitySource side, long size, long provenTo, Long from, boolean complete) {
+    static Proven decode(String s) {
+      String[] f = s.split("\\|");
+      return new Proven(IdentitySource.valueOf(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
+          f[3].isEmpty() ? null : Long.valueOf(f[3]), Boolean.parseBoolean(f[4]));
+    }
+
+    String encode() {
+      return side + "|" + size + "|" + provenTo + "|" + (from == null ? "" : from) + "|" + complete;
+    }
+  }
+
+  private enum Verdict { PROVEN, WAIT, UNDECIDABLE }
+
+  private final Duration grace;
   private final WatchlistState watchlist;
   private final ChainCheck chains;
+  private final LogEvidence logs;
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, String> seen;
   private KeyValueStore<String, IdentityEvent> pending;
   private KeyValueStore<String, String> deadlines;
-  private KeyValueStore<String, Long> progress;
-  /**
-   * Per side, the earliest event-time deadline still in the index (Long.MAX_VALUE: none), so that a record can tell in
-   * one comparison whether the other side's progress made anything due; null: unknown (after a restart), look.
-   */
-  private final Map<String, Long> nextDue = new java.util.HashMap<>();
-  /** The progress store's values as last advanced (the store itself is written at most once a second per side). */
-  private final Map<String, Long> progressCache = new java.util.HashMap<>();
-  private final Map<String, Long> progressStored = new java.util.HashMap<>();
+  private KeyValueStore<String, String> provenStore;
+  private final Map<String, Proven> proven = new HashMap<>();
 
-  JoinProcessor(Duration window, WatchlistState watchlist, ChainCheck chains) {
-    this.window = window;
+  JoinProcessor(Duration grace, WatchlistState watchlist, ChainCheck chains, LogEvidence logs) {
+    this.grace = grace;
     this.watchlist = watchlist;
     this.chains = chains;
+    this.logs = logs;
   }
 
   @Override
@@ -94,9 +108,11 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     seen = context.getStateStore(SEEN_STORE);
     pending = context.getStateStore(PENDING_STORE);
     deadlines = context.getStateStore(DEADLINE_STORE);
-    progress = context.getStateStore(PROGRESS_STORE);
-    Duration every = window.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : window.dividedBy(10);
-    context.schedule(every, PunctuationType.STREAM_TIME, this::expire);
+    provenStore = context.getStateStore(PROGRESS_STORE);
+    try (KeyValueIterator<String, String> it = provenStore.all()) {
+      it.forEachRemaining(kv -> proven.put(kv.key, Proven.decode(kv.value)));
+    }
+    Duration every = grace.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : grace.dividedBy(10);
     context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::expireWallClock);
   }
 
@@ -106,18 +122,45 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     if (record.key() == null || e == null) {
       return;
     }
-    String side = e.getSource() == IdentitySource.CT ? "C" : "R";
-    join(record.key(), e, side, record.timestamp());
-    expireWaitingFor(side, progressOf(side));
+    try {
+      if (LogPositions.isPosition(e)) {
+        onPosition(e);
+      } else if (e.getNotAfterMillis() != null && e.getNotBeforeMillis() != null) {
+        join(record.key(), e);
+      }
+    } catch (org.apache.kafka.common.KafkaException t) {
+      throw t; // Kafka's own (a store, a fenced producer): for Kafka Streams to handle
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError t) {
+      // The record boundary of the join: a failure on one record is logged and the stage goes on.
+      log.warn("{}: CT ⋈ Rekor join skipped entry {}: {}", e.getLogId(), e.getLogIndex(),
+          RecordBoundary.reason("joining", t));
+    }
   }
 
-  private void join(String tbs, IdentityEvent e, String side, long timestamp) {
+  private void onPosition(IdentityEvent m) {
+    Proven p = new Proven(m.getSource(), m.getLogIndex(), m.getObservedAtMillis(), m.getIntegratedTime(),
+        "true".equals(m.getExtensions().get("frozen")));
+    Proven old = proven.get(m.getLogId());
+    if (old != null && (old.size() > p.size() || old.equals(p))) return;
+    proven.put(m.getLogId(), p);
+    provenStore.put(m.getLogId(), p.encode());
+    long now = context.currentSystemTimeMs();
+    long c = provenTo(IdentitySource.CT);
+    long r = provenTo(IdentitySource.REKOR);
+    expireEvent("C", IdentitySource.REKOR, r, now);
+    expireEvent("R", IdentitySource.CT, c, now);
+    expireEvent("X", null, Math.min(c, r), now);
+  }
+
+  private void join(String tbs, IdentityEvent e) {
+    String side = e.getSource() == IdentitySource.CT ? "C" : "R";
     String other = side.equals("C") ? "R" : "C";
-    advance(side, timestamp);
+    long need = e.getNotAfterMillis() + grace.toMillis();
+    long now = context.currentSystemTimeMs();
     String marks = seen.get(tbs);
     if (marks == null) {
-      deadlines.put(eventDeadline("X", timestamp + 3 * window.toMillis(), tbs), "");
-      deadlines.put(WALL + deadline(context.currentSystemTimeMs() + 3 * window.toMillis(), "X", tbs), "");
+      deadlines.put(eventDeadline("X", need, tbs), "");
+      deadlines.put(WALL + deadline(now + MAX_WAIT.toMillis(), "X", tbs), Long.toString(now));
       marks = "";
     }
     if (!marks.contains(side)) {
@@ -129,73 +172,108 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     if (marks.contains(other) || pending.get(side + tbs) != null) {
       return;
     }
+    Proven own = proven.get(e.getLogId());
+    if (own != null && !own.complete() && own.provenTo() >= need) {
+      return; // integrated after its own log was proven past the window: outside the domain of the join
+    }
     if (side.equals("C") && watchlist.current().match(e).isEmpty()) {
       return;
     }
     pending.put(side + tbs, e);
-    long due = timestamp + window.toMillis();
-    deadlines.put(eventDeadline(side, due, tbs), "");
-    nextDue.computeIfPresent(side, (k, v) -> Math.min(v, due));
-    deadlines.put(WALL + deadline(context.currentSystemTimeMs() + window.toMillis(), side, tbs), "");
-  }
-
-  /** After {@code side}'s progress moved to {@code now}: the other side's entries waiting for it that are now due. */
-  private void expireWaitingFor(String side, long now) {
-    String waiting = side.equals("C") ? "R" : "C";
-    Long next = nextDue.get(waiting);
-    if (next == null || next <= now) expireEvent(waiting, now, now);
+    deadlines.put(eventDeadline(side, need, tbs), "");
+    deadlines.put(WALL + deadline(now + grace.toMillis(), side, tbs), Long.toString(now));
   }
 
   /**
-   * Each side's pending entries up to the other side's progress; seen markers up to the slower side's progress (a
-   * marker must outlive the window of the side that has yet to arrive; none expires on event time before both sides
-   * have been seen, the wall clock bounds them then).
+   * The time up to which every log of {@code side} is proven (Long.MAX_VALUE: all read to their end), or -1 when no
+   * log of that side is known or a log of unknown side blocks every decision.
    */
-  private void expire(long streamTime) {
-    expireEvent("X", Math.min(progressOf("C"), progressOf("R")), streamTime);
-    expireEvent("C", progressOf("R"), streamTime);
-    expireEvent("R", progressOf("C"), streamTime);
-  }
-
-  /**
-   * Moves {@code side}'s progress to {@code timestamp} if that is later. Kept in memory and written to the store at
-   * most once per second of progress (one store write per record would cost as much as the join itself); after a
-   * restart the stored value is at most a second behind, which only makes expiry that much later.
-   */
-  private void advance(String side, long timestamp) {
-    long current = progressOf(side);
-    if (timestamp <= current) return;
-    progressCache.put(side, timestamp);
-    Long stored = progressStored.get(side);
-    if (stored == null || timestamp - stored >= 1000) {
-      progress.put(side, timestamp);
-      progressStored.put(side, timestamp);
+  private long provenTo(IdentitySource side) {
+    boolean any = false;
+    long min = Long.MAX_VALUE;
+    for (String l : universe()) {
+      Proven p = proven.get(l);
+      if (p == null) {
+        if (logs.frozen(l) != null) continue; // asked per certificate
+        return -1;
+      }
+      if (p.side() != side) continue;
+      any = true;
+      if (p.complete() || logs.frozen(l) != null) continue;
+      min = Math.min(min, p.provenTo());
     }
+    return any ? min : -1;
   }
 
-  private long progressOf(String side) {
-    Long cached = progressCache.get(side);
-    if (cached != null) return cached;
-    Long p = progress.get(side);
-    if (p != null) progressCache.put(side, p);
-    return p == null ? -1 : p;
+  /** Whether every log of {@code side} proves the absence of an entry for a certificate (notBefore, need). */
+  private Verdict verdict(IdentitySource side, long notBefore, long need) {
+    boolean any = false;
+    Verdict v = Verdict.PROVEN;
+    for (String l : universe()) {
+      Proven p = proven.get(l);
+      LogEvidence.Frozen f = logs.frozen(l);
+      boolean frozenBefore = f != null && f.observedAtMillis() < notBefore;
+      if (p == null) {
+        if (frozenBefore) continue;
+        v = Verdict.WAIT; // a log not yet proven, of either side
+        continue;
+      }
+      if (p.side() != side) continue;
+      any = true;
+      if (p.complete() || frozenBefore) continue;
+      if (p.from() != null && p.from() > notBefore - grace.toMillis()) return Verdict.UNDECIDABLE;
+      if (p.provenTo() < need) v = Verdict.WAIT;
+    }
+    return any ? v : Verdict.WAIT;
   }
 
-  private void expireEvent(String side, long upTo, long streamTime) {
+  private Set<String> universe() {
+    Set<String> u = new HashSet<>(proven.keySet());
+    u.addAll(logs.logs());
+    return u;
+  }
+
+  private boolean otherSideKnown(IdentitySource side) {
+    for (String l : universe()) {
+      Proven p = proven.get(l);
+      if (p == null || p.side() == side) return true;
+    }
+    return false;
+  }
+
+  private void expireEvent(String side, IdentitySource otherSide, long upTo, long now) {
     if (upTo < 0) return;
     String prefix = EVENT + side + "|";
     List<KeyValue<String, String>> due = new ArrayList<>();
-    try (KeyValueIterator<String, String> it = deadlines.range(prefix, prefix + String.format(Locale.ROOT, "%019d|~", upTo))) {
+    String end = upTo == Long.MAX_VALUE ? prefix + "~" : prefix + String.format(Locale.ROOT, "%019d|~", upTo);
+    try (KeyValueIterator<String, String> it = deadlines.range(prefix, end)) {
       it.forEachRemaining(due::add);
     }
     for (KeyValue<String, String> kv : due) {
-      deadlines.delete(kv.key);
       String tbs = kv.key.substring(prefix.length() + 20);
-      fire(side, tbs, streamTime);
-    }
-    try (KeyValueIterator<String, String> it = deadlines.range(prefix, prefix + "~")) {
-      nextDue.put(side, it.hasNext() ? Long.parseLong(it.next().key.substring(prefix.length(), prefix.length() + 19))
-          : Long.MAX_VALUE);
+      if (side.equals("X")) {
+        deadlines.delete(kv.key);
+        seen.delete(tbs);
+        continue;
+      }
+      IdentityEvent e = pending.get(side + tbs);
+      if (e == null) {
+        deadlines.delete(kv.key);
+        continue;
+      }
+      Verdict v = verdict(otherSide, e.getNotBeforeMillis(), e.getNotAfterMillis() + grace.toMillis());
+      if (v == Verdict.WAIT) continue;
+      deadlines.delete(kv.key);
+      pending.delete(side + tbs);
+      if (v == Verdict.UNDECIDABLE) {
+        log.debug("{}: entry {} cannot be joined: a log of the other side was read from after its window began",
+            e.getLogId(), e.getLogIndex());
+        continue;
+      }
+      Alert a = side.equals("C") ? unused(e) : unlogged(e);
+      if (a != null) {
+        context.forward(new Record<>(a.getAlertId(), a, now));
+      }
     }
   }
 
@@ -207,28 +285,27 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     for (KeyValue<String, String> kv : due) {
       deadlines.delete(kv.key);
       String[] parts = kv.key.substring(WALL.length()).split("\\|", 3);
-      fire(parts[1], parts[2], wallTime);
+      String side = parts[1];
+      String tbs = parts[2];
+      if (side.equals("X")) {
+        seen.delete(tbs);
+        continue;
+      }
+      IdentityEvent e = pending.get(side + tbs);
+      if (e == null) continue;
+      long arrived = Long.parseLong(kv.value);
+      IdentitySource otherSide = side.equals("C") ? IdentitySource.REKOR : IdentitySource.CT;
+      if (otherSideKnown(otherSide) && wallTime - arrived < MAX_WAIT.toMillis()) {
+        deadlines.put(WALL + deadline(wallTime + grace.toMillis(), side, tbs), kv.value); // still waiting
+        continue;
+      }
+      pending.delete(side + tbs);
+      log.info("{}: entry {} not joined: no {} log proven past its certificate's window after {} of waiting",
+          e.getLogId(), e.getLogIndex(), otherSide, Duration.ofMillis(wallTime - arrived));
     }
   }
 
-  /** A deadline of {@code side} for {@code tbs} is due: forgets a seen marker, or alerts on a still-pending side. */
-  private void fire(String side, String tbs, long now) {
-    if (side.equals("X")) {
-      seen.delete(tbs);
-      return;
-    }
-    IdentityEvent e = pending.get(side + tbs);
-    if (e == null) {
-      return;
-    }
-    pending.delete(side + tbs);
-    Alert a = side.equals("C") ? unused(e, tbs) : unlogged(e, tbs);
-    if (a != null) {
-      context.forward(new Record<>(a.getAlertId(), a, now));
-    }
-  }
-
-  private Alert unused(IdentityEvent e, String tbs) {
+  private Alert unused(IdentityEvent e) {
     List<RuleMatch> m = watchlist.current().match(e);
     if (m.isEmpty()) {
       return null;
@@ -236,11 +313,11 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     RuleMatch first = m.get(0);
     return Alerts.about(Alerts.UNUSED_CERTIFICATE, Severity.HIGH, e, first.ruleId(), first.identity(),
         "certificate issued for " + first.identity() + " (CT " + e.getLogId() + " #" + e.getLogIndex()
-            + ") was not used in Rekor within " + window + " — stolen token?",
-        chains.verify(e), Map.of("why", first.why(), "window", window.toString()));
+            + ") was used in no Rekor log during its validity (" + window(e) + ") — stolen token?",
+        chains.verify(e), Map.of("why", first.why(), "grace", grace.toString(), "provenLogs", provenSummary(IdentitySource.REKOR)));
   }
 
-  private Alert unlogged(IdentityEvent e, String tbs) {
+  private Alert unlogged(IdentityEvent e) {
     ChainStatus chain = chains.verify(e);
     if (!(chain instanceof ChainStatus.Fulcio)) {
       return null;
@@ -248,9 +325,25 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     String who = e.getSans().isEmpty() ? e.getCertFingerprint() : e.getSans().get(0).getValue();
     return Alerts.about(Alerts.UNLOGGED_CERTIFICATE, Severity.CRITICAL, e, null, who,
         "Fulcio certificate for " + who + " used in " + e.getLogId() + " #" + e.getLogIndex()
-            + " never appeared in CT within " + window + " (notBefore "
-            + Instant.ofEpochMilli(e.getNotBeforeMillis()) + ")",
-        chain, Map.of("window", window.toString()));
+            + " is in no CT log (validity " + window(e) + ")",
+        chain, Map.of("grace", grace.toString(), "provenLogs", provenSummary(IdentitySource.CT)));
+  }
+
+  private static String window(IdentityEvent e) {
+    return Instant.ofEpochMilli(e.getNotBeforeMillis()) + " .. " + Instant.ofEpochMilli(e.getNotAfterMillis());
+  }
+
+  /** The evidence: each log of {@code side} with the size it was read and audited to, and when that was observed. */
+  private String provenSummary(IdentitySource side) {
+    List<String> out = new ArrayList<>();
+    proven.forEach((l, p) -> {
+      if (p.side() == side) {
+        out.add(l + " audited to " + p.size() + (p.complete() ? " (frozen, read to its end)"
+            : " as of " + Instant.ofEpochMilli(p.provenTo())));
+      }
+    });
+    out.sort(null);
+    return String.join("; ", out);
   }
 
   /** An event-time deadline key: {@code s|<side>|<millis, 19 digits>|<tbs>}. */

@@ -9,6 +9,7 @@ import dev.sigwatch.schemas.IdentitySource;
 import dev.sigwatch.schemas.Severity;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,25 +19,41 @@ import org.apache.kafka.streams.processor.api.Record;
  * and emits IDENTITY_MATCH (HIGH) when it chains to a Fulcio CA of the trusted root at its notBefore, otherwise
  * LOOKALIKE (MEDIUM) — a lookalike is never reported as a trusted match. Key-only matches are IDENTITY_MATCH.
  */
-final class MatchProcessor implements Processor<String, IdentityEvent, String, Alert> {
+final class MatchProcessor implements Processor<String, IdentityEvent, String, SpecificRecord> {
   private final WatchlistState watchlist;
   private final ChainCheck chains;
-  private ProcessorContext<String, Alert> context;
+  private final RecordBoundary boundary;
+  private ProcessorContext<String, SpecificRecord> context;
 
-  MatchProcessor(WatchlistState watchlist, ChainCheck chains) {
+  MatchProcessor(WatchlistState watchlist, ChainCheck chains, java.time.Clock clock) {
     this.watchlist = watchlist;
     this.chains = chains;
+    this.boundary = new RecordBoundary(new dev.sigwatch.schemas.dlq.RejectedRecords(clock));
   }
 
   @Override
-  public void init(ProcessorContext<String, Alert> context) {
+  public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
   }
 
+  /** Alerts (and, at the record boundary, a DLQ record) for one identity event; never throws for one bad event. */
   @Override
   public void process(Record<String, IdentityEvent> record) {
-    for (Alert a : alerts(record.value(), watchlist.current().match(record.value()), chains)) {
-      context.forward(new Record<>(a.getAlertId(), a, record.timestamp()));
+    IdentityEvent e = record.value();
+    List<Alert> out;
+    try {
+      out = alerts(e, watchlist.current().match(e), chains);
+    } catch (Throwable t) {
+      RecordBoundary.rethrowIfFatal(t);
+      java.nio.ByteBuffer der = e.getCertificateDer();
+      byte[] raw = der == null ? null : java.util.Arrays.copyOfRange(der.array(), der.arrayOffset() + der.position(),
+          der.arrayOffset() + der.limit());
+      boundary.reject(context, record, e.getLogId(), e.getLogIndex(), e.getUuid(), "matching",
+          RecordBoundary.reason("matching", t), raw);
+      return;
+    }
+    for (Alert a : out) {
+      context.forward(new Record<>(a.getAlertId(), (SpecificRecord) a, record.timestamp()));
     }
   }
 

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 /** Builds the match stage's Kafka Streams topology. */
 public final class MatchTopology {
   static final String WATCHLIST_STORE = "match-watchlist";
+  static final String LOG_EVIDENCE_STORE = "match-log-evidence";
 
   private MatchTopology() {}
 
@@ -28,13 +29,16 @@ public final class MatchTopology {
    *  ct.entries ───► parse ─┤─► dlq (+ MALFORMED_ENTRY alert) ──────────────────────────► alerts
    *                          └─► match (watchlist, chain check) ──────────────────────────► alerts
    *                          └─► rekey by tbsHash ─► repartition ─► CT ⋈ Rekor join ──────► alerts
+   *                     log positions ─► (to every partition) ─┘
    *  watchlist (compacted) ─► global store ─► WatchlistState (read by match and join)
+   *  log.events (verify) ───► global store ─► LogEvidence (audited positions, frozen shards: read by parse and join)
    * </pre>
    *
    * @param topics the topic catalogue
    * @param watchlist shared watchlist state, fed by the global store
    * @param chains chain classifier for matched certificates
-   * @param joinWindow how long one side of the CT ⋈ Rekor join waits for the other (event time)
+   * @param joinWindow the CT ⋈ Rekor join's grace: how long after a certificate's notAfter a log may still integrate
+   *     an entry for it (integration delay plus the age of the checkpoint it serves)
    * @param clock clock for DLQ timestamps
    */
   public static Topology build(Topics topics, WatchlistState watchlist, ChainCheck chains, Duration joinWindow,
@@ -52,11 +56,23 @@ public final class MatchTopology {
         topics.watchlist().name(), topics.watchlist().consumed(),
         () -> new WatchlistUpdater(WATCHLIST_STORE, watchlist));
 
-    // Parse both logs into one stream of identity events, rejections and malformed-entry alerts.
+    // What verify proved about each log: a global store (every task needs every log) mirrored into LogEvidence.
+    LogEvidence evidence = new LogEvidence();
+    b.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LOG_EVIDENCE_STORE), Serdes.String(),
+            topics.logEvents().valueSerde()).withLoggingDisabled(),
+        topics.logEvents().name(), topics.logEvents().consumed(),
+        () -> new LogEvidenceUpdater(LOG_EVIDENCE_STORE, evidence));
+
+    // Parse both logs into one stream of identity events, log positions, rejections and malformed-entry alerts.
+    b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ParseProcessor.POSITIONS_STORE),
+        Serdes.String(), Serdes.String()));
     KStream<String, SpecificRecord> rekor = b.stream(topics.rekorEntries().name(), topics.rekorEntries().consumed())
-        .process(() -> new ParseProcessor<>(clock), Named.as("match-parse-rekor"));
+        .process(() -> new ParseProcessor<>(clock, evidence), Named.as("match-parse-rekor"),
+            ParseProcessor.POSITIONS_STORE);
     KStream<String, SpecificRecord> ct = b.stream(topics.ctEntries().name(), topics.ctEntries().consumed())
-        .process(() -> new ParseProcessor<>(clock), Named.as("match-parse-ct"));
+        .process(() -> new ParseProcessor<>(clock, evidence), Named.as("match-parse-ct"),
+            ParseProcessor.POSITIONS_STORE);
     KStream<String, SpecificRecord> parsed = rekor.merge(ct, Named.as("match-parsed"));
 
     // Rejections to the DLQ, malformed-entry alerts to the alerts topic.
@@ -66,13 +82,18 @@ public final class MatchTopology {
         .to(topics.alerts().name(), topics.alerts().produced());
 
     // Normalized identity events, for other consumers (search, replay).
-    KStream<String, IdentityEvent> identities = parsed.filter((k, v) -> v instanceof IdentityEvent)
+    KStream<String, IdentityEvent> identitiesAndPositions = parsed.filter((k, v) -> v instanceof IdentityEvent)
         .mapValues(v -> (IdentityEvent) v);
+    KStream<String, IdentityEvent> identities = identitiesAndPositions.filterNot((k, v) -> LogPositions.isPosition(v));
     identities.to(topics.identities().name(), topics.identities().produced());
 
     // Watchlist matches with the chain verdict.
-    identities.process(() -> new MatchProcessor(watchlist, chains), Named.as("match-watchlist-match"))
+    KStream<String, SpecificRecord> matched = identities.process(() -> new MatchProcessor(watchlist, chains, clock),
+        Named.as("match-watchlist-match"));
+    matched.filter((k, v) -> v instanceof Alert).mapValues(v -> (Alert) v)
         .to(topics.alerts().name(), topics.alerts().produced());
+    matched.filter((k, v) -> v instanceof RejectedRecord).mapValues(v -> (RejectedRecord) v)
+        .to(topics.dlq().name(), topics.dlq().produced());
 
     // CT ⋈ Rekor on the TBS hash: rekey, repartition (so both sides of one certificate meet in one task), join.
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.SEEN_STORE),
@@ -82,11 +103,13 @@ public final class MatchTopology {
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.DEADLINE_STORE),
         Serdes.String(), Serdes.String()));
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PROGRESS_STORE),
-        Serdes.String(), Serdes.Long()));
-    identities.filter((k, v) -> v.getTbsHash() != null)
-        .selectKey((k, v) -> v.getTbsHash(), Named.as("match-key-by-tbs"))
-        .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs"))
-        .process(() -> new JoinProcessor(joinWindow, watchlist, chains), Named.as("match-ct-rekor-join"),
+        Serdes.String(), Serdes.String()));
+    // Entries by their TBS hash; log positions to every partition, behind the entries they cover.
+    identitiesAndPositions.filter((k, v) -> v.getTbsHash() != null || LogPositions.isPosition(v))
+        .selectKey((k, v) -> LogPositions.isPosition(v) ? k : v.getTbsHash(), Named.as("match-key-by-tbs"))
+        .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs")
+            .withStreamPartitioner(LogPositions.PARTITIONER))
+        .process(() -> new JoinProcessor(joinWindow, watchlist, chains, evidence), Named.as("match-ct-rekor-join"),
             JoinProcessor.SEEN_STORE, JoinProcessor.PENDING_STORE, JoinProcessor.DEADLINE_STORE,
             JoinProcessor.PROGRESS_STORE)
         .to(topics.alerts().name(), topics.alerts().produced());

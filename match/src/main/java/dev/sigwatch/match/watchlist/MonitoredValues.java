@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
  * rekor-monitor's {@code monitoredValues} block, accepted unchanged.
@@ -94,7 +94,7 @@ public record MonitoredValues(
       List<Integer> arcs = oidMatchers.oidExtensions().get(i).objectIdentifier();
       if (arcs.size() < 2 || arcs.stream().anyMatch(a -> a == null || a < 0)) {
         problems.add(String.format(Locale.ROOT,
-            "monitoredValues.oidMatchers.oidExtensions[%d].objectIdentifier %s is not an OID: give integer arcs such as [1, 3, 6, 1]",
+            "monitoredValues.oidMatchers.oidExtensions[%d].objectIdentifier %s is not an OID: give integer arcs such as [1, 3, 6, 1] or a dotted string such as \"1.3.6.1\"",
             i, arcs));
       }
     }
@@ -131,13 +131,39 @@ public record MonitoredValues(
     }
   }
 
-  /** {@code oidExtensions} item: {@code objectIdentifier: [1, 3, 6, ...]}. */
-  public record OidExtension(@JsonProperty("objectIdentifier") List<Integer> objectIdentifier,
-                             @JsonProperty("extensionValues")
-                             @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> extensionValues) {
+  /**
+   * {@code oidExtensions} item: {@code objectIdentifier: [1, 3, 6, ...]} (rekor-monitor's type, Go's
+   * {@code asn1.ObjectIdentifier}) or, as many users write it, a dotted string {@code "1.3.6.1.4.1.57264.1.9"}.
+   * An arc that is not a non-negative integer becomes null, which {@link #problems()} reports.
+   */
+  public record OidExtension(List<Integer> objectIdentifier, List<String> extensionValues) {
     public OidExtension {
-      objectIdentifier = objectIdentifier == null ? List.of() : List.copyOf(objectIdentifier);
+      objectIdentifier = objectIdentifier == null ? List.of()
+          : java.util.Collections.unmodifiableList(new ArrayList<>(objectIdentifier));
       extensionValues = extensionValues == null ? List.of() : List.copyOf(extensionValues);
+    }
+
+    @JsonCreator
+    static OidExtension fromYaml(@JsonProperty("objectIdentifier") Object objectIdentifier,
+        @JsonProperty("extensionValues") @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
+        List<String> extensionValues) {
+      return new OidExtension(arcs(objectIdentifier), extensionValues);
+    }
+
+    private static List<Integer> arcs(Object written) {
+      List<?> parts = written instanceof String s ? List.of(s.trim().split("\\.", -1))
+          : written instanceof List<?> l ? l : written == null ? List.of() : List.of(written);
+      List<Integer> arcs = new ArrayList<>();
+      for (Object p : parts) {
+        Integer arc = null;
+        if (p instanceof Integer i) {
+          arc = i;
+        } else if (p instanceof String t && t.matches("\\d{1,9}")) {
+          arc = Integer.valueOf(t);
+        }
+        arcs.add(arc);
+      }
+      return arcs;
     }
   }
 

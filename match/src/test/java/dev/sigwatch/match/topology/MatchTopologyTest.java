@@ -7,6 +7,7 @@ import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.RejectedRecord;
 import dev.sigwatch.schemas.RekorEntry;
 import dev.sigwatch.schemas.RuleType;
@@ -34,7 +35,10 @@ import org.junit.jupiter.api.Test;
 
 class MatchTopologyTest {
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  /** Fulcio certificates' validity. */
   static final Duration WINDOW = Duration.ofMinutes(10);
+  static final Duration GRACE = Duration.ofMinutes(10);
+  static final Duration MAX_WAIT_PLUS = JoinProcessor.MAX_WAIT.plusHours(1);
   static final SimCa FULCIO = new SimCa(T0.minus(Duration.ofDays(1)));
   static final SimCa LOOKALIKE = new SimCa(T0.minus(Duration.ofDays(1)));
   static final Identity ALICE = Identity.email("alice@example.com", "https://accounts.google.com");
@@ -48,7 +52,9 @@ class MatchTopologyTest {
   TestOutputTopic<String, Alert> alerts;
   TestOutputTopic<String, RejectedRecord> dlq;
   TestOutputTopic<String, IdentityEvent> identities;
-  long index;
+  TestInputTopic<String, LogEvent> logEvents;
+  long rekorIndex;
+  long ctIndex;
 
   @BeforeEach
   void start() {
@@ -57,10 +63,11 @@ class MatchTopologyTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/match-ttd-" + System.nanoTime());
     driver = new TopologyTestDriver(MatchTopology.build(topics, new WatchlistState(),
-        new ChainCheck(List.of(SimEntries.trusted(FULCIO))), WINDOW, Clock.systemUTC()), p);
+        new ChainCheck(List.of(SimEntries.trusted(FULCIO))), GRACE, Clock.systemUTC()), p);
     rekor = in(topics.rekorEntries());
     ct = in(topics.ctEntries());
     watchlist = in(topics.watchlist());
+    logEvents = in(topics.logEvents());
     alerts = out(topics.alerts());
     dlq = out(topics.dlq());
     identities = out(topics.identities());
@@ -87,20 +94,30 @@ class MatchTopologyTest {
   }
 
   void pipeRekor(IssuedCert c, Instant at) {
-    RekorEntry e = SimEntries.rekor(c, index++, at);
+    RekorEntry e = SimEntries.rekor(c, rekorIndex++, at);
     rekor.pipeInput(e.getLogId(), e, at);
   }
 
   void pipeCt(SimCa ca, IssuedCert c, Instant at) throws Exception {
-    CtEntry e = SimEntries.ct(ca, c, index++, at);
+    CtEntry e = SimEntries.ct(ca, c, ctIndex++, at);
     ct.pipeInput(e.getLogId(), e, at);
   }
 
-  /** Advances the join task's stream time with an unwatched certificate seen on both sides. */
-  void advanceTo(Instant t) throws Exception {
-    IssuedCert other = SimEntries.issue(FULCIO, BOB, t);
-    pipeCt(FULCIO, other, t);
-    pipeRekor(other, t);
+  /**
+   * Verify reports {@code logId} audited at {@code size} from a checkpoint observed at {@code observedAt}; a second
+   * of wall clock later the parse step has told the join (if it has read that far).
+   */
+  void audited(String logId, long size, Instant observedAt) {
+    LogEvent e = LogEvent.newBuilder().setEventId(logId + size).setLogId(logId).setType("AUDITED").setTreeSize(size)
+        .setAtMillis(observedAt.toEpochMilli()).build();
+    logEvents.pipeInput(logId, e, observedAt);
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+  }
+
+  /** Both logs audited to everything piped so far, from checkpoints observed at {@code observedAt}. */
+  void auditedAll(Instant observedAt) {
+    audited(SimEntries.REKOR, rekorIndex, observedAt);
+    audited(SimEntries.CT, ctIndex, observedAt);
   }
 
   List<String> types(List<Alert> a) {
@@ -108,14 +125,15 @@ class MatchTopologyTest {
   }
 
   @Test
-  void bothSidesWithinTheWindowInEitherOrderMakeNoJoinAlert() throws Exception {
+  void bothSidesInEitherOrderMakeNoJoinAlert() throws Exception {
     IssuedCert first = SimEntries.issue(FULCIO, ALICE, T0);
     pipeCt(FULCIO, first, T0);
     pipeRekor(first, T0.plus(Duration.ofMinutes(3)));
     IssuedCert second = SimEntries.issue(FULCIO, ALICE, T0.plusSeconds(60));
     pipeRekor(second, T0.plusSeconds(60));
     pipeCt(FULCIO, second, T0.plus(Duration.ofMinutes(9)));
-    advanceTo(T0.plus(Duration.ofHours(1)));
+    auditedAll(T0.plus(Duration.ofDays(90)));
+    driver.advanceWallClockTime(MAX_WAIT_PLUS);
     List<Alert> got = alerts.readValuesToList();
     assertThat(types(got)).containsOnly(Alerts.IDENTITY_MATCH).hasSize(4);
     assertThat(got).allSatisfy(a -> {
@@ -123,62 +141,55 @@ class MatchTopologyTest {
       assertThat(a.getIdentity()).isEqualTo("alice@example.com");
       assertThat(a.getCertificate()).containsEntry("chain", "fulcio https://fulcio.sim");
     });
-    assertThat(identities.readValuesToList()).hasSize(6);
+    assertThat(identities.readValuesToList()).hasSize(4);
   }
 
   @Test
-  void certificateIssuedButNeverUsedIsUnused() throws Exception {
+  void unusedOnlyOnceEveryRekorLogIsAuditedPastTheValidityAndGrace() throws Exception {
     IssuedCert c = SimEntries.issue(FULCIO, ALICE, T0);
     pipeCt(FULCIO, c, T0);
-    advanceTo(T0.plus(WINDOW).minusSeconds(1));
+    pipeRekor(SimEntries.issue(FULCIO, BOB, T0), T0); // Rekor has entries, none using c
+    auditedAll(T0.plus(WINDOW).plus(GRACE).minusSeconds(1)); // Rekor proven to just before notAfter + grace
     assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
-    advanceTo(T0.plus(WINDOW).plusSeconds(5));
+    pipeRekor(SimEntries.issue(FULCIO, BOB, T0), T0.plusSeconds(1));
+    audited(SimEntries.REKOR, rekorIndex, T0.plus(WINDOW).plus(GRACE));
     List<Alert> got = alerts.readValuesToList();
     assertThat(types(got)).containsExactly(Alerts.UNUSED_CERTIFICATE);
     assertThat(got.get(0).getLogId()).isEqualTo(SimEntries.CT);
     assertThat(got.get(0).getIdentity()).isEqualTo("alice@example.com");
-    // A Rekor use after the alert does not alert again.
-    pipeRekor(c, T0.plus(WINDOW).plusSeconds(10));
-    advanceTo(T0.plus(Duration.ofHours(1)));
+    assertThat(got.get(0).getEvidence().get("provenLogs")).isEqualTo(SimEntries.REKOR + " audited to 2 as of "
+        + T0.plus(WINDOW).plus(GRACE));
+    // A use integrated after the log was proven past the window is outside it: no second alert of any kind.
+    pipeRekor(c, T0.plus(Duration.ofHours(2)));
+    auditedAll(T0.plus(Duration.ofHours(3)));
     assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
   }
 
   @Test
-  void ctRunningAheadOfRekorWaitsForRekorToCatchUp() throws Exception {
+  void aRekorLogReadSlowerThanCtNeverMakesAFalseUnused() throws Exception {
     IssuedCert c = SimEntries.issue(FULCIO, ALICE, T0);
     pipeCt(FULCIO, c, T0);
-    // CT's backfill runs three windows ahead; Rekor has not reached T0 yet. Stream time is far past the deadline.
-    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0.plus(WINDOW.multipliedBy(3))), T0.plus(WINDOW.multipliedBy(3)));
+    // CT is read and audited to today; Rekor is known to verify (audited far ahead) but match has not read it yet.
+    audited(SimEntries.CT, ctIndex, T0.plus(Duration.ofDays(90)));
+    audited(SimEntries.REKOR, 1000, T0.plus(Duration.ofDays(90)));
+    driver.advanceWallClockTime(Duration.ofHours(5));
     assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
-    // Rekor catches up: the use arrives, then Rekor moves on past the window. No UNUSED, ever.
+    // Rekor's backfill reaches the use, then the audited size: no UNUSED, ever.
     pipeRekor(c, T0.plus(Duration.ofMinutes(2)));
-    advanceTo(T0.plus(WINDOW.multipliedBy(4)));
+    rekorIndex = 1000;
+    pipeRekor(SimEntries.issue(LOOKALIKE, BOB, T0), T0.plus(Duration.ofMinutes(3))); // never UNLOGGED itself
+    driver.advanceWallClockTime(MAX_WAIT_PLUS);
     assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
-    // And once Rekor has passed a never-used issuance's window, it is UNUSED as before.
-    IssuedCert unused = SimEntries.issue(FULCIO, ALICE, T0.plus(WINDOW.multipliedBy(5)));
-    pipeCt(FULCIO, unused, T0.plus(WINDOW.multipliedBy(5)));
-    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0.plus(WINDOW.multipliedBy(8))), T0.plus(WINDOW.multipliedBy(8)));
-    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
-    pipeRekor(SimEntries.issue(LOOKALIKE, BOB, T0.plus(WINDOW.multipliedBy(7))), T0.plus(WINDOW.multipliedBy(7)));
-    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.UNUSED_CERTIFICATE);
   }
 
   @Test
-  void rekorRunningAheadOfCtWaitsForCtToCatchUp() throws Exception {
+  void unloggedOnlyOnceEveryCtLogIsAuditedPastTheValidityAndGrace() throws Exception {
     IssuedCert c = SimEntries.issue(FULCIO, BOB, T0);
     pipeRekor(c, T0);
-    // Rekor's backfill runs three windows ahead (a certificate of another CA: never UNLOGGED itself).
-    pipeRekor(SimEntries.issue(LOOKALIKE, BOB, T0.plus(WINDOW.multipliedBy(3))), T0.plus(WINDOW.multipliedBy(3)));
-    pipeCt(FULCIO, c, T0.plusSeconds(30)); // CT's backfill reaches the certificate late, but within its window
-    advanceTo(T0.plus(WINDOW.multipliedBy(4)));
-    assertThat(alerts.readValuesToList()).isEmpty();
-  }
-
-  @Test
-  void fulcioCertificateUsedButNeverLoggedIsUnlogged() throws Exception {
-    IssuedCert c = SimEntries.issue(FULCIO, BOB, T0);
-    pipeRekor(c, T0);
-    advanceTo(T0.plus(WINDOW).plusSeconds(5));
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0), T0);
+    audited(SimEntries.REKOR, rekorIndex, T0.plus(Duration.ofDays(1)));
+    assertThat(alerts.readValuesToList()).isEmpty(); // CT not proven yet
+    audited(SimEntries.CT, ctIndex, T0.plus(Duration.ofDays(1)));
     List<Alert> got = alerts.readValuesToList();
     assertThat(types(got)).containsExactly(Alerts.UNLOGGED_CERTIFICATE);
     assertThat(got.get(0).getSeverity()).isEqualTo(Severity.CRITICAL);
@@ -186,10 +197,31 @@ class MatchTopologyTest {
   }
 
   @Test
+  void withoutAnyCtLogNoUnloggedEver() throws Exception {
+    pipeRekor(SimEntries.issue(FULCIO, BOB, T0), T0);
+    audited(SimEntries.REKOR, rekorIndex, T0.plus(Duration.ofDays(1)));
+    driver.advanceWallClockTime(MAX_WAIT_PLUS);
+    assertThat(alerts.readValuesToList()).isEmpty();
+  }
+
+  @Test
+  void aLogReadFromAfterTheWindowBeganDecidesNothing() throws Exception {
+    IssuedCert c = SimEntries.issue(FULCIO, BOB, T0);
+    pipeRekor(c, T0);
+    // CT read from index 500 (ingest.startAt), its first entry observed after the certificate's window began.
+    ctIndex = 500;
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0.plus(Duration.ofMinutes(5))), T0.plus(Duration.ofMinutes(5)));
+    auditedAll(T0.plus(Duration.ofDays(1))); // as in unloggedOnlyOnce...: there, CT read from 0 makes it UNLOGGED
+    driver.advanceWallClockTime(MAX_WAIT_PLUS);
+    assertThat(alerts.readValuesToList()).isEmpty();
+  }
+
+  @Test
   void lookalikeIsReportedAsLookalikeAndNeverAsUnlogged() throws Exception {
     IssuedCert fake = SimEntries.issue(LOOKALIKE, ALICE, T0);
     pipeRekor(fake, T0);
-    advanceTo(T0.plus(WINDOW).plusSeconds(5));
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0), T0);
+    auditedAll(T0.plus(Duration.ofDays(1)));
     List<Alert> got = alerts.readValuesToList();
     assertThat(types(got)).containsExactly(Alerts.LOOKALIKE);
     assertThat(got.get(0).getSeverity()).isEqualTo(Severity.MEDIUM);
@@ -245,40 +277,5 @@ class MatchTopologyTest {
     assertThat(got).hasSize(2);
     assertThat(got.get(0).getAlertId()).isEqualTo(got.get(1).getAlertId())
         .isEqualTo(Alerts.alertId(Alerts.IDENTITY_MATCH, SimEntries.REKOR, 42L, got.get(0).getRuleId()));
-  }
-
-  @Test
-  void quietPartitionStillRaisesUnusedAndUnloggedOnWallClock() throws Exception {
-    IssuedCert issued = SimEntries.issue(FULCIO, ALICE, T0);
-    pipeCt(FULCIO, issued, T0);
-    IssuedCert used = SimEntries.issue(FULCIO, BOB, T0);
-    pipeRekor(used, T0);
-    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.IDENTITY_MATCH);
-    // No further record: stream time stands still at T0; only the wall clock moves.
-    driver.advanceWallClockTime(WINDOW.minusSeconds(1));
-    assertThat(alerts.readValuesToList()).isEmpty();
-    driver.advanceWallClockTime(Duration.ofSeconds(61));
-    List<Alert> got = alerts.readValuesToList();
-    assertThat(types(got)).containsExactlyInAnyOrder(Alerts.UNUSED_CERTIFICATE, Alerts.UNLOGGED_CERTIFICATE);
-    assertThat(got).filteredOn(a -> a.getType().equals(Alerts.UNUSED_CERTIFICATE)).singleElement()
-        .satisfies(a -> assertThat(a.getIdentity()).isEqualTo("alice@example.com"));
-    // Stream time passing the event-time deadlines later does not alert a second time.
-    advanceTo(T0.plus(Duration.ofHours(1)));
-    assertThat(alerts.readValuesToList()).isEmpty();
-  }
-
-  @Test
-  void backfilledEntriesGetAWholeWallClockWindowToMeetTheirOtherSide() throws Exception {
-    // Relative to the driver's wall clock (real time at creation), so the entry is 30 days old whatever the date.
-    Instant old = Instant.now().minus(Duration.ofDays(30));
-    SimCa oldCa = new SimCa(old.minus(Duration.ofDays(1)));
-    IssuedCert c = SimEntries.issue(oldCa, ALICE, old);
-    pipeCt(oldCa, c, old);
-    // The entry's event-time deadline is 30 days behind the wall clock, yet nothing fires before a real window.
-    driver.advanceWallClockTime(WINDOW.dividedBy(2));
-    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.LOOKALIKE);
-    pipeRekor(c, old.plus(Duration.ofMinutes(2)));
-    driver.advanceWallClockTime(WINDOW.multipliedBy(2));
-    assertThat(types(alerts.readValuesToList())).containsExactly(Alerts.LOOKALIKE);
   }
 }
