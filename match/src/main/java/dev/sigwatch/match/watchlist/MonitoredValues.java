@@ -105,10 +105,11 @@ public record MonitoredValues(
     try {
       Pattern.compile(regex);
     } catch (PatternSyntaxException e) {
-      problems.add(String.format(Locale.ROOT, "%s is not a valid regular expression '%s': %s",
-          at, regex, e.getDescription()));
+      problems.add(String.format(Locale.ROOT, "%s is not a valid regular expression '%s': %s: '%s' (RE2 syntax, as "
+          + "rekor-monitor's Go regexp: no backreferences or lookaround)", at, regex, e.getDescription(), e.getPattern()));
     }
   }
+
 
   /** One {@code certIdentities} item. */
   public record CertIdentity(@JsonProperty("certSubject") String certSubject,

@@ -77,21 +77,24 @@ public final class Watchlist {
   /** What is wrong with a rule, or null if it is valid. */
   public static String problem(WatchRule r) {
     String at = "rule " + r.getRuleId() + " (" + r.getType() + ")";
-    try {
-      switch (r.getType()) {
+    switch (r.getType()) {
         case CERT_IDENTITY -> {
           if (r.getCertSubject() == null || r.getCertSubject().isEmpty()) {
             return at + ": certSubject is missing";
           }
-          Pattern.compile(r.getCertSubject());
-          r.getIssuers().forEach(Pattern::compile);
+          String bad = regexProblem(at, r.getCertSubject());
+          for (String i : r.getIssuers()) {
+            bad = bad != null ? bad : regexProblem(at, i);
+          }
+          if (bad != null) return bad;
         }
         case SUBJECT, FINGERPRINT -> {
           if (r.getValue() == null || r.getValue().isEmpty()) {
             return at + ": value is missing";
           }
           if (r.getType() == RuleType.SUBJECT) {
-            Pattern.compile(r.getValue());
+            String bad = regexProblem(at, r.getValue());
+            if (bad != null) return bad;
           }
         }
         case FULCIO_EXTENSION -> {
@@ -113,12 +116,22 @@ public final class Watchlist {
         default -> {
           return at + ": unknown rule type";
         }
-      }
-    } catch (PatternSyntaxException e) {
-      return String.format(Locale.ROOT, "%s: '%s' is not a valid regular expression: %s",
-          at, e.getPattern(), e.getDescription());
     }
     return null;
+  }
+
+  /**
+   * Null if {@code regex} compiles as RE2 (Go's regexp, which rekor-monitor uses), else a message naming the rule,
+   * the expression and the construct RE2 lacks or rejects (backreferences, lookaround, possessive quantifiers...).
+   */
+  static String regexProblem(String at, String regex) {
+    try {
+      Pattern.compile(regex);
+      return null;
+    } catch (PatternSyntaxException e) {
+      return String.format(Locale.ROOT, "%s: '%s' is not a valid regular expression: %s: '%s' (RE2 syntax, as "
+          + "rekor-monitor's Go regexp: no backreferences or lookaround)", at, regex, e.getDescription(), e.getPattern());
+    }
   }
 
   public List<WatchRule> rules() {

@@ -180,4 +180,56 @@ class WatchlistTest {
     WatchRule name = WatchRules.rule(RuleType.FULCIO_EXTENSION, null, List.of(), null, "build-conf", List.of("x"), 0);
     assertThatThrownBy(() -> Watchlist.of(List.of(name))).hasMessageContaining("'build-conf' is not a Fulcio extension name");
   }
+
+  @Test
+  void oidExtensionsAcceptADottedStringAsWellAsIntegerArcs() throws Exception {
+    MonitoredValues mv = new ObjectMapper(new YAMLFactory()).readValue("""
+        oidMatchers:
+          oidExtensions:
+            - objectIdentifier: "1.3.6.1.4.1.57264.1.12"
+              extensionValues: ["https://github.com/acme/app"]
+            - objectIdentifier: [1, 3, 6, 1, 4, 1, 57264, 1, 12]
+              extensionValues: ["https://github.com/acme/app"]
+        """, MonitoredValues.class);
+    assertThat(mv.problems()).isEmpty();
+    List<WatchRule> rules = WatchRules.from(mv, 0);
+    assertThat(rules).extracting(WatchRule::getOid).containsOnly("1.3.6.1.4.1.57264.1.12");
+    Watchlist w = Watchlist.of(rules);
+    assertThat(types(w.match(cert("a@b.c", GITHUB, Map.of("1.3.6.1.4.1.57264.1.12", "https://github.com/acme/app")))))
+        .containsOnly(RuleType.OID_EXTENSION);
+    MonitoredValues bad = new ObjectMapper(new YAMLFactory()).readValue("""
+        oidMatchers:
+          oidExtensions:
+            - objectIdentifier: "1.3.six.1"
+              extensionValues: ["x"]
+        """, MonitoredValues.class);
+    assertThat(bad.problems()).singleElement().asString()
+        .startsWith("monitoredValues.oidMatchers.oidExtensions[0].objectIdentifier [1, 3, null, 1] is not an OID");
+  }
+
+  @Test
+  void constructsGoRe2LacksAreRejectedAtLoadNamingTheRule() throws Exception {
+    MonitoredValues mv = new ObjectMapper(new YAMLFactory()).readValue("""
+        certIdentities:
+          - certSubject: 'ops@acme\\.com'
+          - certSubject: '(?<=ops)@acme\\.com'
+        subjects:
+          - '(a)\\1'
+        """, MonitoredValues.class);
+    assertThat(mv.problems()).hasSize(2);
+    assertThat(mv.problems().get(0)).startsWith(
+        "monitoredValues.certIdentities[1].certSubject is not a valid regular expression '(?<=ops)@acme\\.com'");
+    assertThat(mv.problems().get(1)).startsWith("monitoredValues.subjects[0] is not a valid regular expression '(a)\\1'");
+    WatchRule lookahead = WatchRules.rule(RuleType.CERT_IDENTITY, "ops(?=@)", List.of(), null, null, List.of(), 0);
+    assertThat(Watchlist.problem(lookahead)).startsWith("rule " + lookahead.getRuleId() + " (CERT_IDENTITY): 'ops(?=@)' is not a valid regular expression");
+  }
+
+  @Test
+  void regexesHaveGoRe2Semantics() {
+    // Go's regexp (RE2): \\z, \\pL, (?i) and non-greedy work; '$' without (?m) is end of text, not before a final \\n.
+    Watchlist w = Watchlist.of(List.of(
+        WatchRules.rule(RuleType.CERT_IDENTITY, "(?i)^OPS@acme\\.com$", List.of(), null, null, List.of(), 0)));
+    assertThat(w.match(cert("ops@acme.com", GITHUB, Map.of()))).hasSize(1);
+    assertThat(w.match(cert("ops@acme.com\n", GITHUB, Map.of()))).isEmpty(); // java.util.regex would match
+  }
 }
