@@ -16,6 +16,7 @@ import dev.sigwatch.schemas.WatchRule;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topic;
 import dev.sigwatch.schemas.topics.Topics;
+import dev.sigwatch.testkit.sim.ca.CraftedCerts;
 import dev.sigwatch.testkit.sim.ca.Identity;
 import dev.sigwatch.testkit.sim.ca.IssuedCert;
 import dev.sigwatch.testkit.sim.ca.SimCa;
@@ -297,7 +298,7 @@ class MatchTopologyTest {
   @Test
   void aDeeplyNestedExtensionIsReportedAndTheNextEntryIsStillMatched() throws Exception {
     watch("crafted@example\\.com");
-    X509Certificate crafted = Crafted.selfSigned("crafted@example.com", 3000, T0);
+    X509Certificate crafted = CraftedCerts.selfSigned("crafted@example.com", 3000, T0);
     assertThat(crafted.getEncoded().length).isGreaterThan(9000);
     pipeRekorCert(crafted, T0);
     pipeRekor(SimEntries.issue(FULCIO, ALICE, T0), T0);

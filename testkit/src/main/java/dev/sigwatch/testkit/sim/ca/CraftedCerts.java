@@ -1,4 +1,4 @@
-package dev.sigwatch.match.topology;
+package dev.sigwatch.testkit.sim.ca;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -17,12 +17,12 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Hostile certificates anyone can put in a public log. */
-final class Crafted {
-  private Crafted() {}
+/** Hostile certificates anyone can put in a public log (self-signed: no CA of the simulator is involved). */
+public final class CraftedCerts {
+  private CraftedCerts() {}
 
   /** DER of {@code depth} SEQUENCEs nested around a NULL: {@code 30 .. 30 .. 05 00}. */
-  static byte[] nestedSequences(int depth) {
+  public static byte[] nestedSequences(int depth) {
     byte[] inner = {0x05, 0x00};
     for (int i = 0; i < depth; i++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(inner.length + 4);
@@ -48,7 +48,7 @@ final class Crafted {
    * A self-signed certificate for {@code email} with a custom extension of {@code depth} nested SEQUENCEs (depth
    * 3000 is about 10 KB), optionally with more SANs.
    */
-  static X509Certificate selfSigned(String email, int depth, Instant at) throws Exception {
+  public static X509Certificate selfSigned(String email, int depth, Instant at) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(256);
     KeyPair k = g.generateKeyPair();
