@@ -85,7 +85,10 @@ public final class Pipeline {
     SinkFactory.closeAll(Stages.sinkSpecs(cfg)); // fail on bad sink settings before starting anything
     try (Lifecycle life = Lifecycle.start(name)) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
-      PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+      // Metrics disabled (port 0): a private registry, so that pipelines run one after another in one JVM (tests) do
+      // not collide on the process-wide default registry.
+      PrometheusRegistry registry = cfg.metrics().port() == 0 ? new PrometheusRegistry()
+          : PrometheusRegistry.defaultRegistry;
       MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), registry);
       if (metrics != null) {
         life.add(metrics);

@@ -45,9 +45,12 @@ final class MatchProcessor implements Processor<String, IdentityEvent, String, S
       out = alerts(e, watchlist.current().match(e), chains);
     } catch (Throwable t) {
       RecordBoundary.rethrowIfFatal(t);
-      java.nio.ByteBuffer der = e.getCertificateDer();
-      byte[] raw = der == null ? null : java.util.Arrays.copyOfRange(der.array(), der.arrayOffset() + der.position(),
-          der.arrayOffset() + der.limit());
+      byte[] raw = null;
+      if (e.getCertificateDer() != null) {
+        java.nio.ByteBuffer der = e.getCertificateDer().duplicate();
+        raw = new byte[der.remaining()];
+        der.get(raw);
+      }
       boundary.reject(context, record, e.getLogId(), e.getLogIndex(), e.getUuid(), "matching",
           RecordBoundary.reason("matching", t), raw);
       return;
