@@ -115,7 +115,7 @@ class CorrelationIT {
         new MonitoredValues.CertIdentity("^(a|b)+@big\\.example$", List.of())), null, null, null, null, null);
     SigwatchConfig cfg = new SigwatchConfig(dir.resolve(name), new KafkaSettings(null, null, null, null, null),
         trustedRoot, null, logs, new AlertSettings(out), new MetricsSettings(0, null), null,
-        new IngestConfigSection(500L, 2, 1000.0, "0"), watch, null);
+        new IngestConfigSection(500L, 2, 1000.0, "0"), watch, null, null);
     AtomicReference<Pipeline> started = new AtomicReference<>();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t = new Thread(() -> {
