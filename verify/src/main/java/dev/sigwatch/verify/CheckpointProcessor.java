@@ -57,6 +57,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
   private final Duration staleAfter;
   private final Duration livenessInterval;
   private final Duration incidentQuiet;
+  private final Duration unprovenAfter;
   private ProcessorContext<String, VerifyOutput> context;
   private KeyValueStore<String, LogState> states;
   private Emitter emit;
@@ -70,6 +71,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     this.staleAfter = settings.staleAfter();
     this.livenessInterval = settings.livenessInterval();
     this.incidentQuiet = settings.incidentQuiet();
+    this.unprovenAfter = settings.unprovenAfter();
   }
 
   @Override
@@ -143,7 +145,8 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       if (!sameRoot) {
         incidents.view(record, c, build(c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
             "%s: two checkpoints of size %d with different roots", logId, c.getTreeSize()), prevNote,
-            Map.of("root1", Findings.hex(prev.root()), "root2", Findings.hex(root)), c.getTreeSize(), prev.root(), root));
+            Map.of("root1", Findings.hex(prev.root()), "root2", Findings.hex(root)), c.getTreeSize(), prev.root(), root),
+            Incidents.subject(Findings.SPLIT_VIEW, c.getTreeSize(), root));
       } else if (inactive) {
         rotate(record, c, prev, root);
       } else {
@@ -152,51 +155,128 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       return;
     }
     if (c.getTreeSize() < prev.size()) {
-      incidents.view(record, c, smaller(c, root, prev, prevNote));
+      smaller(record, c, root, prev, prevNote);
       return;
     }
-    List<byte[]> proof = c.getConsistencyProof().stream().map(CheckpointSignatures::bytes).toList();
+    List<byte[]> proof = proof(c);
     Long from = c.getProofFromSize();
-    // The proof is checked against our root at its first size: the last verified one, or an earlier verified one
-    // (ingest proves from the head it last published, which during a split view is the other view's).
-    byte[] fromRoot = from == null || from > c.getTreeSize() ? null
-        : from == prev.size() ? prev.root() : incidents.verifiedRoot(logId, from);
-    if (fromRoot != null) {
+    // Only a proof from the trusted head itself makes a larger checkpoint the new head: one from an earlier verified
+    // size proves a common prefix, not that the head is a prefix of it (both may extend size `from` differently).
+    if (from != null && from == prev.size()) {
       try {
-        MerkleVerifier.verifyConsistency(from, c.getTreeSize(), proof, fromRoot, root);
+        MerkleVerifier.verifyConsistency(from, c.getTreeSize(), proof, prev.root(), root);
       } catch (ProofException e) {
-        Map<String, String> ev = new HashMap<>();
-        ev.put("size1", Long.toString(from));
-        ev.put("size2", Long.toString(c.getTreeSize()));
-        ev.put("root1", Findings.hex(fromRoot));
-        ev.put("root2", Findings.hex(root));
-        ev.put("proof", proof.stream().map(h -> Base64.getEncoder().encodeToString(h)).collect(Collectors.joining(",")));
-        ev.put("reason", e.getMessage());
+        Map<String, String> ev = proofEvidence(from, c.getTreeSize(), prev.root(), root, proof, e);
         ev.put("verifiedSize", Long.toString(prev.size()));
         incidents.view(record, c, build(c, Findings.FORK, String.format(Locale.ROOT,
             "%s: checkpoint of size %d is not consistent with size %d: %s", logId, c.getTreeSize(), from,
-            e.getMessage()), prevNote, ev, c.getTreeSize(), from, fromRoot, root));
+            e.getMessage()), prevNote, ev, c.getTreeSize(), from, prev.root(), root),
+            Incidents.subject(Findings.FORK, c.getTreeSize(), root));
+        return;
+      }
+      if (inactive) {
+        rotate(record, c, prev, root);
+      } else {
+        accept(record, c, root, prev, false, "consistent with size " + prev.size());
+      }
+      return;
+    }
+    byte[] earlier = from == null || from >= c.getTreeSize() ? null : incidents.verifiedRoot(logId, from);
+    if (earlier != null && !consistent(from, c, proof, earlier)) {
+      // It does not even extend a size we verified: a fork of our tree from before the head.
+      Map<String, String> ev = proofEvidence(from, c.getTreeSize(), earlier, root, proof, null);
+      ev.put("verifiedSize", Long.toString(prev.size()));
+      incidents.view(record, c, build(c, Findings.FORK, String.format(Locale.ROOT,
+          "%s: checkpoint of size %d is not consistent with size %d", logId, c.getTreeSize(), from), prevNote, ev,
+          c.getTreeSize(), from, earlier, root), Incidents.subject(Findings.FORK, c.getTreeSize(), root));
+      return;
+    }
+    if (from != null && from < c.getTreeSize() && c.getProofFromRoot() != null) {
+      byte[] forkRoot = CheckpointSignatures.bytes(c.getProofFromRoot());
+      Episode fork = incidents.openFork(logId, from, forkRoot);
+      if (fork != null && consistent(from, c, proof, forkRoot)) {
+        // The forked tree goes on: the same incident, never the trusted head.
+        incidents.forkExtended(record, c, fork, build(c, Findings.FORK, String.format(Locale.ROOT,
+            "%s: checkpoint of size %d extends the forked checkpoint of size %d", logId, c.getTreeSize(), from),
+            prevNote, Map.of("forkedSize", Long.toString(from), "verifiedSize", Long.toString(prev.size())),
+            c.getTreeSize(), from, forkRoot, root));
         return;
       }
     }
-    String how;
-    if (fromRoot != null && from == prev.size()) {
-      how = "consistent with size " + prev.size();
-    } else {
-      // Not provable from the last verified checkpoint (ingest published a checkpoint we rejected, or restarted);
-      // at best it extends an earlier verified size. The full audit still checks every entry against it.
-      emit.event(record, Findings.event("CONSISTENCY_UNPROVEN", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
-          Map.of("verifiedSize", Long.toString(prev.size()), "proofFromSize", String.valueOf(from),
-              "extendsVerifiedSize", fromRoot == null ? "none" : Long.toString(from))));
-      log.warn("{}: no consistency proof from verified size {} to {} (proof starts at {}{})", logId, prev.size(),
-          c.getTreeSize(), from, fromRoot == null ? "" : ", a verified size");
-      how = "proof from " + from;
+    unproven(record, c, root, prev, from, earlier != null);
+  }
+
+  private static List<byte[]> proof(Checkpoint c) {
+    return c.getConsistencyProof().stream().map(CheckpointSignatures::bytes).toList();
+  }
+
+  /** Whether {@code proof} proves the tree of size {@code from} with {@code fromRoot} a prefix of {@code c}. */
+  private static boolean consistent(long from, Checkpoint c, List<byte[]> proof, byte[] fromRoot) {
+    try {
+      MerkleVerifier.verifyConsistency(from, c.getTreeSize(), proof, fromRoot,
+          CheckpointSignatures.bytes(c.getRootHash()));
+      return true;
+    } catch (ProofException e) {
+      return false;
     }
-    if (inactive) {
-      rotate(record, c, prev, root);
-      return;
-    }
-    accept(record, c, root, prev, false, how);
+  }
+
+  private static Map<String, String> proofEvidence(long size1, long size2, byte[] root1, byte[] root2,
+      List<byte[]> proof, ProofException e) {
+    Map<String, String> ev = new HashMap<>();
+    ev.put("size1", Long.toString(size1));
+    ev.put("size2", Long.toString(size2));
+    ev.put("root1", Findings.hex(root1));
+    ev.put("root2", Findings.hex(root2));
+    ev.put("proof", proof.stream().map(h -> Base64.getEncoder().encodeToString(h)).collect(Collectors.joining(",")));
+    ev.put("reason", e == null ? "the consistency proof does not verify" : e.getMessage());
+    return ev;
+  }
+
+  /**
+   * A checkpoint larger than the trusted head {@code prev} whose consistency with it is not proven: no proof, or one
+   * from a size other than the head's. It never becomes the head (the audit is not given it either); ingest asks for
+   * the proof again on its next poll. The log's newest unproven checkpoint is kept; once the log has had one for
+   * longer than {@code unprovenAfter}, one UNPROVEN_CONSISTENCY alert says verification is stuck.
+   */
+  private void unproven(Record<String, Checkpoint> record, Checkpoint c, byte[] root, LogState prev, Long from,
+      boolean extendsVerified) {
+    String logId = c.getLogId();
+    emit.event(record, Findings.event("CONSISTENCY_UNPROVEN", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
+        Map.of("verifiedSize", Long.toString(prev.size()), "proofFromSize", String.valueOf(from),
+            "extendsVerifiedSize", extendsVerified ? Long.toString(from) : "none")));
+    log.warn("{}: checkpoint of size {} not accepted: no consistency proof from the trusted head {} (proof from {})",
+        logId, c.getTreeSize(), prev.size(), from);
+    IncidentState.Unproven u = incidents.unproven(logId);
+    u = new IncidentState.Unproven(c.getTreeSize(), root, u == null ? c.getObservedAtMillis() : u.sinceMillis(),
+        u == null ? null : u.alertId());
+    incidents.unproven(logId, u);
+    checkUnproven(record.timestamp(), logId, prev, u, c.getObservedAtMillis());
+  }
+
+  /** Raises UNPROVEN_CONSISTENCY if {@code u} has lasted longer than the bound at {@code now} and none was raised. */
+  private void checkUnproven(long cause, String logId, LogState head, IncidentState.Unproven u, long now) {
+    if (u == null || u.alertId() != null || now - u.sinceMillis() <= unprovenAfter.toMillis()) return;
+    Alert a = Findings.alert(Findings.id(Findings.UNPROVEN_CONSISTENCY, logId, head.size(), head.root(),
+        u.sinceMillis()), Findings.UNPROVEN_CONSISTENCY, logId, head.size(), String.format(Locale.ROOT,
+        "%s: no checkpoint since size %d has been proven consistent with it for %s (newest: size %d); verification "
+            + "is stuck at size %d", logId, head.size(), unprovenAfter, u.size(), head.size()),
+        Map.of("checkpoint", new String(head.rawNote(), StandardCharsets.UTF_8), "verifiedSize",
+            Long.toString(head.size()), "unprovenSize", Long.toString(u.size()), "unprovenRoot", Findings.hex(u.root()),
+            "unprovenSinceMillis", Long.toString(u.sinceMillis()), "unprovenAfter", unprovenAfter.toString()), now);
+    emit.alert(new Record<>(logId, null, cause), a);
+    incidents.unproven(logId, u.alerted(a.getAlertId()));
+  }
+
+  /** The trusted head moved (or froze): ends the log's unproven checkpoint and its alert, if any. */
+  private void proven(Record<?, ?> cause, String logId, long size, long atMillis) {
+    IncidentState.Unproven u = incidents.unproven(logId);
+    if (u == null) return;
+    incidents.unproven(logId, null);
+    if (u.alertId() == null) return;
+    emit.event(cause, Incidents.resolvedEvent(logId, Findings.UNPROVEN_CONSISTENCY, u.alertId(), 1, size, atMillis,
+        "consistency proven at size " + size, Map.of("unprovenSize", Long.toString(u.size()))));
+    log.info("{}: UNPROVEN_CONSISTENCY alert {} resolved at size {}", logId, u.alertId(), size);
   }
 
   /**
@@ -227,6 +307,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     emit.event(record, Findings.event("SHARD_ROTATED", c.getLogId(), c.getTreeSize(), root, c.getObservedAtMillis(),
         Map.of("previousSize", Long.toString(prev.size()))));
     incidents.verified(c.getLogId(), c.getTreeSize(), root);
+    proven(record, c.getLogId(), c.getTreeSize(), c.getObservedAtMillis());
     log.info("{}: shard frozen at size {}", c.getLogId(), c.getTreeSize());
     endStaleAsFrozen(record, c.getLogId(), prev, c.getTreeSize(), c.getObservedAtMillis());
     if (c.getTreeSize() > prev.size()) emit.verified(record, c);
@@ -247,6 +328,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     states.put(logId, new LogState(c.getTreeSize(), root, CheckpointSignatures.bytes(c.getRawNote()),
         c.getObservedAtMillis(), c.getObservedAtMillis(), frozen));
     incidents.verified(logId, c.getTreeSize(), root);
+    proven(record, logId, c.getTreeSize(), c.getObservedAtMillis());
     emit.event(record, Findings.event("CHECKPOINT_VERIFIED", logId, c.getTreeSize(), root, c.getObservedAtMillis(),
         Map.of("consistency", how)));
     if (prev != null && prev.stale()) {
@@ -300,6 +382,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     }
     for (KeyValue<String, LogState> kv : all) {
       LogState s = kv.value;
+      checkUnproven(now, kv.key, s, incidents.unproven(kv.key), now);
       java.util.Optional<java.time.Instant> end = s.frozen() ? java.util.Optional.empty() : signatures.endOf(kv.key);
       if (end.isPresent() && now >= end.get().toEpochMilli()) {
         // A shard past its validity end is expected to stop growing: once it has been quiet for staleAfter after
@@ -329,28 +412,64 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
   }
 
   /**
-   * A checkpoint smaller than the verified one. If we verified a checkpoint of its size, its root tells an old view
-   * replayed (our root at that size: ROLLBACK) from a second tree (another root at a size we verified: SPLIT_VIEW).
-   * Otherwise the log did not prove it a prefix of our tree (ingest asks for no proof towards a smaller size): it
-   * is a ROLLBACK whose evidence says the prefix is unproven.
+   * A checkpoint smaller than the verified head {@code prev}. It is a ROLLBACK (an old view replayed) only when it is
+   * proven a prefix of the verified tree: its root is ours at its size, or the log's consistency proof from its size
+   * to a verified one (ingest fetches it from the smaller size) verifies. Otherwise it is a second tree, a SPLIT_VIEW:
+   * another root at a size we verified, a proof that fails, or no proof at all (a log that cannot prove the older view
+   * a prefix of the newer one has shown two views until a proof says otherwise).
    */
-  private Alert smaller(Checkpoint c, byte[] root, LogState prev, String prevNote) {
+  private void smaller(Record<String, Checkpoint> record, Checkpoint c, byte[] root, LogState prev, String prevNote) {
     String logId = c.getLogId();
-    byte[] ours = incidents.verifiedRoot(logId, c.getTreeSize());
-    if (ours != null && !Arrays.equals(ours, root)) {
-      return build(c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
-          "%s: two checkpoints of size %d with different roots (the one verified earlier and one served after size %d)",
-          logId, c.getTreeSize(), prev.size()), prevNote,
-          Map.of("root1", Findings.hex(ours), "root2", Findings.hex(root), "verifiedSize", Long.toString(prev.size())),
-          c.getTreeSize(), ours, root);
+    long size = c.getTreeSize();
+    byte[] ours = incidents.verifiedRoot(logId, size);
+    if (ours != null) {
+      if (Arrays.equals(ours, root)) {
+        rollback(record, c, root, prev, prevNote, "verified", Map.of());
+      } else {
+        incidents.view(record, c, build(c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
+            "%s: two checkpoints of size %d with different roots (the one verified earlier and one served after size "
+                + "%d)", logId, size, prev.size()), prevNote,
+            Map.of("root1", Findings.hex(ours), "root2", Findings.hex(root), "verifiedSize", Long.toString(prev.size())),
+            size, ours, root), Incidents.subject(Findings.SPLIT_VIEW, size, root));
+      }
+      return;
     }
-    String prefix = ours != null ? "verified" : "unproven";
-    return build(c, Findings.ROLLBACK, String.format(Locale.ROOT,
-        "%s: checkpoint size went back from %d to %d (prefix of the verified tree: %s)", logId, prev.size(),
-        c.getTreeSize(), prefix), prevNote,
-        Map.of("size1", Long.toString(prev.size()), "size2", Long.toString(c.getTreeSize()), "root1",
-            Findings.hex(prev.root()), "root2", Findings.hex(root), "prefixOfVerified", prefix),
-        c.getTreeSize(), prev.size(), prev.root(), root);
+    Long to = c.getProofFromSize(); // for a smaller checkpoint, the larger end of its proof
+    byte[] toRoot = to == null || to <= size ? null : to == prev.size() ? prev.root() : incidents.verifiedRoot(logId, to);
+    List<byte[]> proof = proof(c);
+    String why;
+    Map<String, String> ev = new HashMap<>();
+    if (toRoot != null) {
+      try {
+        MerkleVerifier.verifyConsistency(size, to, proof, root, toRoot);
+        rollback(record, c, root, prev, prevNote, "proven", Map.of("proofToSize", Long.toString(to)));
+        return;
+      } catch (ProofException e) {
+        ev.putAll(proofEvidence(size, to, root, toRoot, proof, e));
+        why = "the log's consistency proof to verified size " + to + " fails: " + e.getMessage();
+      }
+    } else {
+      why = "no consistency proof to a verified size" + (to == null ? "" : " (proof to size " + to + ")");
+    }
+    ev.put("verifiedSize", Long.toString(prev.size()));
+    ev.put("verifiedRoot", Findings.hex(prev.root()));
+    ev.put("servedRoot", Findings.hex(root));
+    ev.put("prefixOfVerified", toRoot != null ? "disproven" : "unproven");
+    incidents.view(record, c, build(c, Findings.SPLIT_VIEW, String.format(Locale.ROOT,
+        "%s: checkpoint of size %d served after size %d is not a prefix of the verified tree: %s", logId, size,
+        prev.size(), why), prevNote, ev, size, "not-a-prefix", prev.size(), prev.root(), root),
+        Incidents.subject(Findings.SPLIT_VIEW, size, root));
+  }
+
+  private void rollback(Record<String, Checkpoint> record, Checkpoint c, byte[] root, LogState prev, String prevNote,
+      String prefix, Map<String, String> more) {
+    Map<String, String> ev = new HashMap<>(more);
+    ev.putAll(Map.of("size1", Long.toString(prev.size()), "size2", Long.toString(c.getTreeSize()), "root1",
+        Findings.hex(prev.root()), "root2", Findings.hex(root), "prefixOfVerified", prefix));
+    incidents.view(record, c, build(c, Findings.ROLLBACK, String.format(Locale.ROOT,
+        "%s: checkpoint size went back from %d to %d (prefix of the verified tree: %s)", c.getLogId(), prev.size(),
+        c.getTreeSize(), prefix), prevNote, ev, c.getTreeSize(), prev.size(), prev.root(), root),
+        Incidents.subject(Findings.ROLLBACK, c.getTreeSize(), root));
   }
 
   private void alert(Record<String, Checkpoint> record, Checkpoint c, String type, String summary, String previousNote,

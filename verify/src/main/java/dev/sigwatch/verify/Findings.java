@@ -27,6 +27,8 @@ public final class Findings {
   public static final String STALE_LOG = "STALE_LOG";
   public static final String WITNESS_POLICY = "WITNESS_POLICY";
   public static final String HEALTH = "HEALTH";
+  /** The log's newest checkpoint stayed unproven consistent with the trusted head past the bound: verification stuck. */
+  public static final String UNPROVEN_CONSISTENCY = "UNPROVEN_CONSISTENCY";
 
   private static final HexFormat HEX = HexFormat.of();
 
@@ -55,7 +57,7 @@ public final class Findings {
   public static Severity severity(String type) {
     return switch (type) {
       case FORK, SPLIT_VIEW, ROLLBACK, BAD_SIGNATURE, TAMPERED_ENTRIES, SHARD_CHANGED -> Severity.CRITICAL;
-      case UNKNOWN_KEY, ENTRY_GAP, WITNESS_POLICY -> Severity.HIGH;
+      case UNKNOWN_KEY, ENTRY_GAP, WITNESS_POLICY, UNPROVEN_CONSISTENCY -> Severity.HIGH;
       case STALE_LOG -> Severity.MEDIUM;
       default -> Severity.LOW;
     };

@@ -6,9 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -16,55 +19,85 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * What the incident tracker remembers of one log: its open episodes and the roots of its latest verified
- * checkpoints, so that a smaller checkpoint can be told apart: an old view replayed (its root is ours at that size)
- * or a second tree (another root at a size we verified).
+ * What the incident tracker remembers of one log: its open episodes, the roots of its latest verified checkpoints (so
+ * that a smaller checkpoint can be told apart: an old view replayed, its root ours at that size, or a second tree,
+ * another root at a size we verified), and the newest checkpoint whose consistency with the trusted head is unproven.
  *
  * <p>Stored with {@link #serde()}, a versioned binary layout of this module's own (not an Avro schema): version 1
- * has views, signature, roots; version 2 adds the witness episode after the signature one. Version 1 state (written
- * before witness episodes existed) still reads, as no open witness episode. A newer version than this code knows
- * fails loudly rather than dropping episodes.
+ * has one views episode, signature, roots; version 2 adds the witness episode after the signature one; version 3
+ * holds a list of views episodes (one per distinct fact) and the unproven checkpoint after the roots. Earlier
+ * versions still read: their one views episode becomes a list of one, no witness episode (v1), nothing unproven. A
+ * newer version than this code knows fails loudly rather than dropping episodes.
  *
- * @param views the open split-view / rollback / fork episode, or null
+ * @param views the open split-view / rollback / fork episodes, one per distinct fact, oldest first (an unmodifiable
+ *     copy, at most {@link #MAX_VIEWS}: the oldest is dropped from the state, not resolved, beyond that)
  * @param signature the open bad-signature / unknown-key episode, or null
  * @param witness the open witness-policy episode (Rekor v2), or null
  * @param roots verified root by tree size, the {@link #MAX_ROOTS} largest sizes (an unmodifiable copy)
+ * @param unproven the newest checkpoint larger than the trusted head whose consistency with it is not proven, or null
  */
-record IncidentState(Episode views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots) {
+record IncidentState(List<Episode> views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots,
+    Unproven unproven) {
 
   /** Bounds the state per log (32 bytes a root): a rollback further back than this is classified without it. */
   static final int MAX_ROOTS = 256;
+  /** Bounds the open views episodes per log: a log showing more distinct views at once is alerted on each anyway. */
+  static final int MAX_VIEWS = 32;
   /** The layout written; {@link #serde()} reads it and every earlier one. */
-  static final byte VERSION = 2;
+  static final byte VERSION = 3;
 
-  static final IncidentState EMPTY = new IncidentState(null, null, null, new TreeMap<>());
+  static final IncidentState EMPTY = new IncidentState(List.of(), null, null, new TreeMap<>(), null);
+
+  /**
+   * A checkpoint whose consistency with the trusted head is not proven.
+   *
+   * @param size its size
+   * @param root its root
+   * @param sinceMillis when (event or wall-clock time) the log's newest checkpoint first became unproven in this run
+   * @param alertId the UNPROVEN_CONSISTENCY alert raised for it, or null while within the bound
+   */
+  record Unproven(long size, byte[] root, long sinceMillis, String alertId) {
+    Unproven {
+      Objects.requireNonNull(root, "root");
+      root = root.clone();
+    }
+
+    Unproven alerted(String id) {
+      return new Unproven(size, root, sinceMillis, id);
+    }
+  }
 
   IncidentState {
+    views = List.copyOf(views.size() > MAX_VIEWS ? views.subList(views.size() - MAX_VIEWS, views.size()) : views);
     TreeMap<Long, byte[]> copy = new TreeMap<>(roots);
     while (copy.size() > MAX_ROOTS) copy.pollFirstEntry();
     roots = Collections.unmodifiableNavigableMap(copy);
   }
 
-  IncidentState withViews(Episode e) {
-    return new IncidentState(e, signature, witness, roots);
+  IncidentState withViews(List<Episode> e) {
+    return new IncidentState(e, signature, witness, roots, unproven);
   }
 
   IncidentState withSignature(Episode e) {
-    return new IncidentState(views, e, witness, roots);
+    return new IncidentState(views, e, witness, roots, unproven);
   }
 
   IncidentState withWitness(Episode e) {
-    return new IncidentState(views, signature, e, roots);
+    return new IncidentState(views, signature, e, roots, unproven);
+  }
+
+  IncidentState withUnproven(Unproven u) {
+    return new IncidentState(views, signature, witness, roots, u);
   }
 
   IncidentState withRoot(long size, byte[] root) {
     TreeMap<Long, byte[]> r = new TreeMap<>(roots);
     r.put(size, root.clone());
-    return new IncidentState(views, signature, witness, r);
+    return new IncidentState(views, signature, witness, r, unproven);
   }
 
   boolean isEmpty() {
-    return views == null && signature == null && witness == null && roots.isEmpty();
+    return views.isEmpty() && signature == null && witness == null && roots.isEmpty() && unproven == null;
   }
 
   static Serde<IncidentState> serde() {
@@ -73,7 +106,8 @@ record IncidentState(Episode views, Episode signature, Episode witness, Navigabl
       try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 40 * s.roots.size());
           DataOutputStream out = new DataOutputStream(bytes)) {
         out.writeByte(VERSION);
-        write(out, s.views);
+        out.writeInt(s.views.size());
+        for (Episode e : s.views) write(out, e);
         write(out, s.signature);
         write(out, s.witness);
         out.writeInt(s.roots.size());
@@ -81,6 +115,15 @@ record IncidentState(Episode views, Episode signature, Episode witness, Navigabl
           out.writeLong(e.getKey());
           out.write(e.getValue().length);
           out.write(e.getValue());
+        }
+        out.writeBoolean(s.unproven != null);
+        if (s.unproven != null) {
+          out.writeLong(s.unproven.size());
+          out.write(s.unproven.root().length);
+          out.write(s.unproven.root());
+          out.writeLong(s.unproven.sinceMillis());
+          out.writeBoolean(s.unproven.alertId() != null);
+          if (s.unproven.alertId() != null) out.writeUTF(s.unproven.alertId());
         }
         out.flush();
         return bytes.toByteArray();
@@ -95,13 +138,27 @@ record IncidentState(Episode views, Episode signature, Episode witness, Navigabl
         if (v < 1 || v > VERSION) {
           throw new IllegalStateException("incident state version " + v + ", want 1.." + VERSION);
         }
-        Episode views = read(in);
+        List<Episode> views = new ArrayList<>();
+        if (v >= 3) {
+          int n = in.readInt();
+          for (int i = 0; i < n; i++) views.add(read(in));
+        } else {
+          Episode one = read(in); // versions 1 and 2 kept one views episode for every fact
+          if (one != null) views.add(one);
+        }
         Episode signature = read(in);
         Episode witness = v >= 2 ? read(in) : null; // version 1 predates witness episodes: none open
         int n = in.readInt();
         TreeMap<Long, byte[]> roots = new TreeMap<>();
         for (int i = 0; i < n; i++) roots.put(in.readLong(), in.readNBytes(in.readUnsignedByte()));
-        return new IncidentState(views, signature, witness, roots);
+        Unproven unproven = null;
+        if (v >= 3 && in.readBoolean()) {
+          long size = in.readLong();
+          byte[] root = in.readNBytes(in.readUnsignedByte());
+          long since = in.readLong();
+          unproven = new Unproven(size, root, since, in.readBoolean() ? in.readUTF() : null);
+        }
+        return new IncidentState(views, signature, witness, roots, unproven);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -109,7 +166,8 @@ record IncidentState(Episode views, Episode signature, Episode witness, Navigabl
     return Serdes.serdeFrom(ser, de);
   }
 
-  private static void write(DataOutputStream out, Episode e) throws IOException {
+  /** Writes an episode (present flag first); version 1 and 2 layouts of one episode are the same. */
+  static void write(DataOutputStream out, Episode e) throws IOException {
     out.writeBoolean(e != null);
     if (e == null) return;
     out.writeUTF(e.type());

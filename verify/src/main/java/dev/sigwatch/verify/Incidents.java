@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Incident episodes per log: one alert per incident, not one per poll. A log that shows a second view of its tree
- * (split view, rollback, fork) opens a views episode with one alert; further conflicting observations while it is
- * open are INCIDENT_CONTINUES events with counts. Bad signatures and unknown keys from the same signer in a row are
+ * (split view, rollback, fork) opens a views episode with one alert; further observations of the same fact (same
+ * type, same conflicting checkpoint; for a fork, also later checkpoints proven to extend the forked tree) while it is
+ * open are INCIDENT_CONTINUES events with counts, and a different fact is another episode with its own alert. Bad signatures and unknown keys from the same signer in a row are
  * one signature episode, closed by the next validly signed checkpoint. Rekor v2 checkpoints that fail the witness
  * policy are one witness episode, closed by the next checkpoint that satisfies it (see {@link #witnessFailed} for
  * when a changed failure is a new episode). An episode with no observation for the quiet period closes with
@@ -60,13 +61,82 @@ final class Incidents {
     return r == null ? null : r.clone();
   }
 
-  /** A second view of the log's tree: raises {@code alert} if no views episode is open, else an event. */
-  void view(Record<?, ?> cause, Checkpoint c, Alert alert) {
+  /**
+   * A second view of the log's tree (split view, rollback, fork): raises {@code alert} unless an open views episode
+   * has the same {@code subject} (the same type and the same conflicting checkpoint, see {@link #subject}), which it
+   * continues with an event. A different fact on the same log is its own episode with its own alert, however close
+   * in time: a rollback never masks a later fork.
+   */
+  void view(Record<?, ?> cause, Checkpoint c, Alert alert, String subject) {
     String logId = c.getLogId();
     IncidentState s = state(logId);
-    Episode e = closeIfQuiet(cause, logId, s.views(), c.getObservedAtMillis());
-    e = observe(cause, c, alert, e, "", Map.of());
-    store.put(logId, s.withViews(e));
+    List<Episode> open = closeQuietViews(cause, logId, s.views(), c.getObservedAtMillis());
+    int i = indexOf(open, subject);
+    List<Episode> next = new ArrayList<>(open);
+    if (i < 0) {
+      next.add(observe(cause, c, alert, null, subject, Map.of()));
+    } else {
+      next.set(i, observe(cause, c, alert, open.get(i), subject, Map.of()));
+    }
+    store.put(logId, s.withViews(next));
+  }
+
+  /**
+   * The open FORK episode whose latest forked checkpoint is ({@code size}, {@code root}), or null: a later checkpoint
+   * proven consistent with that one extends the same forked tree ({@link #forkExtended}).
+   */
+  Episode openFork(String logId, long size, byte[] root) {
+    String subject = subject(Findings.FORK, size, root);
+    for (Episode e : state(logId).views()) {
+      if (e.subject().equals(subject)) return e;
+    }
+    return null;
+  }
+
+  /**
+   * {@code c} extends the forked tree of the open episode {@code fork}: an INCIDENT_CONTINUES event of that episode,
+   * whose subject moves to {@code c} so that the fork's next checkpoint is recognised in turn.
+   */
+  void forkExtended(Record<?, ?> cause, Checkpoint c, Episode fork, Alert observed) {
+    String logId = c.getLogId();
+    IncidentState s = state(logId);
+    List<Episode> next = new ArrayList<>(s.views());
+    int i = indexOf(next, fork.subject());
+    if (i < 0) throw new IllegalStateException(logId + ": fork episode " + fork.alertId() + " is not open");
+    Episode e = observe(cause, c, observed, fork, fork.subject(), Map.of("extends", fork.subject()));
+    next.set(i, new Episode(e.type(), e.alertId(), subject(Findings.FORK, c.getTreeSize(),
+        CheckpointSignatures.bytes(c.getRootHash())), e.openedAtMillis(), e.lastSeenAtMillis(), e.observations(),
+        e.lastSize()));
+    store.put(logId, s.withViews(next));
+  }
+
+  /** What a views episode must share to continue: the type and the conflicting checkpoint's size and root. */
+  static String subject(String type, long size, byte[] root) {
+    return type + " " + size + " " + Findings.hex(root);
+  }
+
+  /** The unproven checkpoint of the log, or null. */
+  IncidentState.Unproven unproven(String logId) {
+    return state(logId).unproven();
+  }
+
+  void unproven(String logId, IncidentState.Unproven u) {
+    store.put(logId, state(logId).withUnproven(u));
+  }
+
+  private static int indexOf(List<Episode> episodes, String subject) {
+    for (int i = 0; i < episodes.size(); i++) {
+      if (episodes.get(i).subject().equals(subject)) return i;
+    }
+    return -1;
+  }
+
+  private List<Episode> closeQuietViews(Record<?, ?> cause, String logId, List<Episode> views, long now) {
+    List<Episode> open = new ArrayList<>(views.size());
+    for (Episode e : views) {
+      if (closeIfQuiet(cause, logId, e, now) != null) open.add(e);
+    }
+    return open;
   }
 
   /** A checkpoint not validly signed by a trusted key: raises {@code alert} unless the same signer's episode is open. */
@@ -130,11 +200,11 @@ final class Incidents {
     }
     for (KeyValue<String, IncidentState> kv : all) {
       Record<String, Void> cause = new Record<>(kv.key, null, now);
-      Episode v = closeIfQuiet(cause, kv.key, kv.value.views(), now);
+      List<Episode> v = closeQuietViews(cause, kv.key, kv.value.views(), now);
       Episode g = closeIfQuiet(cause, kv.key, kv.value.signature(), now);
       Episode w = closeIfQuiet(cause, kv.key, kv.value.witness(), now);
-      if (v != kv.value.views() || g != kv.value.signature() || w != kv.value.witness()) {
-        store.put(kv.key, new IncidentState(v, g, w, kv.value.roots()));
+      if (v.size() != kv.value.views().size() || g != kv.value.signature() || w != kv.value.witness()) {
+        store.put(kv.key, new IncidentState(v, g, w, kv.value.roots(), kv.value.unproven()));
       }
     }
   }

@@ -34,7 +34,10 @@ import java.util.Objects;
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
     Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
-    java.util.Map<String, String> origins, int auditBufferLimit) {
+    java.util.Map<String, String> origins, int auditBufferLimit, Duration unprovenAfter) {
+
+  /** Default of {@code unprovenAfter}: a checkpoint unproven consistent with the trusted head this long alerts. */
+  public static final long DEFAULT_UNPROVEN_AFTER_MINUTES = 10;
 
   public static final int DEFAULT_AUDIT_BUFFER_LIMIT = 1 << 20;
 
@@ -66,9 +69,30 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
     origins = origins == null ? java.util.Map.of() : java.util.Map.copyOf(origins);
     auditBufferLimit = auditBufferLimit == 0 ? DEFAULT_AUDIT_BUFFER_LIMIT : auditBufferLimit;
     if (auditBufferLimit < 1) throw new IllegalArgumentException("auditBufferLimit must be > 0, was " + auditBufferLimit);
+    // unprovenAfter: a checkpoint larger than the trusted head not proven consistent with it never becomes the head
+    // (ingest asks again each poll); past this bound one UNPROVEN_CONSISTENCY alert says verification is stuck.
+    // Logs are polled every few seconds: 10 minutes is dozens of retries, so a transient fetch error never alerts.
+    unprovenAfter = unprovenAfter == null ? Duration.ofMinutes(DEFAULT_UNPROVEN_AFTER_MINUTES) : unprovenAfter;
+    if (unprovenAfter.isNegative() || unprovenAfter.isZero()) {
+      throw new IllegalArgumentException("unprovenAfter must be > 0, was " + unprovenAfter);
+    }
   }
 
   /** Settings without configured origins. */
+  /** Settings with the default bound on unproven consistency. */
+  public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
+      Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
+      java.util.Map<String, String> origins, int auditBufferLimit) {
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, incidentQuiet, origins,
+        auditBufferLimit, null);
+  }
+
+  /** These settings with another bound on unproven consistency. */
+  public VerifySettings withUnprovenAfter(Duration bound) {
+    return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
+        incidentQuiet, origins, auditBufferLimit, bound);
+  }
+
   public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
       Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet) {
     this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, incidentQuiet, null, 0);
@@ -77,13 +101,13 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another audit buffer limit (leaves per log). */
   public VerifySettings withAuditBufferLimit(int limit) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        incidentQuiet, origins, limit);
+        incidentQuiet, origins, limit, unprovenAfter);
   }
 
   /** These settings with configured checkpoint origins by log URL. */
   public VerifySettings withOrigins(java.util.Map<String, String> byUrl) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        incidentQuiet, byUrl, auditBufferLimit);
+        incidentQuiet, byUrl, auditBufferLimit, unprovenAfter);
   }
 
   /** Settings with the default incident quiet period. */
@@ -95,7 +119,7 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another incident quiet period. */
   public VerifySettings withIncidentQuiet(Duration quiet) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        quiet, origins, auditBufferLimit);
+        quiet, origins, auditBufferLimit, unprovenAfter);
   }
 
   /** Settings with the default backlog bound ({@code staleAfter}). */

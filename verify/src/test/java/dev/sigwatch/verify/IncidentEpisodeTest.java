@@ -49,13 +49,14 @@ class IncidentEpisodeTest {
 
   /**
    * Every other poll sees the other root at size 100 while the log grows: after the verified head at 100+10k, the
-   * alternative view is smaller, and ingest's next proof starts at the size it last published (100).
+   * alternative view is smaller; ingest proves each new head from the largest checkpoint it published (the previous
+   * head), not from the smaller view it published in between.
    */
   void alternatingSplitView(Harness h, long start, int polls) {
     h.checkpoint(v1.checkpointWithProofFrom(100, 1, start));
     for (int i = 1; i <= polls; i++) {
       h.checkpoint(alt.checkpoint(100, start + (2L * i - 1) * POLL));
-      h.checkpoint(v1.checkpointWithProofFrom(100 + 10L * i, 100, start + 2L * i * POLL));
+      h.checkpoint(v1.checkpointWithProofFrom(100 + 10L * i, 100 + 10L * (i - 1), start + 2L * i * POLL));
     }
   }
 
@@ -82,13 +83,13 @@ class IncidentEpisodeTest {
   }
 
   @Test
-  void genuineRollbackIsOneRollbackAndTellsAReplayedOldViewFromAnUnprovenOne() throws Exception {
+  void genuineRollbackIsOneRollbackAndAnUnprovenSmallerTreeIsASplitViewUntilAProofSaysOtherwise() throws Exception {
     Harness h = harness(stateDir);
     h.checkpoint(v1.checkpointWithProofFrom(100, 1, T));
     h.checkpoint(v1.checkpointWithProofFrom(200, 100, T + POLL));
     for (int i = 0; i < 10; i++) {
-      h.checkpoint(v1.checkpoint(100, T + (2 + 2 * i) * POLL));                              // the old head again
-      h.checkpoint(v1.checkpointWithProofFrom(210 + 10 * i, 100, T + (3 + 2 * i) * POLL));  // the log goes on
+      h.checkpoint(v1.checkpoint(100, T + (2 + 2 * i) * POLL));                                   // the old head again
+      h.checkpoint(v1.checkpointWithProofFrom(210 + 10 * i, 200 + 10 * i, T + (3 + 2 * i) * POLL)); // the log goes on
     }
     assertThat(types(h.alerts())).containsExactly(Findings.ROLLBACK);
     assertThat(h.alerts().get(0).getEvidence()).containsEntry("prefixOfVerified", "verified")
@@ -96,11 +97,26 @@ class IncidentEpisodeTest {
     assertThat(h.events("INCIDENT_CONTINUES")).hasSize(9)
         .allSatisfy(e -> assertThat(e.getDetail()).containsEntry("observed", "ROLLBACK"));
 
-    // Later (after the quiet period), a rollback to a size never verified: unproven, a new incident.
-    h.checkpoint(v1.checkpoint(150, T + 30 * POLL + QUIET.toMillis()));
-    assertThat(types(h.alerts())).containsExactly(Findings.ROLLBACK, Findings.ROLLBACK);
+    // A smaller size never verified, without a proof: not proven a prefix of the verified tree, so a second view.
+    long t = T + 30 * POLL;
+    h.checkpoint(v1.checkpoint(150, t));
+    assertThat(types(h.alerts())).containsExactly(Findings.ROLLBACK, Findings.SPLIT_VIEW);
     assertThat(h.alerts().get(1).getEvidence()).containsEntry("prefixOfVerified", "unproven");
-    assertThat(h.events("INCIDENT_RESOLVED")).hasSize(1);
+    // The same size with the log's proof to the verified head (what ingest fetches): proven a prefix, a ROLLBACK of
+    // its own, a minute later, inside the quiet period of the other two.
+    h.checkpoint(v1.checkpointWithProofTo(160, 300, t + 60_000));
+    assertThat(types(h.alerts())).containsExactly(Findings.ROLLBACK, Findings.SPLIT_VIEW, Findings.ROLLBACK);
+    assertThat(h.alerts().get(2).getEvidence()).containsEntry("prefixOfVerified", "proven")
+        .containsEntry("proofToSize", "300");
+    // Another tree's checkpoint of a size never verified, whose proof to the verified head fails: a split view.
+    h.checkpoint(alt.checkpointWithProofTo(170, 300, t + 120_000));
+    assertThat(types(h.alerts())).containsExactly(Findings.ROLLBACK, Findings.SPLIT_VIEW, Findings.ROLLBACK,
+        Findings.SPLIT_VIEW);
+    assertThat(h.alerts().get(3).getEvidence()).containsEntry("prefixOfVerified", "disproven")
+        .containsKeys("proof", "reason");
+    assertThat(h.alerts()).extracting(Alert::getAlertId).doesNotHaveDuplicates();
+    assertThat(h.events("INCIDENT_RESOLVED")).isEmpty();
+    assertThat(h.events("CHECKPOINT_VERIFIED")).extracting(LogEvent::getTreeSize).endsWith(300L);
   }
 
   @Test
@@ -193,11 +209,12 @@ class IncidentEpisodeTest {
   @Test
   void stateSurvivesItsSerde() {
     IncidentState s = IncidentState.EMPTY.withRoot(100, v1.tree.root(100)).withRoot(200, v1.tree.root(200))
-        .withViews(new Episode("SPLIT_VIEW", "a".repeat(64), "", T, T + 5, 3, 100))
+        .withViews(List.of(new Episode("SPLIT_VIEW", "a".repeat(64), "", T, T + 5, 3, 100)))
         .withSignature(Episode.open("BAD_SIGNATURE", "b".repeat(64), "BAD_SIGNATURE rekor.test+01020304", T, 7));
     var serde = IncidentState.serde();
     IncidentState back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", s));
     assertThat(back.views()).isEqualTo(s.views());
+    assertThat(back.unproven()).isNull();
     assertThat(back.signature()).isEqualTo(s.signature());
     assertThat(back.roots().keySet()).containsExactly(100L, 200L);
     assertThat(back.roots().get(200L)).isEqualTo(v1.tree.root(200));

@@ -169,6 +169,17 @@ final class TestLog {
         .setConsistencyProof(tree.consistencyProof(from, size).stream().map(ByteBuffer::wrap).toList()).build();
   }
 
+  /**
+   * A signed checkpoint at {@code size}, smaller than {@code to}, carrying this tree's proof from {@code size} to
+   * {@code to} the way ingest attaches it to a smaller checkpoint: {@code proofFromSize} is the larger end.
+   */
+  Checkpoint checkpointWithProofTo(long size, long to, long observedAt) {
+    String text = body(size, tree.root(size));
+    return base(size, tree.root(size), text + "\n" + signatureLine(text, keys), observedAt)
+        .setProofFromSize(to).setProofFromRoot(ByteBuffer.wrap(tree.root(to)))
+        .setConsistencyProof(tree.consistencyProof(size, to).stream().map(ByteBuffer::wrap).toList()).build();
+  }
+
   Checkpoint.Builder base(long size, byte[] root, String note, long observedAt) {
     return Checkpoint.newBuilder().setLogId(logId).setLogType(type).setOrigin(logId).setTreeSize(size)
         .setRootHash(ByteBuffer.wrap(root)).setObservedAtMillis(observedAt)

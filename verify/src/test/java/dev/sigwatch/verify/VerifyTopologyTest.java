@@ -108,7 +108,7 @@ class VerifyTopologyTest {
     // three incidents, each after the previous one's quiet period (a new episode, a new alert)
     long quiet = VerifySettings.DEFAULT_INCIDENT_QUIET_MINUTES * 60_000 + 1;
     h.checkpoint(evil.checkpoint(100, T + 1));                                // same size, other root
-    h.checkpoint(v1.checkpointWithProofFrom(60, 50, T + 1 + quiet));          // smaller size
+    h.checkpoint(v1.checkpointWithProofTo(60, 100, T + 1 + quiet));            // smaller size, proven a prefix
     h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 1 + 2 * quiet));  // proof from 100 fails against our root
     List<Alert> alerts = h.alerts();
     assertThat(types(alerts)).containsExactly(Findings.SPLIT_VIEW, Findings.ROLLBACK, Findings.FORK);
