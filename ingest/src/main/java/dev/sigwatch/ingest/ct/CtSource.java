@@ -10,6 +10,7 @@ import dev.sigwatch.ingest.Fetched;
 import dev.sigwatch.ingest.LogSource;
 import dev.sigwatch.ingest.LogTarget;
 import dev.sigwatch.ingest.Poll;
+import dev.sigwatch.ingest.ProofBases;
 import dev.sigwatch.ingest.http.MalformedResponseException;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.CtEntry;
@@ -61,6 +62,7 @@ public final class CtSource implements LogSource {
   private final Clock clock;
   private final int batch;
   private final RejectedRecords rejected;
+  private final ProofBases bases = new ProofBases();
 
   public CtSource(LogTarget target, CtClient client, Topics topics, Clock clock) {
     this(target, client, topics, clock, DEFAULT_BATCH);
@@ -101,10 +103,26 @@ public final class CtSource implements LogSource {
         .setTreeSize(h.treeSize()).setRootHash(ByteBuffer.wrap(h.rootHash())).setTimestampMillis(h.timestamp())
         .setObservedAtMillis(clock.millis()).setRawNote(ByteBuffer.wrap(sth.raw()))
         .setSourceUrl(target.resolve("ct/v1/get-sth").toString());
-    if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < h.treeSize()) {
-      List<ByteBuffer> proof = new ArrayList<>();
-      for (byte[] p : client.consistency(prev.getTreeSize(), h.treeSize())) proof.add(ByteBuffer.wrap(p));
-      b.setProofFromSize(prev.getTreeSize()).setProofFromRoot(prev.getRootHash()).setConsistencyProof(proof);
+    Checkpoint base = bases.base(name(), lastPublished);
+    switch (ProofBases.direction(base, h.treeSize())) {
+      case FROM_BASE -> {
+        List<ByteBuffer> proof = new ArrayList<>();
+        for (byte[] p : client.consistency(base.getTreeSize(), h.treeSize())) proof.add(ByteBuffer.wrap(p));
+        b.setProofFromSize(base.getTreeSize()).setProofFromRoot(base.getRootHash()).setConsistencyProof(proof);
+      }
+      case TO_BASE -> {
+        // A smaller tree head: the proof from its size to the base tells verify a rollback from a second tree. A log
+        // that will not prove it leaves it unproven (a split view to verify), not unpublished.
+        try {
+          List<ByteBuffer> proof = new ArrayList<>();
+          for (byte[] p : client.consistency(h.treeSize(), base.getTreeSize())) proof.add(ByteBuffer.wrap(p));
+          b.setProofFromSize(base.getTreeSize()).setProofFromRoot(base.getRootHash()).setConsistencyProof(proof);
+        } catch (IOException e) {
+          log.warn("{}: no consistency proof {} -> {} for a smaller tree head: {}", name(), h.treeSize(),
+              base.getTreeSize(), e.getMessage());
+        }
+      }
+      case NONE -> { }
     }
     log.debug("{}: new STH size {} timestamp {}", name(), h.treeSize(), h.timestamp());
     return new Poll(List.of(b.build()), h.treeSize());
@@ -209,6 +227,11 @@ public final class CtSource implements LogSource {
   @Override
   public long indexOf(SpecificRecord entry) {
     return ((CtEntry) entry).getIndex();
+  }
+
+  @Override
+  public void restore(Checkpoint published) {
+    bases.offer(published);
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.sigwatch.ingest.Fetched;
 import dev.sigwatch.ingest.LogSource;
 import dev.sigwatch.ingest.LogTarget;
 import dev.sigwatch.ingest.Poll;
+import dev.sigwatch.ingest.ProofBases;
 import dev.sigwatch.ingest.http.LogHttp;
 import dev.sigwatch.ingest.http.MalformedResponseException;
 import dev.sigwatch.schemas.Checkpoint;
@@ -53,6 +54,7 @@ public final class RekorV1Source implements LogSource {
   private final Topics topics;
   private final Clock clock;
   private final RejectedRecords rejected;
+  private final ProofBases bases = new ProofBases();
   private final Set<String> keys = ConcurrentHashMap.newKeySet();
   /** Frozen shards by tree id, at the final size first observed (written by the poll thread only). */
   private final Map<String, ShardLayout> frozen = new ConcurrentHashMap<>();
@@ -127,10 +129,8 @@ public final class RekorV1Source implements LogSource {
         // Published raw, without asking the misbehaving shard for a proof: verify alerts on it.
         log.warn("{}: frozen shard {} changed (final size {}, now {}); publishing its checkpoint, not ingesting it",
             name(), s.treeId(), l.size(), c.size());
-      } else if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < c.size()) {
-        List<ByteBuffer> proof = new ArrayList<>();
-        for (byte[] h : client.consistencyProof(s.treeId(), prev.getTreeSize(), c.size())) proof.add(ByteBuffer.wrap(h));
-        b.setProofFromSize(prev.getTreeSize()).setProofFromRoot(prev.getRootHash()).setConsistencyProof(proof);
+      } else {
+        proof(b, s.treeId(), bases.base(l.logId(), lastPublished), c.size());
       }
       out.add(b.build());
     }
@@ -140,9 +140,37 @@ public final class RekorV1Source implements LogSource {
     return new Poll(out, offset);
   }
 
+  /**
+   * Attaches the consistency proof of a shard's new checkpoint of {@code size}: from the chain's base when larger
+   * ({@code /api/v1/log/proof?firstSize=base&lastSize=size}); from its own size to the base's when smaller, so that
+   * verify tells a rollback (a prefix of the verified tree) from a second tree. A smaller head the log will not prove
+   * is published without one (verify then treats it as a split view): it is evidence either way.
+   */
+  private void proof(Checkpoint.Builder b, String treeId, Checkpoint base, long size)
+      throws IOException, InterruptedException {
+    ProofBases.Direction dir = ProofBases.direction(base, size);
+    if (dir == ProofBases.Direction.NONE) return;
+    List<byte[]> hashes;
+    if (dir == ProofBases.Direction.FROM_BASE) {
+      hashes = client.consistencyProof(treeId, base.getTreeSize(), size);
+    } else {
+      try {
+        hashes = client.consistencyProof(treeId, size, base.getTreeSize());
+      } catch (IOException e) {
+        log.warn("{}: no consistency proof {} -> {} for a smaller checkpoint of {}: {}", name(), size,
+            base.getTreeSize(), treeId, e.getMessage());
+        return;
+      }
+    }
+    List<ByteBuffer> proof = new ArrayList<>();
+    for (byte[] h : hashes) proof.add(ByteBuffer.wrap(h));
+    b.setProofFromSize(base.getTreeSize()).setProofFromRoot(base.getRootHash()).setConsistencyProof(proof);
+  }
+
   /** Records the final size of a shard first published as frozen (INACTIVE); idempotent. */
   @Override
   public void restore(Checkpoint published) {
+    bases.offer(published);
     if (published.getShardState() != ShardState.INACTIVE || published.getTreeId() == null) return;
     long offset = published.getShardOffset() == null ? 0 : published.getShardOffset();
     frozen.putIfAbsent(published.getTreeId(),

@@ -10,6 +10,7 @@ import dev.sigwatch.core.tiles.TileException;
 import dev.sigwatch.core.tiles.TileFetcher;
 import dev.sigwatch.core.tiles.TilePath;
 import dev.sigwatch.core.tiles.TileProofs;
+import dev.sigwatch.ingest.ProofBases;
 import dev.sigwatch.ingest.Poll;
 import dev.sigwatch.ingest.http.MalformedResponseException;
 import dev.sigwatch.schemas.Checkpoint;
@@ -66,6 +67,7 @@ final class TiledLog {
   private final UnaryOperator<String> logIdOfOrigin;
   private final Clock clock;
   private volatile Reference reference;
+  private final ProofBases bases = new ProofBases();
   /**
    * Hash tiles (other than a batch's own level-0 tile) that took part in a verified inclusion proof. A tile path names
    * immutable content in an honest log (a partial {@code .p/W} tile's W hashes never change either), and these are
@@ -125,25 +127,35 @@ final class TiledLog {
       reference = ref = new Reference(c.size(), c.rootHash());
     }
     Checkpoint prev = lastPublished.get(logId);
+    Checkpoint base = bases.base(logId, lastPublished);
     // A Rekor v2 tree head is published again when its note changed: other witness cosignatures on it (a witness that
     // stopped cosigning, or signs badly, must reach verify even while the log does not grow). Other tiled logs' notes
     // are not checked for witnesses, and a log that re-signs its head with a new timestamp would republish every poll.
     boolean sameNote = logType != LogType.REKOR_V2 || ByteBuffer.wrap(raw).equals(prev == null ? null : prev.getRawNote());
-    if (prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash())
-        && sameNote) {
+    boolean sameHead = prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash());
+    // A head published without its proof (a tile fetch failed) is published again once the proof can be computed:
+    // until then verify keeps its last proven head.
+    boolean proofMissing = sameHead && prev.getProofFromSize() == null
+        && ProofBases.direction(base, c.size()) == ProofBases.Direction.FROM_BASE;
+    if (sameHead && sameNote && !proofMissing) {
       return new Poll(List.of(), c.size());
     }
     Checkpoint.Builder b = Checkpoint.newBuilder().setLogId(logId).setLogType(logType).setOrigin(c.origin())
         .setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash())).setTimestampMillis(timestamp(note, c))
         .setObservedAtMillis(clock.millis()).setRawNote(ByteBuffer.wrap(raw)).setSourceUrl(sourceUrl);
-    if (prev != null && prev.getTreeSize() > 0 && prev.getTreeSize() < c.size()) {
+    ProofBases.Direction dir = ProofBases.direction(base, c.size());
+    if (dir != ProofBases.Direction.NONE) {
+      long size1 = dir == ProofBases.Direction.FROM_BASE ? base.getTreeSize() : c.size();
+      long size2 = dir == ProofBases.Direction.FROM_BASE ? c.size() : base.getTreeSize();
       try {
         List<ByteBuffer> proof = new ArrayList<>();
-        for (byte[] h : TileProofs.consistencyProof(fetcher, prev.getTreeSize(), c.size())) proof.add(ByteBuffer.wrap(h));
-        b.setProofFromSize(prev.getTreeSize()).setProofFromRoot(prev.getRootHash()).setConsistencyProof(proof);
+        for (byte[] h : TileProofs.consistencyProof(fetcher, size1, size2)) proof.add(ByteBuffer.wrap(h));
+        b.setProofFromSize(base.getTreeSize()).setProofFromRoot(base.getRootHash()).setConsistencyProof(proof);
       } catch (TileException | FileNotFoundException e) {
-        // The checkpoint is evidence either way: publish it without a proof (verify flags the gap).
-        log.warn("{}: no consistency proof {} -> {} from tiles: {}", name, prev.getTreeSize(), c.size(), e.getMessage());
+        // The checkpoint is evidence either way: publish it without a proof (verify keeps its head, and a larger head
+        // is published again with its proof once the tiles serve it).
+        log.warn("{}: no consistency proof {} -> {} from tiles: {}", name, size1, size2, e.getMessage());
+        if (proofMissing && sameNote) return new Poll(List.of(), c.size());
       }
     }
     return new Poll(List.of(b.build()), ref.size());
@@ -167,6 +179,7 @@ final class TiledLog {
   /** Takes a checkpoint published before a restart as the reference, if it is the biggest so far. */
   void restore(Checkpoint published) {
     if (!owns(published)) return;
+    bases.offer(published); // rebuilds the chain of proven heads that consistency proofs start from
     Reference ref = reference;
     if (ref == null || published.getTreeSize() > ref.size()) {
       ByteBuffer root = published.getRootHash().duplicate();

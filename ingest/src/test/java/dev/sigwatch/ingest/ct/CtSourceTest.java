@@ -47,6 +47,11 @@ class CtSourceTest {
   @BeforeAll
   void start() {
     sim = SigstoreSimulator.builder().ctMaxEntries(3).build().start();
+  }
+
+  /** A source remembers the chain of tree heads it published: each test starts with a new one. */
+  @org.junit.jupiter.api.BeforeEach
+  void newSource() {
     source = source(sim.ctUrl(), 10);
   }
 
@@ -102,7 +107,7 @@ class CtSourceTest {
   }
 
   @Test
-  void rollbackAndSplitViewArePublishedAsServedWithoutAProof() throws Exception {
+  void aRollbackCarriesTheProofToTheLargerHeadAndASplitViewNone() throws Exception {
     growCt(3);
     String logId = source.name();
     Checkpoint c = source.poll(Map.of()).checkpoints().get(0);
@@ -112,9 +117,15 @@ class CtSourceTest {
       Checkpoint rb = rolledBack.checkpoints().get(0);
       assertThat(rb.getTreeSize()).isEqualTo(c.getTreeSize() - 1);
       assertThat(rolledBack.end()).isEqualTo(c.getTreeSize() - 1);
-      assertThat(rb.getProofFromSize()).as("no proof backwards: verify judges the rollback").isNull();
+      // the proof from the smaller size to the head published before: verify tells a rollback from a second tree
+      assertThat(rb.getProofFromSize()).isEqualTo(c.getTreeSize());
+      assertThat(rb.getProofFromRoot()).isEqualTo(c.getRootHash());
+      MerkleVerifier.verifyConsistency(rb.getTreeSize(), c.getTreeSize(),
+          rb.getConsistencyProof().stream().map(CtSourceTest::bytes).toList(), bytes(rb.getRootHash()),
+          bytes(c.getRootHash()));
 
       growCt(1);
+      source = source(sim.ctUrl(), 10); // started afresh: the honest head is the first it publishes
       Checkpoint honest = source.poll(Map.of()).checkpoints().get(0);
       sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.CT);
       List<Checkpoint> seen = new java.util.ArrayList<>();

@@ -47,6 +47,8 @@ public final class CtLog implements PrecertLogger {
   private final Map<String, byte[]> issuers = new ConcurrentHashMap<>();
   private volatile Sth sth;
   private volatile Sth split;
+  /** The largest tree size ever published: proofs and tiles up to it stay served after a rollback of the head. */
+  private volatile long provable;
   private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
   public CtLog(String origin, boolean tiled, Clock clock) {
@@ -99,6 +101,7 @@ public final class CtLog implements PrecertLogger {
     split = null;
     long n = tree.size();
     sth = sign(n, tree.root(n));
+    provable = Math.max(provable, n);
     return sth;
   }
 
@@ -109,6 +112,14 @@ public final class CtLog implements PrecertLogger {
   private Sth sign(long size, byte[] root, SimKey signer) {
     long ts = clock.millis();
     return new Sth(size, ts, root, signer.sign(SignedTreeHead.signedData(size, ts, root)), signer.logId());
+  }
+
+  /**
+   * The largest tree size ever published: a log whose served head went back (a stale frontend, a restored backup)
+   * still proves and serves the tree it published before, so a monitor can prove the old head a prefix of it.
+   */
+  public long provableSize() {
+    return provable;
   }
 
   /** Incident: the served head goes back one entry (validly signed). */

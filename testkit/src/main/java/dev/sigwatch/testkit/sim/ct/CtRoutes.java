@@ -53,7 +53,8 @@ public final class CtRoutes implements Route {
     }
     TilePath ref = log.tiled() ? Tiles.parse(p) : null;
     if (ref == null || ref.kind() == TilePath.Kind.ENTRIES) return Response.notFound(p);
-    byte[] tile = Tiles.render(log.tree(), log.sth().size(), ref, i -> log.entry(i).tileLeaf());
+    byte[] tile = Tiles.render(log.tree(), Math.max(log.sth().size(), log.provableSize()), ref,
+        i -> log.entry(i).tileLeaf());
     return tile == null ? Response.notFound(p) : Response.bytes(tile);
   }
 
@@ -65,7 +66,7 @@ public final class CtRoutes implements Route {
   }
 
   private Response consistency(long first, long second) {
-    long size = log.sth().size();
+    long size = Math.max(log.sth().size(), log.provableSize());
     if (first < 0 || first > second || second > size) {
       return Response.error(400, "need 0 <= first <= second <= " + size + ", got " + first + ", " + second);
     }

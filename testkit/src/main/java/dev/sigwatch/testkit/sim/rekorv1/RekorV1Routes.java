@@ -96,8 +96,9 @@ public final class RekorV1Routes implements Route {
       if (s == null) return Response.notFound("tree " + tid);
     }
     long last = r.query().containsKey("lastSize") ? r.longParam("lastSize") : s.head().size();
-    if (first < 1 || first > last || last > s.head().size()) {
-      return Response.error(400, "need 1 <= firstSize <= lastSize <= " + s.head().size() + ", got " + first + ", " + last);
+    long provable = Math.min(s.provableSize(), s.tree().size());
+    if (first < 1 || first > last || last > provable) {
+      return Response.error(400, "need 1 <= firstSize <= lastSize <= " + provable + ", got " + first + ", " + last);
     }
     List<byte[]> hashes = s.tree().consistencyProof(first, last);
     StringBuilder b = new StringBuilder("{\"hashes\":[");

@@ -28,6 +28,7 @@ public final class V1Shard {
   private final MerkleTree tree;
   private final List<Entry> entries;
   private volatile Head head;
+  private volatile long provable;
 
   V1Shard(long treeId, long offset, MerkleTree tree, List<Entry> entries) {
     this.treeId = treeId;
@@ -54,6 +55,15 @@ public final class V1Shard {
 
   void publish(Head h) {
     this.head = h;
+    if (h.size() <= tree.size()) provable = Math.max(provable, h.size());
+  }
+
+  /**
+   * The largest size of this tree ever published: a shard whose served head went back (a stale frontend, a restored
+   * backup) still proves the tree it published before, so a monitor can prove the old head a prefix of it.
+   */
+  public long provableSize() {
+    return Math.max(provable, head == null ? 0 : head.size());
   }
 
   synchronized void add(Entry e) {

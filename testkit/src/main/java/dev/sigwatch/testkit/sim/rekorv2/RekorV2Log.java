@@ -32,6 +32,8 @@ public final class RekorV2Log {
   private final List<Entry> entries = new ArrayList<>();
   private volatile Witness witness;
   private volatile long publishedSize;
+  /** The largest size ever published: its tiles stay served after a rollback of the checkpoint (static files). */
+  private volatile long provableSize;
   private volatile String checkpoint;
   private volatile String split;
   private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
@@ -70,6 +72,7 @@ public final class RekorV2Log {
     split = null;
     checkpoint = note(n, tree.root(n), key);
     publishedSize = n;
+    provableSize = Math.max(provableSize, n);
   }
 
   private String note(long n, byte[] root, SimKey signer) {
@@ -85,7 +88,7 @@ public final class RekorV2Log {
     return Notes.note(body, sigs);
   }
 
-  /** Incident: the checkpoint goes back one entry (validly signed; tiles beyond it stop being served). */
+  /** Incident: the checkpoint goes back one entry (validly signed; the tiles published before stay served). */
   public synchronized void rollback() {
     long n = publishedSize;
     if (n < 2) throw new IllegalStateException(origin + ": rollback needs >= 2 entries, has " + n);
@@ -142,6 +145,11 @@ public final class RekorV2Log {
 
   public long publishedSize() {
     return publishedSize;
+  }
+
+  /** The largest size ever published: tiles are immutable static files, still served after a rollback. */
+  public long provableSize() {
+    return Math.max(publishedSize, provableSize);
   }
 
   public MerkleTree tree() {

@@ -20,7 +20,7 @@ public final class RekorV2Routes implements Route {
     if (p.equals("checkpoint")) return Response.text(log.checkpoint());
     TilePath ref = Tiles.parse(p);
     if (ref == null || ref.kind() == TilePath.Kind.DATA) return Response.notFound(p);
-    byte[] tile = Tiles.render(log.tree(), log.publishedSize(), ref, log::body);
+    byte[] tile = Tiles.render(log.tree(), log.provableSize(), ref, log::body);
     return tile == null ? Response.notFound(p) : Response.bytes(tile);
   }
 }
