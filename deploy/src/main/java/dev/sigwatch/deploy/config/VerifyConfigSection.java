@@ -22,6 +22,9 @@ import java.util.List;
  * @param incidentQuiet ISO-8601 duration; an open incident (split view, rollback, fork, bad signatures in a row) with
  *     no new conflicting observation for this long is closed with INCIDENT_RESOLVED; until then repeats are events,
  *     not new alerts. Default 10 minutes.
+ * @param unprovenAfter ISO-8601 duration; a checkpoint whose consistency with the trusted head is unproven never
+ *     becomes the head (ingest asks for the proof again); if the log's newest checkpoint stays unproven this long, one
+ *     UNPROVEN_CONSISTENCY alert says verification is stuck. Default 10 minutes.
  */
 public record VerifyConfigSection(
     @JsonProperty("staleAfter") String staleAfter,
@@ -29,9 +32,10 @@ public record VerifyConfigSection(
     @JsonProperty("witnessThreshold") Integer witnessThreshold,
     @JsonProperty("applicationId") String applicationId,
     @JsonProperty("backlogAfter") String backlogAfter,
-    @JsonProperty("incidentQuiet") String incidentQuiet) {
+    @JsonProperty("incidentQuiet") String incidentQuiet,
+    @JsonProperty("unprovenAfter") String unprovenAfter) {
 
-  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null, null, null);
+  public static final VerifyConfigSection DEFAULT = new VerifyConfigSection(null, null, null, null, null, null, null);
 
   public VerifyConfigSection {
     witnesses = witnesses == null ? List.of() : List.copyOf(witnesses);
@@ -55,6 +59,7 @@ public record VerifyConfigSection(
     Duration stale = duration("staleAfter", staleAfter);
     Duration backlog = duration("backlogAfter", backlogAfter);
     Duration quiet = duration("incidentQuiet", incidentQuiet);
+    Duration unproven = duration("unprovenAfter", unprovenAfter);
     WitnessPolicy policy;
     try {
       policy = WitnessPolicy.ofVkeys(witnesses, witnessThreshold);
@@ -62,8 +67,7 @@ public record VerifyConfigSection(
       throw new ConfigException("verify.witnesses / verify.witnessThreshold: " + e.getMessage());
     }
     try {
-      VerifySettings settings = new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog);
-      return quiet == null ? settings : settings.withIncidentQuiet(quiet);
+      return new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog, quiet, unproven);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("verify: " + e.getMessage());
     }
