@@ -58,6 +58,7 @@ public final class ProofBases {
    * that verifies: a published checkpoint that lacks one (a failed tile fetch) is published again with one.
    */
   public static boolean extendsBase(Checkpoint base, Checkpoint c) {
+    if (base.getTreeSize() == 0 && c.getTreeSize() > 0) return true; // the empty tree is a prefix of every tree
     if (c.getTreeSize() <= base.getTreeSize() || c.getProofFromSize() == null
         || c.getProofFromSize() != base.getTreeSize() || !base.getRootHash().equals(c.getProofFromRoot())) {
       return false;

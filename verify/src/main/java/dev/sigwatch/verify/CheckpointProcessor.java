@@ -83,9 +83,16 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     context.schedule(livenessInterval, PunctuationType.WALL_CLOCK_TIME, this::checkLiveness);
   }
 
+  /**
+   * Called with every checkpoint before it is processed; throws to simulate an unexpected failure of the stage. Only
+   * tests of the stage's recovery set it ({@link GuardedProcessor}, {@link VerifyService}'s exception handler).
+   */
+  static volatile java.util.function.Consumer<Checkpoint> injectedFault = c -> { };
+
   @Override
   public void process(Record<String, Checkpoint> record) {
     Checkpoint c = record.value();
+    if (c != null) injectedFault.accept(c);
     if (c == null) {
       emit.reject(record, record.key(), SOURCE, "null checkpoint value");
       return;
@@ -158,6 +165,14 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       smaller(record, c, root, prev, prevNote);
       return;
     }
+    if (prev.size() == 0) { // the empty tree is a prefix of every tree: nothing to prove
+      if (inactive) {
+        rotate(record, c, prev, root);
+      } else {
+        accept(record, c, root, prev, false, "extends the empty tree");
+      }
+      return;
+    }
     List<byte[]> proof = proof(c);
     Long from = c.getProofFromSize();
     // Only a proof from the trusted head itself makes a larger checkpoint the new head: one from an earlier verified
@@ -171,7 +186,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
         incidents.view(record, c, build(c, Findings.FORK, String.format(Locale.ROOT,
             "%s: checkpoint of size %d is not consistent with size %d: %s", logId, c.getTreeSize(), from,
             e.getMessage()), prevNote, ev, c.getTreeSize(), from, prev.root(), root),
-            Incidents.subject(Findings.FORK, c.getTreeSize(), root));
+            Incidents.subject(Findings.FORK, prev.size(), prev.root()));
         return;
       }
       if (inactive) {
@@ -188,20 +203,8 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       ev.put("verifiedSize", Long.toString(prev.size()));
       incidents.view(record, c, build(c, Findings.FORK, String.format(Locale.ROOT,
           "%s: checkpoint of size %d is not consistent with size %d", logId, c.getTreeSize(), from), prevNote, ev,
-          c.getTreeSize(), from, earlier, root), Incidents.subject(Findings.FORK, c.getTreeSize(), root));
+          c.getTreeSize(), from, earlier, root), Incidents.subject(Findings.FORK, prev.size(), prev.root()));
       return;
-    }
-    if (from != null && from < c.getTreeSize() && c.getProofFromRoot() != null) {
-      byte[] forkRoot = CheckpointSignatures.bytes(c.getProofFromRoot());
-      Episode fork = incidents.openFork(logId, from, forkRoot);
-      if (fork != null && consistent(from, c, proof, forkRoot)) {
-        // The forked tree goes on: the same incident, never the trusted head.
-        incidents.forkExtended(record, c, fork, build(c, Findings.FORK, String.format(Locale.ROOT,
-            "%s: checkpoint of size %d extends the forked checkpoint of size %d", logId, c.getTreeSize(), from),
-            prevNote, Map.of("forkedSize", Long.toString(from), "verifiedSize", Long.toString(prev.size())),
-            c.getTreeSize(), from, forkRoot, root));
-        return;
-      }
     }
     unproven(record, c, root, prev, from, earlier != null);
   }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Incident episodes per log: one alert per incident, not one per poll. A log that shows a second view of its tree
  * (split view, rollback, fork) opens a views episode with one alert; further observations of the same fact (same
- * type, same conflicting checkpoint; for a fork, also later checkpoints proven to extend the forked tree) while it is
+ * type, same conflicting checkpoint; for a fork, the same verified head it diverged from) while it is
  * open are INCIDENT_CONTINUES events with counts, and a different fact is another episode with its own alert. Bad signatures and unknown keys from the same signer in a row are
  * one signature episode, closed by the next validly signed checkpoint. Rekor v2 checkpoints that fail the witness
  * policy are one witness episode, closed by the next checkpoint that satisfies it (see {@link #witnessFailed} for
@@ -82,35 +82,11 @@ final class Incidents {
   }
 
   /**
-   * The open FORK episode whose latest forked checkpoint is ({@code size}, {@code root}), or null: a later checkpoint
-   * proven consistent with that one extends the same forked tree ({@link #forkExtended}).
+   * What a views episode must share to continue: the type and a checkpoint's size and root. For a split view or a
+   * rollback that is the conflicting checkpoint (the other view at its size, the old head replayed); for a fork it is
+   * the verified head the log's tree no longer extends: a forked tree that keeps growing shows a new checkpoint every
+   * poll, each failing the proof from the same head, and that is one fact until the head moves.
    */
-  Episode openFork(String logId, long size, byte[] root) {
-    String subject = subject(Findings.FORK, size, root);
-    for (Episode e : state(logId).views()) {
-      if (e.subject().equals(subject)) return e;
-    }
-    return null;
-  }
-
-  /**
-   * {@code c} extends the forked tree of the open episode {@code fork}: an INCIDENT_CONTINUES event of that episode,
-   * whose subject moves to {@code c} so that the fork's next checkpoint is recognised in turn.
-   */
-  void forkExtended(Record<?, ?> cause, Checkpoint c, Episode fork, Alert observed) {
-    String logId = c.getLogId();
-    IncidentState s = state(logId);
-    List<Episode> next = new ArrayList<>(s.views());
-    int i = indexOf(next, fork.subject());
-    if (i < 0) throw new IllegalStateException(logId + ": fork episode " + fork.alertId() + " is not open");
-    Episode e = observe(cause, c, observed, fork, fork.subject(), Map.of("extends", fork.subject()));
-    next.set(i, new Episode(e.type(), e.alertId(), subject(Findings.FORK, c.getTreeSize(),
-        CheckpointSignatures.bytes(c.getRootHash())), e.openedAtMillis(), e.lastSeenAtMillis(), e.observations(),
-        e.lastSize()));
-    store.put(logId, s.withViews(next));
-  }
-
-  /** What a views episode must share to continue: the type and the conflicting checkpoint's size and root. */
   static String subject(String type, long size, byte[] root) {
     return type + " " + size + " " + Findings.hex(root);
   }

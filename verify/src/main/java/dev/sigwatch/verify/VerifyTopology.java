@@ -71,7 +71,8 @@ public final class VerifyTopology {
     // Checkpoints: verify each against the trusted root and the log's last verified checkpoint.
     KStream<String, VerifyOutput> checked = builder
         .stream(topics.checkpoints().name(), topics.checkpoints().consumed().withName("checkpoints"))
-        .process(() -> new CheckpointProcessor(settings), Named.as("verify-checkpoints"),
+        .process(() -> new GuardedProcessor<>(settings.applicationId(), "verify.checkpoints",
+            new CheckpointProcessor(settings)), Named.as("verify-checkpoints"),
             LOG_STATE_STORE, CHECKPOINT_ALERT_IDS_STORE, INCIDENT_STORE);
     KStream<String, VerifyOutput> verified = route(checked, "checkpoint-", topics);
 
@@ -99,7 +100,8 @@ public final class VerifyTopology {
     KStream<String, VerifyOutput> audited = rekor
         .merge(ct, Named.as("entries"))
         .merge(verifiedForAudit, Named.as("audit-input"))
-        .process(() -> new AuditProcessor(settings), Named.as("verify-audit"),
+        .process(() -> new GuardedProcessor<>(settings.applicationId(), "verify.audit", new AuditProcessor(settings)),
+            Named.as("verify-audit"),
             AUDIT_STATE_STORE, AUDIT_ALERT_IDS_STORE);
     route(audited, "audit-", topics);
     return builder.build();

@@ -97,20 +97,23 @@ class DistinctIncidentsTest {
   void theForksLaterCheckpointsContinueItsIncidentAndNeverBecomeTheHead() throws Exception {
     harness();
     h.checkpoint(v1.checkpointWithProofFrom(100, 1, T));
-    h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + MINUTE));   // proof from our head fails: FORK
-    for (int i = 1; i <= 5; i++) {                                      // the forked tree goes on, each proven from
-      h.checkpoint(evil.checkpointWithProofFrom(300 + 10 * i, 300 + 10 * (i - 1), T + MINUTE + i * 1000));
-    }
+    // the forked tree goes on: ingest proves each of its checkpoints from our head (the newest it proved), each fails
+    for (int i = 0; i <= 5; i++) h.checkpoint(evil.checkpointWithProofFrom(300 + 10 * i, 100, T + MINUTE + i * 1000));
+    // a checkpoint proven only from the forked one (say, after ingest started afresh on the fork) is not proven
+    h.checkpoint(evil.checkpointWithProofFrom(400, 350, T + 2 * MINUTE));
     assertThat(types(h.alerts())).containsExactly(Findings.FORK);
     String fork = h.alerts().get(0).getAlertId();
     assertThat(h.events("INCIDENT_CONTINUES")).hasSize(5)
         .allSatisfy(e -> assertThat(e.getDetail()).containsEntry("alertId", fork).containsEntry("incidentType", "FORK"));
-    assertThat(h.events("CONSISTENCY_UNPROVEN")).isEmpty();
+    assertThat(h.events("CONSISTENCY_UNPROVEN")).extracting(LogEvent::getTreeSize).containsExactly(400L);
     assertThat(verifiedSizes()).containsExactly(100L);
-    // the honest tree, proven from our head, goes on as the head; a rollback of it now is its own alert
-    h.checkpoint(v1.checkpointWithProofFrom(400, 100, T + 2 * MINUTE));
-    h.checkpoint(v1.checkpointWithProofTo(390, 400, T + 2 * MINUTE + 1000));
-    assertThat(types(h.alerts())).containsExactly(Findings.FORK, Findings.ROLLBACK);
+    // the honest tree, proven from our head, goes on as the head; a rollback of it now is its own alert, and the
+    // fork seen again from the new head is a new fact (the log no longer extends *this* head)
+    h.checkpoint(v1.checkpointWithProofFrom(400, 100, T + 3 * MINUTE));
+    h.checkpoint(v1.checkpointWithProofTo(390, 400, T + 3 * MINUTE + 1000));
+    h.checkpoint(evil.checkpointWithProofFrom(500, 400, T + 3 * MINUTE + 2000));
+    assertThat(types(h.alerts())).containsExactly(Findings.FORK, Findings.ROLLBACK, Findings.FORK);
+    assertThat(h.alerts()).extracting(Alert::getAlertId).doesNotHaveDuplicates();
     assertThat(verifiedSizes()).containsExactly(100L, 400L);
   }
 
@@ -144,6 +147,16 @@ class DistinctIncidentsTest {
     assertThat(h.events("INCIDENT_RESOLVED")).singleElement().satisfies(e -> assertThat(e.getDetail())
         .containsEntry("alertId", a.getAlertId()).containsEntry("incidentType", Findings.UNPROVEN_CONSISTENCY));
     assertThat(h.alerts()).hasSize(1);
+  }
+
+  @Test
+  void aCheckpointAfterTheEmptyTreeNeedsNoProof() throws Exception {
+    harness();
+    h.checkpoint(v1.checkpoint(0, T));
+    h.checkpoint(Checkpoint.newBuilder(v1.checkpoint(20, T + 1000)).setProofFromSize(null).setProofFromRoot(null)
+        .setConsistencyProof(List.of()).build());
+    assertThat(verifiedSizes()).containsExactly(0L, 20L);
+    assertThat(h.events("CONSISTENCY_UNPROVEN")).isEmpty();
   }
 
   @Test

@@ -219,8 +219,9 @@ class VerifySimulatorIT {
   }
 
   /**
-   * What an incident may legitimately bring along: entries served from a forked tree fail the full audit against
-   * the fork's later checkpoints (accepted as CONSISTENCY_UNPROVEN when ingest proves from the forked head).
+   * What an incident may legitimately bring along: entries served from a forked tree may fail the full audit against
+   * the next verified checkpoint. The fork's own later checkpoints are never accepted: each fails the proof from the
+   * verified head and continues the one FORK incident.
    */
   static List<String> consequences(String type) {
     return type.equals(Findings.FORK) ? List.of(Findings.FORK, Findings.TAMPERED_ENTRIES) : List.of(type);

@@ -56,6 +56,7 @@ public final class StreamsMetrics implements MultiCollector, AutoCloseable {
 
   private static final String RUNNING = PREFIX + "running";
   private static final String STATE = PREFIX + "state";
+  private static final String THREAD_FAILURES = PREFIX + "thread_failures";
   private static final String TASKS = PREFIX + "tasks";
   /** Records of a writer schema this release does not know (version skew), sent to the DLQ with a SCHEMA_SKEW alert. */
   private static final String UNKNOWN_SCHEMA = PREFIX + "unknown_schema_records";
@@ -82,7 +83,7 @@ public final class StreamsMetrics implements MultiCollector, AutoCloseable {
 
   @Override
   public List<String> getPrometheusNames() {
-    List<String> names = new ArrayList<>(List.of(RUNNING, STATE, TASKS, UNKNOWN_SCHEMA));
+    List<String> names = new ArrayList<>(List.of(RUNNING, STATE, TASKS, UNKNOWN_SCHEMA, THREAD_FAILURES));
     BRIDGED.forEach(b -> names.add(PREFIX + b.name()));
     return names;
   }
@@ -117,6 +118,10 @@ public final class StreamsMetrics implements MultiCollector, AutoCloseable {
     }
     out.add(counter(UNKNOWN_SCHEMA, "Records of a writer schema unknown to this release (version skew), sent to the DLQ"
         + " with a SCHEMA_SKEW alert", skew));
+    Map<Labels, Double> failures = new LinkedHashMap<>();
+    for (StreamsStage s : stages) failures.put(Labels.of("stage", s.name()), (double) s.threadFailures().get());
+    out.add(counter(THREAD_FAILURES, "stream threads of the stage that died of an unexpected exception and were "
+        + "replaced (each also logged at ERROR and raised as a HEALTH alert)", failures));
     return new MetricSnapshots(out);
   }
 

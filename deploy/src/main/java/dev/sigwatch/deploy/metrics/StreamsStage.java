@@ -15,10 +15,20 @@ import org.apache.kafka.streams.KafkaStreams;
  * @param name the {@code stage} label value, e.g. {@code verify}
  * @param state the current Kafka Streams state, or null before start
  * @param metrics the live client metrics ({@link KafkaStreams#metrics()})
+ * @param threadFailures how many of its stream threads died of an unexpected exception (and were replaced)
  */
 public record StreamsStage(String name, Supplier<KafkaStreams.State> state,
-                           Supplier<? extends Map<MetricName, ? extends Metric>> metrics) {
+                           Supplier<? extends Map<MetricName, ? extends Metric>> metrics,
+                           Supplier<Long> threadFailures) {
+
+  /** A stage that does not count its stream-thread failures. */
+  public StreamsStage(String name, Supplier<KafkaStreams.State> state,
+                      Supplier<? extends Map<MetricName, ? extends Metric>> metrics) {
+    this(name, state, metrics, () -> 0L);
+  }
+
   public StreamsStage {
+    Objects.requireNonNull(threadFailures, "threadFailures");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(metrics, "metrics");

@@ -102,10 +102,15 @@ public final class Pipeline {
       AlertStore store = StoreStage.start(cfg, kafka, life);
       ApiServer api = ApiStage.start(cfg, kafka, store, life);
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
+      verify.onError(() -> {
+        log.error("{}: the verify stage stopped; stopping {} rather than running without verification", name, name);
+        life.requestStop();
+      });
       verify.start();
       MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));
       match.start();
-      life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", verify::state, verify::metrics),
+      life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", verify::state, verify::metrics,
+          verify::threadFailures),
           new StreamsStage("match", match::state, match::metrics))));
       if (logs.isEmpty()) {
         log.warn("no logs to watch: the trusted root lists no log valid now and the config has no logs:");
