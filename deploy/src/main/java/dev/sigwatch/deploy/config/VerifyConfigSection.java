@@ -67,7 +67,7 @@ public record VerifyConfigSection(
       throw new ConfigException("verify.witnesses / verify.witnessThreshold: " + e.getMessage());
     }
     try {
-      return new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog, quiet, null, unproven);
+      return new VerifySettings(trustedRoot, policy, stale, null, applicationId, backlog, quiet, null, 0, unproven);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("verify: " + e.getMessage());
     }
