@@ -83,9 +83,6 @@ class CorrelationIT {
   record Scenario(Set<String> unused, Set<String> unlogged, String activeV1, List<Long> matchedAfter, Set<Long> hostile) {}
 
   @Test
-  @org.junit.jupiter.api.Disabled("passed (200 s) on main before 112d4da; on main at 2026-12-05 06:10 the verify stage "
-      + "rejects every RekorEntry ('RekorEntry has 2 trailing bytes after its last field', DLQ), so no Rekor log is "
-      + "ever audited and the join (rightly) never proves an absence: re-enable once verify reads RekorEntry v2")
   void withCtTheJoinAlertsExactlyWhatIsAbsentAndHostileEntriesStopNothing() throws Exception {
     ScenarioClock clock = new ScenarioClock();
     Instant past = Instant.now().minus(Duration.ofDays(120));
