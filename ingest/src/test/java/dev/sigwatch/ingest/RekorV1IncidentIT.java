@@ -14,7 +14,6 @@ import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
 import dev.sigwatch.testkit.sim.Incident;
 import dev.sigwatch.testkit.sim.SigstoreSimulator;
-import java.net.URI;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -25,11 +24,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** Rekor v1 incidents of the simulator, through ingest on the real broker: what ingest publishes for each. */
 @ExtendWith(KafkaBrokerExtension.class)
 class RekorV1IncidentIT {
-
-  static String prefix(SigstoreSimulator sim) {
-    URI u = URI.create(sim.rekorV1Url());
-    return u.getHost() + ":" + u.getPort() + " - ";
-  }
 
   static IngestService ingest(KafkaTestBroker broker, Topics topics, SigstoreSimulator sim, IngestMetrics metrics) {
     IngestSettings s = IngestSettings.defaults(List.of(LogTarget.of("rekor-v1", sim.rekorV1Url())))
@@ -43,9 +37,10 @@ class RekorV1IncidentIT {
   void aChangedFrozenShardIsPublishedRawAndTheActiveShardKeepsFlowingAlsoAfterARestart(KafkaTestBroker broker)
       throws Exception {
     Topics topics = RekorV1IngestIT.topics(broker);
-    try (SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).build().start();
-        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), prefix(sim));
-        TopicReader<Checkpoint> checkpoints = new TopicReader<>(broker, topics.checkpoints(), prefix(sim))) {
+    String host = "rekor-incident-" + java.util.UUID.randomUUID().toString().substring(0, 8); // its checkpoints' origin
+    try (SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).rekorV1Hostname(host).build().start();
+        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), host + " - ");
+        TopicReader<Checkpoint> checkpoints = new TopicReader<>(broker, topics.checkpoints(), host + " - ")) {
       sim.grow(200);
       sim.trigger(Incident.SHARD_ROTATION);
       sim.grow(20);
@@ -92,9 +87,10 @@ class RekorV1IncidentIT {
   void aTamperedEntryIsPublishedAsServedAndNotedInTheDlq(KafkaTestBroker broker) throws Exception {
     Topics topics = RekorV1IngestIT.topics(broker);
     IngestMetrics metrics = IngestMetrics.unregistered();
-    try (SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).build().start();
-        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), prefix(sim));
-        TopicReader<RejectedRecord> dlq = new TopicReader<>(broker, topics.dlq(), "ingest:" + prefix(sim))) {
+    String host = "rekor-incident-" + java.util.UUID.randomUUID().toString().substring(0, 8); // its checkpoints' origin
+    try (SigstoreSimulator sim = SigstoreSimulator.builder().threads(2).rekorV1Hostname(host).build().start();
+        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), host + " - ");
+        TopicReader<RejectedRecord> dlq = new TopicReader<>(broker, topics.dlq(), "ingest:" + host + " - ")) {
       sim.grow(50);
       sim.trigger(Incident.TAMPERED_ENTRY); // index 49 is served with another body under its UUID
       IngestService service = ingest(broker, topics, sim, metrics);
