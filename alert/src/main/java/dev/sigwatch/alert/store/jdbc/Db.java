@@ -67,17 +67,7 @@ final class Db implements AutoCloseable {
 
   /** Runs {@code work} with auto-commit on (each statement its own transaction): reads and single writes. */
   <T> T read(Work<T> work) {
-    Connection c = borrow();
-    boolean ok = false;
-    try {
-      T t = work.run(c);
-      ok = true;
-      return t;
-    } catch (SQLException e) {
-      throw new StoreException("reading the alert store: " + e.getMessage(), e);
-    } finally {
-      release(c, ok);
-    }
+    return autoCommit(work, "reading the alert store");
   }
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
@@ -110,6 +100,10 @@ final class Db implements AutoCloseable {
 
   /** Runs {@code work} on a connection whose transactions it manages itself (migrations). */
   <T> T transactionless(Work<T> work) {
+    return autoCommit(work, "migrating the alert store schema");
+  }
+
+  private <T> T autoCommit(Work<T> work, String what) {
     Connection c = borrow();
     boolean ok = false;
     try {
@@ -117,7 +111,7 @@ final class Db implements AutoCloseable {
       ok = true;
       return t;
     } catch (SQLException e) {
-      throw new StoreException("migrating the alert store schema: " + e.getMessage(), e);
+      throw new StoreException(what + ": " + e.getMessage(), e);
     } finally {
       release(c, ok);
     }
