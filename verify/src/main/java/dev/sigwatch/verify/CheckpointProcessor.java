@@ -351,16 +351,25 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     stale(record.timestamp(), c.getLogId(), s, "signed timestamp " + ts + " is older than " + staleAfter);
   }
 
-  /** Rekor v1: a frozen shard of the same log that the log no longer lists. */
+  /**
+   * Rekor v1: a frozen shard of the same instance that the log no longer lists. The instance is the trusted root's
+   * log URL the shards' keys belong to ({@link CheckpointSignatures#rekorV1Instance}), not the hostname in the log id:
+   * two Rekor v1 servers may share a hostname (it defaults to the machine's name), and one never lists the other's
+   * shards. A shard whose instance cannot be told is never reported.
+   */
   private void checkDisappeared(Record<String, Checkpoint> record, Checkpoint c) {
     if (c.getLogType() != LogType.REKOR_V1 || c.getActiveShards().isEmpty()) return;
-    String host = host(c.getLogId());
+    java.util.Set<String> instance = signatures.rekorV1Instance(CheckpointSignatures.bytes(c.getRawNote()));
+    if (instance.isEmpty()) return;
     List<String> listed = c.getActiveShards().stream().map(CharSequence::toString).toList();
     List<KeyValue<String, LogState>> gone = new ArrayList<>();
     try (KeyValueIterator<String, LogState> it = states.all()) {
       while (it.hasNext()) {
         KeyValue<String, LogState> kv = it.next();
-        if (kv.value.frozen() && host.equals(host(kv.key)) && !listed.contains(kv.key)) gone.add(kv);
+        if (kv.value.frozen() && !listed.contains(kv.key) && kv.key.contains(" - ")
+            && !java.util.Collections.disjoint(instance, signatures.rekorV1Instance(kv.value.rawNote()))) {
+          gone.add(kv);
+        }
       }
     }
     for (KeyValue<String, LogState> kv : gone) {
@@ -370,11 +379,6 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
               "frozenCheckpoint", new String(kv.value.rawNote(), StandardCharsets.UTF_8),
               "listedShards", String.join(",", listed)), c.getObservedAtMillis()));
     }
-  }
-
-  private static String host(String logId) {
-    int dash = logId.lastIndexOf(" - ");
-    return dash < 0 ? logId : logId.substring(0, dash);
   }
 
   private void checkLiveness(long now) {

@@ -129,6 +129,22 @@ final class CheckpointSignatures {
   }
 
   /**
+   * The Rekor v1 instance a shard's note belongs to: the URLs (without scheme) of the trusted root's logs whose key
+   * hint one of its signature lines names. Shards of one instance share its URL (a rotated key is another log entry
+   * at the same URL); two instances never do, even when their servers share a hostname. Empty if the note does not
+   * parse or no trusted key is named.
+   */
+  java.util.Set<String> rekorV1Instance(byte[] rawNote) {
+    try {
+      java.util.Set<String> urls = new java.util.HashSet<>();
+      for (Signer s : LogNoteKeys.rekorV1(root, SignedNote.parse(rawNote))) urls.add(s.log().urlWithoutScheme());
+      return urls;
+    } catch (NoteFormatException e) {
+      return java.util.Set.of();
+    }
+  }
+
+  /**
    * When a Rekor log (a v1 shard or a v2 log, by its log id) stops being valid per the trusted root / signing config:
    * the latest validity end of the keys that signed its checkpoints (else of the keys its URL or origin names), or
    * empty if any of them is open-ended or none is known.

@@ -34,12 +34,21 @@ final class TestLog {
   final List<byte[]> bodies = new ArrayList<>();
   private long lastPublished;
   private byte[] lastPublishedRoot;
+  /** The log's URL in the trusted root and the checkpoints' source: {@code https://<host>} unless {@link #at}. */
+  private String url;
 
   private TestLog(LogType type, String host, String logId, KeyPair keys) {
     this.type = type;
     this.host = host;
     this.logId = logId;
     this.keys = keys;
+    this.url = "https://" + host;
+  }
+
+  /** This log served at {@code url} (a Rekor v1 server whose hostname is unlike its URL's host). */
+  TestLog at(String url) {
+    this.url = url;
+    return this;
   }
 
   static TestLog rekorV1(String host, long treeId) {
@@ -99,7 +108,7 @@ final class TestLog {
   /** The tlogs[] entry of a trusted_root.json for this log, valid from {@code start}. */
   String trustedRootEntry(String start, String end) {
     String details = type == LogType.REKOR_V1 ? "PKIX_ECDSA_P256_SHA_256" : "PKIX_ED25519";
-    String url = type == LogType.REKOR_V1 ? "https://" + host : "https://" + logId;
+    String url = type == LogType.REKOR_V1 ? this.url : "https://" + logId;
     return "{\"baseUrl\":\"" + url + "\",\"hashAlgorithm\":\"SHA2_256\",\"publicKey\":{\"rawBytes\":\""
         + b64(keys.getPublic().getEncoded()) + "\",\"keyDetails\":\"" + details + "\",\"validFor\":{\"start\":\""
         + start + "\"" + (end == null ? "" : ",\"end\":\"" + end + "\"") + "}},\"logId\":{\"keyId\":\""
@@ -183,7 +192,7 @@ final class TestLog {
   Checkpoint.Builder base(long size, byte[] root, String note, long observedAt) {
     return Checkpoint.newBuilder().setLogId(logId).setLogType(type).setOrigin(logId).setTreeSize(size)
         .setRootHash(ByteBuffer.wrap(root)).setObservedAtMillis(observedAt)
-        .setRawNote(ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8))).setSourceUrl("https://" + host)
+        .setRawNote(ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8))).setSourceUrl(url)
         .setTreeId(type == LogType.REKOR_V1 ? logId.substring(logId.lastIndexOf(' ') + 1) : null)
         .setShardState(ShardState.ACTIVE);
   }

@@ -190,6 +190,28 @@ class VerifyTopologyTest {
   }
 
   @Test
+  void twoRekorV1InstancesSharingAHostnameNeverAnswerForEachOthersShards() throws Exception {
+    // Two private Rekor v1 servers both named after the default hostname, at different URLs with different keys.
+    TestLog a1 = TestLog.rekorV1("rekor-server", 1).at("https://a.example/rekor").grow(100);
+    TestLog a2 = TestLog.rekorV1("rekor-server", 2, a1.keys).at("https://a.example/rekor").grow(10);
+    TestLog b3 = TestLog.rekorV1("rekor-server", 3).at("https://b.example:8443/rekor").grow(50);
+    Harness h = harness(settings(a1.trustedRootEntry(START, null), b3.trustedRootEntry(START, null)));
+    h.checkpoint(a1.checkpoint(100, T));
+    h.checkpoint(Checkpoint.newBuilder(a1.checkpoint(100, T + 1)).setShardState(ShardState.INACTIVE).build());
+    h.checkpoint(Checkpoint.newBuilder(a2.checkpoint(10, T + 1)).setActiveShards(List.of(a2.logId, a1.logId)).build());
+    assertThat(h.events("SHARD_ROTATED")).extracting(e -> e.getLogId()).containsExactly(a1.logId);
+    // B lists only its own shard: A's frozen shard, same hostname in its log id, is not B's to list.
+    h.checkpoint(Checkpoint.newBuilder(b3.checkpoint(50, T + 2)).setActiveShards(List.of(b3.logId)).build());
+    h.checkpoint(Checkpoint.newBuilder(b3.checkpoint(50, T + 3)).setActiveShards(List.of(b3.logId)).build());
+    assertThat(h.alerts()).isEmpty();
+    // A itself dropping its frozen shard is still a SHARD_CHANGED, on that shard.
+    h.checkpoint(Checkpoint.newBuilder(a2.checkpoint(10, T + 4)).setActiveShards(List.of(a2.logId)).build());
+    assertThat(h.alerts()).extracting(Alert::getType).containsExactly(Findings.SHARD_CHANGED);
+    assertThat(h.alerts().get(0).getLogId()).isEqualTo(a1.logId);
+    assertThat(h.alerts().get(0).getSummary()).contains("no longer listed");
+  }
+
+  @Test
   void staleThenRecoveredByWallClock() throws Exception {
     Harness h = v1Harness();
     h.checkpoint(v1.checkpoint(100, T));
