@@ -16,7 +16,9 @@ import java.util.Objects;
  */
 public record MatchSettings(TrustedRoot trustedRoot, MonitoredValues monitoredValues, Duration joinWindow,
     String applicationId) {
-  public static final Duration DEFAULT_JOIN_WINDOW = Duration.ofMinutes(10);
+  /** The default join window as ISO-8601 text (a constant, for picocli's default values). */
+  public static final String DEFAULT_JOIN_WINDOW_TEXT = "PT10M";
+  public static final Duration DEFAULT_JOIN_WINDOW = Duration.parse(DEFAULT_JOIN_WINDOW_TEXT);
   public static final String DEFAULT_APPLICATION_ID = "sigwatch-match";
 
   public MatchSettings {

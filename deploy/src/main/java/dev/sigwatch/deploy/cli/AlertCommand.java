@@ -1,14 +1,15 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.alert.sink.SinkFactory;
-import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.sink.SinkMessage;
 import dev.sigwatch.alert.sink.SinkMetrics;
 import dev.sigwatch.alert.sink.SinkSpec;
 import dev.sigwatch.alert.sink.SinkTest;
+import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.health.Health;
 import dev.sigwatch.deploy.runtime.ApiStage;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.deploy.runtime.Lifecycle;
@@ -68,10 +69,10 @@ public final class AlertCommand implements Callable<Integer> {
     try (Lifecycle life = Lifecycle.start("sigwatch alert")) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
       PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
-      MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), registry);
-      if (metrics != null) life.add(metrics);
+      Health health = new Health();
+      MetricsEndpoint.serve(cfg, kafka, life, registry, health);
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
-      AlertStore store = StoreStage.start(cfg, kafka, life);
+      AlertStore store = StoreStage.start(cfg, kafka, life, health);
       ApiStage.start(cfg, kafka, store, life);
       life.awaitStop();
       return 0;

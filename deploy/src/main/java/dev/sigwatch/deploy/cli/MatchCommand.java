@@ -3,12 +3,19 @@ package dev.sigwatch.deploy.cli;
 import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.health.Health;
+import dev.sigwatch.deploy.health.StageChecks;
+import dev.sigwatch.deploy.metrics.StreamsMetrics;
+import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.deploy.runtime.Lifecycle;
+import dev.sigwatch.deploy.runtime.MetricsEndpoint;
 import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +30,7 @@ public final class MatchCommand implements Callable<Integer> {
   @Option(names = "--config", description = "sigwatch YAML config (monitoredValues, trustedRoot, kafka)")
   Path config;
 
-  @Option(names = "--join-window", defaultValue = "PT10M",
+  @Option(names = "--join-window", defaultValue = MatchSettings.DEFAULT_JOIN_WINDOW_TEXT,
       description = "How long a CT issuance waits for its Rekor use and vice versa (ISO-8601), default ${DEFAULT-VALUE}")
   Duration joinWindow;
 
@@ -47,7 +54,13 @@ public final class MatchCommand implements Callable<Integer> {
     try (Lifecycle life = Lifecycle.start("sigwatch match")) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(c));
       MatchService service = life.add(new MatchService(settings, kafka.clientProperties(), kafka.topics()));
+      PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+      Health health = new Health();
+      MetricsEndpoint.serve(c, kafka, life, registry, health);
       service.start();
+      health.register("match", StageChecks.streams("match", service::state, life::stopRequested));
+      life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("match", service::state,
+          service::metrics))));
       life.awaitStop();
     }
     return 0;

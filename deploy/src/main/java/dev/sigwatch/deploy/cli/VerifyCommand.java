@@ -3,12 +3,19 @@ package dev.sigwatch.deploy.cli;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.health.Health;
+import dev.sigwatch.deploy.health.StageChecks;
+import dev.sigwatch.deploy.metrics.StreamsMetrics;
+import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.deploy.runtime.Lifecycle;
+import dev.sigwatch.deploy.runtime.MetricsEndpoint;
 import dev.sigwatch.deploy.runtime.Stages;
 import dev.sigwatch.deploy.runtime.TrustSource;
 import dev.sigwatch.verify.VerifyService;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,7 +53,17 @@ public final class VerifyCommand implements Callable<Integer> {
     try (Lifecycle life = Lifecycle.start("sigwatch verify")) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
       VerifyService service = life.add(Stages.verify(cfg, trust, kafka));
+      PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
+      Health health = new Health();
+      MetricsEndpoint.serve(cfg, kafka, life, registry, health);
+      service.onError(() -> {
+        spec.commandLine().getErr().println("sigwatch verify: the verify stage stopped (see the log); exiting");
+        life.requestStop();
+      });
       service.start();
+      health.register("verify", StageChecks.streams("verify", service::state, life::stopRequested));
+      life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", service::state, service::metrics,
+          service::threadFailures))));
       life.awaitStop();
       return 0;
     }

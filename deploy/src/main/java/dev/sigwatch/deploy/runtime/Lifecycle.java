@@ -64,6 +64,11 @@ public final class Lifecycle implements AutoCloseable {
     stop.countDown();
   }
 
+  /** Whether Ctrl-C, SIGTERM or {@link #requestStop()} came: stages stopping now are not failing. */
+  public boolean stopRequested() {
+    return stop.getCount() == 0;
+  }
+
   /** Closes every resource (reverse order), logging failures, then lets a pending JVM shutdown proceed. */
   @Override
   public void close() {

@@ -1,14 +1,23 @@
 package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.deploy.config.MetricsSettings;
+import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.health.BrokerProbe;
+import dev.sigwatch.deploy.health.Health;
+import dev.sigwatch.deploy.health.HealthHandler;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Prometheus {@code /metrics} of the running process (stage metrics plus JVM), bound to loopback by default. */
+/**
+ * Prometheus {@code /metrics} of the running process (stage metrics plus JVM), and its health for orchestrators
+ * ({@code /livez}, {@code /readyz}: {@link HealthHandler}), bound to loopback by default.
+ */
 public final class MetricsEndpoint implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MetricsEndpoint.class);
   private static volatile boolean jvmRegistered;
@@ -20,7 +29,8 @@ public final class MetricsEndpoint implements AutoCloseable {
   }
 
   /** Starts the endpoint, or returns null when {@code metrics.port} is 0. */
-  public static MetricsEndpoint start(MetricsSettings settings, PrometheusRegistry registry) throws IOException {
+  public static MetricsEndpoint start(MetricsSettings settings, PrometheusRegistry registry, Health health)
+      throws IOException {
     if (settings.port() == 0) {
       log.info("metrics endpoint disabled (metrics.port: 0)");
       return null;
@@ -32,9 +42,25 @@ public final class MetricsEndpoint implements AutoCloseable {
       }
     }
     HTTPServer server = HTTPServer.builder().hostname(settings.bind()).port(settings.port()).registry(registry)
-        .buildAndStart();
-    log.info("metrics at http://{}:{}/metrics", settings.bind(), server.getPort());
+        .defaultHandler(new HealthHandler(health)).buildAndStart();
+    log.info("metrics at http://{}:{}/metrics, health at /livez and /readyz", settings.bind(), server.getPort());
     return new MetricsEndpoint(server);
+  }
+
+  /**
+   * What every long-running command serves: {@code /metrics}, {@code /livez} and {@code /readyz}, with a "kafka"
+   * readiness check (the cluster answers) added to {@code health}; both registered in {@code life}. Null (and no
+   * probe) when {@code metrics.port} is 0.
+   */
+  public static MetricsEndpoint serve(SigwatchConfig cfg, KafkaRuntime kafka, Lifecycle life,
+                                      PrometheusRegistry registry, Health health) throws IOException {
+    if (cfg.metrics().port() == 0) {
+      log.info("metrics and health endpoints disabled (metrics.port: 0)");
+      return null;
+    }
+    BrokerProbe probe = life.add(new BrokerProbe(kafka.clientProperties(), Duration.ofSeconds(5), Clock.systemUTC()));
+    health.register("kafka", probe.check("kafka"));
+    return life.add(start(cfg.metrics(), registry, health));
   }
 
   public int port() {

@@ -2,12 +2,14 @@ package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.alert.api.ApiServer;
 import dev.sigwatch.alert.sink.AlertSink;
-import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.sink.JsonLinesSink;
 import dev.sigwatch.alert.sink.SinkFactory;
 import dev.sigwatch.alert.sink.SinkMetrics;
+import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.health.Health;
+import dev.sigwatch.deploy.health.StageChecks;
 import dev.sigwatch.deploy.metrics.AlertMetrics;
 import dev.sigwatch.deploy.metrics.StreamsMetrics;
 import dev.sigwatch.deploy.metrics.StreamsStage;
@@ -15,6 +17,7 @@ import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
 import dev.sigwatch.ingest.LogTarget;
 import dev.sigwatch.match.MatchService;
+import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.verify.VerifyService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
@@ -39,9 +42,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pipeline {
   private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
-
-  /** How long a CT issuance and its Rekor use wait for each other before an alert. */
-  public static final Duration MATCH_JOIN_WINDOW = Duration.ofMinutes(10);
 
   private final KafkaRuntime kafka;
   private final List<LogTarget> logs;
@@ -89,17 +89,15 @@ public final class Pipeline {
       // not collide on the process-wide default registry.
       PrometheusRegistry registry = cfg.metrics().port() == 0 ? new PrometheusRegistry()
           : PrometheusRegistry.defaultRegistry;
-      MetricsEndpoint metrics = MetricsEndpoint.start(cfg.metrics(), registry);
-      if (metrics != null) {
-        life.add(metrics);
-      }
+      Health health = new Health();
+      MetricsEndpoint.serve(cfg, kafka, life, registry, health);
       AlertSink sink = cfg.alerts().file() == null ? JsonLinesSink.toStream(System.out)
           : JsonLinesSink.toFile(cfg.alerts().file());
       AlertMetrics alertMetrics = life.add(new AlertMetrics(registry));
       life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink,
           alertMetrics)).start();
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
-      AlertStore store = StoreStage.start(cfg, kafka, life);
+      AlertStore store = StoreStage.start(cfg, kafka, life, health);
       ApiServer api = ApiStage.start(cfg, kafka, store, life);
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
       verify.onError(() -> {
@@ -107,16 +105,19 @@ public final class Pipeline {
         life.requestStop();
       });
       verify.start();
-      MatchService match = life.add(Stages.match(cfg, trust, kafka, MATCH_JOIN_WINDOW));
+      health.register("verify", StageChecks.streams("verify", verify::state, life::stopRequested));
+      MatchService match = life.add(Stages.match(cfg, trust, kafka, MatchSettings.DEFAULT_JOIN_WINDOW));
       match.start();
+      health.register("match", StageChecks.streams("match", match::state, life::stopRequested));
       life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", verify::state, verify::metrics,
           verify::threadFailures),
           new StreamsStage("match", match::state, match::metrics))));
       if (logs.isEmpty()) {
         log.warn("no logs to watch: the trusted root lists no log valid now and the config has no logs:");
       } else {
-        life.add(new IngestService(cfg.ingest().toSettings(logs), kafka.clientProperties(), kafka.topics(),
-            new IngestMetrics(registry))).start();
+        IngestService ingest = life.add(new IngestService(cfg.ingest().toSettings(logs), kafka.clientProperties(),
+            kafka.topics(), new IngestMetrics(registry))).start();
+        health.register("ingest", StageChecks.ingest("ingest", ingest));
       }
       log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),
           logs.stream().map(l -> l.url().toString()).toList(), kafka.bootstrapServers(),

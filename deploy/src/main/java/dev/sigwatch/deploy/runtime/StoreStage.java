@@ -5,6 +5,8 @@ import dev.sigwatch.alert.store.StoreConsumer;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.config.StoreConfigSection;
+import dev.sigwatch.deploy.health.Health;
+import dev.sigwatch.deploy.health.StageChecks;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -23,9 +25,11 @@ public final class StoreStage {
 
   /**
    * Opens the store and starts its consumer, both registered in {@code life} (consumer closed before the store).
+   * Its health is the "store" check of {@code health}.
    * Returns the store for readers (the HTTP API), or null when {@code store.enabled} is false.
    */
-  public static AlertStore start(SigwatchConfig cfg, KafkaRuntime kafka, Lifecycle life) throws ConfigException {
+  public static AlertStore start(SigwatchConfig cfg, KafkaRuntime kafka, Lifecycle life, Health health)
+      throws ConfigException {
     StoreConfigSection s = cfg.store();
     if (!s.enabled()) {
       log.info("alert store: disabled (store.enabled: false)");
@@ -36,6 +40,9 @@ public final class StoreStage {
         kafka.topics().alerts(), kafka.topics().logEvents(), kafka.topics().identities(), s.toRetention(),
         PURGE_EVERY, Clock.systemUTC()));
     consumer.start();
+    health.register("store", StageChecks.service("store", () -> consumer.failure() == null, () -> true,
+        () -> consumer.failure() == null ? consumer.stored() + " record(s) stored"
+            : "the store consumer stopped: " + consumer.failure()));
     log.info("alert store: {} filled from {} (group {})", store.describe(), consumer.topics(), s.group());
     return store;
   }

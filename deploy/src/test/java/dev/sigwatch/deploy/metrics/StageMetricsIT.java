@@ -3,6 +3,8 @@ package dev.sigwatch.deploy.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.serde.SerdeConfig;
@@ -13,6 +15,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,11 +38,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sigwatch run} from the packaged jar against a local log simulator, scraped over HTTP: the verify and match
- * Streams clients and the alert counter appear on {@code /metrics} with values that follow what the test did.
+ * Streams clients and the alert counter appear on {@code /metrics} with values that follow what the test did, and
+ * {@code /readyz} / {@code /livez} answer for every stage.
  */
 class StageMetricsIT {
   private static final Pattern BROKER_UP = Pattern.compile("embedded Kafka broker up at (\\S+) ");
   private static final Duration START = Duration.ofSeconds(120);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path dir;
@@ -89,6 +98,17 @@ class StageMetricsIT {
                 && sum(e, "sigwatch_streams_processed_records_total", verify) >= 30;
           });
       Exposition e = last.get();
+
+      // Health for orchestrators on the same port: ready once every stage is, naming each check.
+      await().atMost(START).pollInterval(Duration.ofMillis(500)).alias("/readyz answers 200")
+          .until(() -> get(port, "/readyz").statusCode() == 200);
+      JsonNode ready = JSON.readTree(get(port, "/readyz").body());
+      assertThat(ready.path("status").asText()).isEqualTo("ready");
+      assertThat(ready.path("checks").findValuesAsText("name"))
+          .containsExactlyInAnyOrder("kafka", "store", "verify", "match", "ingest");
+      assertThat(ready.path("checks").findValuesAsText("status")).containsOnly("UP");
+      assertThat(get(port, "/livez").statusCode()).isEqualTo(200);
+      assertThat(get(port, "/nothing-here").statusCode()).isEqualTo(404);
       assertThat(e.value("sigwatch_streams_state", Map.of("stage", "verify", "state", "RUNNING"))).isEqualTo(1.0);
       assertThat(e.value("sigwatch_streams_state", Map.of("stage", "verify", "state", "ERROR"))).isEqualTo(0.0);
       assertThat(e.value("sigwatch_streams_alive_threads", verify)).isEqualTo(1.0);
@@ -125,6 +145,11 @@ class StageMetricsIT {
       assertThat(sum(after, "sigwatch_streams_processed_records_total", verify))
           .isGreaterThanOrEqualTo(sum(e, "sigwatch_streams_processed_records_total", verify));
     }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static Alert alert(String id, String type, Severity severity) {
