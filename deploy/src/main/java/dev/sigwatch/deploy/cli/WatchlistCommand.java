@@ -9,6 +9,7 @@ import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.RuleType;
 import dev.sigwatch.schemas.WatchRule;
+import dev.sigwatch.testkit.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -16,7 +17,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,7 +35,8 @@ import picocli.CommandLine.Spec;
         + "topic (key = rule id); a running matcher picks them up without a restart; 'remove' writes a tombstone.",
         "Kafka: the cluster in kafka.bootstrapServers; with no bootstrapServers, the embedded broker of a running "
         + "'sigwatch run' with the same config (found through its data directory). These commands never start a "
-        + "broker of their own: when the embedded one is not running they fail and say so.",
+        + "broker of their own: when the embedded one is not running they fail and say so. They authenticate to it "
+        + "with the SASL/SCRAM credentials it generated into its data directory (client.properties).",
         "Rules in the config's monitoredValues are not listed here: they are loaded at startup, not from the topic.",
         "Exit codes: 0 done, 1 no Kafka reachable or unknown rule id, 2 invalid rule or arguments."},
     subcommands = {WatchlistCommand.Add.class, WatchlistCommand.Remove.class, WatchlistCommand.ListRules.class})
@@ -57,8 +61,13 @@ public final class WatchlistCommand {
       return null;
     }
     KafkaSettings k = c.kafka();
+    // The running broker's SASL settings and credentials (client.properties, 0600, readable only by the user that
+    // runs sigwatch); none for a PLAINTEXT broker.
+    Map<String, String> props = new HashMap<>(k.properties());
+    EmbeddedKafkaBroker.clientSettings(c.embeddedKafkaDir()).ifPresent(props::putAll);
+    props.remove("bootstrap.servers");
     return KafkaRuntime.start(c.withKafka(
-        new KafkaSettings(running, k.schemaRegistryUrl(), k.embeddedDataDir(), (short) 1, k.properties())));
+        new KafkaSettings(running, k.schemaRegistryUrl(), k.embeddedDataDir(), (short) 1, props)));
   }
 
   /** {@code 127.0.0.1:port} of the embedded broker of {@code dir} when it accepts connections, else null. */

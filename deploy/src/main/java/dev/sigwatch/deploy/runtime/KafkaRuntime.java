@@ -43,13 +43,18 @@ public final class KafkaRuntime implements AutoCloseable {
     String bootstrap = config.kafka().bootstrapServers();
     if (config.embeddedKafka()) {
       log.info("no kafka.bootstrapServers configured: starting the embedded broker in {}", config.embeddedKafkaDir());
-      embedded = EmbeddedKafkaBroker.create(config.embeddedKafkaDir(), Map.of()).start();
+      embedded = EmbeddedKafkaBroker.create(config.embeddedKafkaDir(), EmbeddedKafkaBroker.Security.SASL_SCRAM,
+          Map.of()).start();
       bootstrap = embedded.bootstrapServers();
     } else {
       log.info("using the Kafka cluster at {}", bootstrap);
     }
     Map<String, Object> props = new HashMap<>(config.kafka().properties());
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    if (embedded != null) {
+      // The embedded broker's SASL settings and generated credentials, for every client of this process.
+      props.putAll(embedded.clientProperties());
+    }
     SerdeConfig serde = config.kafka().schemaRegistryUrl() == null ? SerdeConfig.embedded()
         : SerdeConfig.registry(URI.create(config.kafka().schemaRegistryUrl()));
     KafkaRuntime runtime = new KafkaRuntime(embedded, bootstrap, props, serde);

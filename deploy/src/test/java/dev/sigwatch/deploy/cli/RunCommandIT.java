@@ -1,6 +1,7 @@
 package dev.sigwatch.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.sigwatch.alert.api.ApiToken;
@@ -11,6 +12,8 @@ import dev.sigwatch.schemas.topics.Topics;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +21,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -28,9 +34,11 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code sigwatch run} as a user runs it: the packaged jar in its own JVM, stopped with SIGTERM.
@@ -63,14 +71,35 @@ class RunCommandIT {
     current.awaitErr("sigwatch is running");
     String api = current.err.stream().map(API_UP::matcher).filter(Matcher::find).map(m -> m.group(1)).findFirst()
         .orElseThrow(() -> new AssertionError("no API line on stderr:\n" + String.join("\n", current.err)));
-    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+    // The embedded broker authenticates its clients: the credentials it generated are the owner's alone.
+    Path credentials = dir.resolve("data/kafka/client.properties");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(credentials))).isEqualTo("rw-------");
+    Map<String, Object> client = clientSettings(credentials);
+    assertThat(client).containsEntry("bootstrap.servers", bootstrap)
+        .containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap, "default.api.timeout.ms", "3000",
+        "request.timeout.ms", "3000"))) {
+      assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .as("a client without the credentials is refused").hasCauseInstanceOf(TimeoutException.class);
+    }
+    try (Admin admin = Admin.create(client)) {
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
           .containsAll(topics.all().stream().map(t -> t.name()).toList());
     }
+    // 'sigwatch watchlist' finds the running broker through the data directory and authenticates with its file.
+    StringWriter cliOut = new StringWriter();
+    StringWriter cliErr = new StringWriter();
+    CommandLine watchlist = new CommandLine(new WatchlistCommand()).setOut(new PrintWriter(cliOut, true))
+        .setErr(new PrintWriter(cliErr, true));
+    assertThat(watchlist.execute("--config", config.toString(), "add", "--type", "SUBJECT", "--value", "^run-it@"))
+        .as(cliErr.toString()).isZero();
+    String ruleId = cliOut.toString().trim();
+    assertThat(watchlist.execute("--config", config.toString(), "list")).as(cliErr.toString()).isZero();
+    assertThat(cliOut.toString()).contains(ruleId + "\tSUBJECT\t^run-it@");
     Alert alert = Alert.newBuilder().setAlertId("a-1").setType("IDENTITY_MATCH").setSeverity(Severity.HIGH)
         .setSummary("ops@acme.com signed an artifact").setLogId("log").setLogIndex(42L).setCreatedAtMillis(1_700_000_000_000L)
         .build();
-    try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+    try (var producer = new KafkaProducer<>(client,
         topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer())) {
       producer.send(new ProducerRecord<>(topics.alerts().name(), alert.getAlertId(), alert)).get();
     }
@@ -97,6 +126,7 @@ class RunCommandIT {
     // A second start reuses the data: same address, topics already there, the old alert not printed again.
     current = launch(config);
     assertThat(current.awaitBroker()).isEqualTo(bootstrap);
+    assertThat(clientSettings(credentials)).as("credentials generated once, reused").isEqualTo(client);
     current.awaitErr("0 created, " + topics.all().size() + " already present");
     current.awaitErr("sigwatch is running");
     current.sigterm();
@@ -111,6 +141,17 @@ class RunCommandIT {
     assertThat(current.process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(current.process.exitValue()).isEqualTo(2);
     current.awaitErr("unknown key 'kafka.bootstrapServer'");
+  }
+
+  /** The settings an external client uses, as the README says: the broker's client.properties. */
+  private static Map<String, Object> clientSettings(Path file) throws IOException {
+    Properties p = new Properties();
+    try (var in = Files.newInputStream(file)) {
+      p.load(in);
+    }
+    Map<String, Object> m = new HashMap<>();
+    p.forEach((k, v) -> m.put((String) k, v));
+    return m;
   }
 
   private static Launched launch(Path config) throws IOException {

@@ -9,6 +9,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topics;
+import dev.sigwatch.testkit.kafka.EmbeddedKafkaBroker;
 import dev.sigwatch.testkit.sim.SigstoreSimulator;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -125,7 +127,11 @@ class StageMetricsIT {
 
       // Alerts put on the topic are counted by type and severity, once each.
       Topics topics = Topics.create(SerdeConfig.embedded());
-      try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers", bootstrap),
+      // The embedded broker's generated SASL credentials (client.properties in its data directory).
+      Map<String, Object> client = new HashMap<>(EmbeddedKafkaBroker.clientSettings(dir.resolve("data/kafka"))
+          .orElseThrow());
+      assertThat(client).containsEntry("bootstrap.servers", bootstrap);
+      try (var producer = new KafkaProducer<>(client,
           topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer())) {
         for (String id : List.of("probe-1", "probe-2")) {
           producer.send(new ProducerRecord<>(topics.alerts().name(), id, alert(id, "METRICS_PROBE", Severity.HIGH)))
