@@ -34,7 +34,8 @@ import org.bouncycastle.asn1.DERSequence;
  * covered by the leaf hash, so a log could show the watchlist one identity while logging another; it is only used
  * for what the leaf lacks (its signature, for the chain check) and only when its TBS, poison removed, is the leaf's
  * TBS. When it is not, the entry is still reported with the leaf's identities, and the disagreement is an anomaly of
- * its own ({@link Result#extraDataMismatch()}).
+ * its own ({@link Result#extraDataMismatch()}); so is an {@code extra_data} that cannot be read at all (the entry is
+ * reported with the leaf's identities and no chain, not rejected: a leaf is never lost to the bytes around it).
  */
 public final class CtEntries {
   private CtEntries() {}
@@ -58,6 +59,7 @@ public final class CtEntries {
       boolean precert = te.entryType() == LogEntryType.PRECERT_ENTRY;
       byte[] extraCert;
       List<byte[]> chain;
+      String unreadable = null;
       if (entry.getLogType() == LogType.STATIC_CT && entry.getTileLeaf() != null) {
         List<TileLeaf> leaves = TileLeaf.parseTile(IdentityEvents.bytes(entry.getTileLeaf()));
         if (leaves.size() != 1) {
@@ -66,9 +68,15 @@ public final class CtEntries {
         extraCert = precert ? leaves.get(0).preCertificate() : null;
         chain = List.of();
       } else {
-        ExtraData extra = ExtraData.parse(te.entryType(), IdentityEvents.bytes(entry.getExtraData()));
-        extraCert = precert ? extra.preCertificate() : null;
-        chain = extra.chain();
+        // extra_data is not covered by the leaf hash: unreadable, it costs the chain, not the leaf's identities.
+        ExtraData extra = null;
+        try {
+          extra = ExtraData.parse(te.entryType(), IdentityEvents.bytes(entry.getExtraData()));
+        } catch (CtFormatException | RuntimeException bad) {
+          unreadable = "extra_data cannot be read: " + bad.getMessage();
+        }
+        extraCert = precert && extra != null ? extra.preCertificate() : null;
+        chain = extra == null ? List.of() : extra.chain();
       }
       byte[] tbs;
       FulcioCertificate cert;
@@ -77,12 +85,13 @@ public final class CtEntries {
       if (precert) {
         tbs = te.certificate();
         cert = FulcioCertificate.from(Certificates.parse(unsigned(tbs)));
-        mismatch = disagreement(tbs, extraCert);
+        mismatch = unreadable != null ? unreadable : disagreement(tbs, extraCert);
         der = mismatch == null ? extraCert : null;
       } else {
         cert = FulcioCertificate.parse(te.certificate());
         tbs = PrecertTbs.fromFinalCertificate(cert.certificate());
         der = te.certificate();
+        mismatch = unreadable;
       }
       IdentityEvent e = IdentityEvents.empty();
       e.setSource(IdentitySource.CT);

@@ -22,6 +22,7 @@ import dev.sigwatch.testkit.sim.ca.IssuedCert;
 import dev.sigwatch.testkit.sim.ca.SimCa;
 import dev.sigwatch.core.x509.Certificates;
 import dev.sigwatch.testkit.sim.rekorv1.V1Bodies;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -382,5 +383,22 @@ class MatchTopologyTest {
     assertThat(got.get(0).getCertificate()).containsEntry("chain", "fulcio https://fulcio.sim");
     assertThat(got.get(2).getLogIndex()).isEqualTo(1L);
     assertThat(got.get(2).getSummary()).contains("is not the one in the Merkle leaf");
+  }
+
+  @Test
+  void ctGarbageExtraDataStillYieldsTheLeafsIdentitiesAndIsReported() throws Exception {
+    IssuedCert logged = SimEntries.issue(FULCIO, ALICE, T0);
+    CtEntry garbled = CtEntry.newBuilder(SimEntries.ct(FULCIO, logged, 7, T0))
+        .setExtraData(ByteBuffer.wrap("not a TLS structure".getBytes(StandardCharsets.US_ASCII)))
+        .build();
+    ct.pipeInput(garbled.getLogId(), garbled, T0);
+    assertThat(identities.readValuesToList()).singleElement().satisfies(e -> {
+      assertThat(e.getSans()).extracting(san -> san.getValue()).containsExactly("alice@example.com");
+      assertThat(e.getChainDer()).isEmpty();
+    });
+    List<Alert> got = alerts.readValuesToList();
+    assertThat(types(got)).containsExactly(Alerts.IDENTITY_MATCH, Alerts.CT_EXTRA_DATA_MISMATCH);
+    assertThat(got).allSatisfy(a -> assertThat(a.getLogIndex()).isEqualTo(7L));
+    assertThat(got.get(1).getSummary()).contains("extra_data cannot be read");
   }
 }

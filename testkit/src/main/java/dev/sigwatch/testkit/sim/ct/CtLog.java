@@ -130,6 +130,15 @@ public final class CtLog implements PrecertLogger {
     sth = sign(n - 1, tree.root(n - 1));
   }
 
+  /**
+   * Incident: the entry at {@code index} is served with {@code extraData} in place of its own. The tree does not cover
+   * {@code extra_data} (RFC 6962 hashes the leaf only), so the log's proofs and signed heads stay valid.
+   */
+  public synchronized void garbleExtraData(long index, byte[] extraData) {
+    Entry e = entries.get(Math.toIntExact(index));
+    entries.set(Math.toIntExact(index), new Entry(e.leafInput(), extraData.clone(), e.tileLeaf()));
+  }
+
   /** Incident: the served head's signature no longer verifies. */
   public synchronized void badSignature() {
     split = null;
