@@ -19,6 +19,8 @@ public final class IngestMetrics {
   private final Counter mismatched;
   private final Counter failures;
   private final Gauge resumeRecordsRead;
+  private final Gauge held;
+  private final Counter refetched;
 
   public IngestMetrics(PrometheusRegistry registry) {
     entries = Counter.builder().name("sigwatch_ingest_entries_total").help("Entries published (committed)")
@@ -45,6 +47,25 @@ public final class IngestMetrics {
     resumeRecordsRead = Gauge.builder().name("sigwatch_ingest_resume_records_read")
         .help("Records read from Kafka at the last (re)start to find where to resume: about 1 from the position record")
         .labelNames("log").register(registry);
+    held = Gauge.builder().name("sigwatch_ingest_held_bytes")
+        .help("Bytes of fetched batches waiting to be published (bounded per log, see ingest's held budget)")
+        .labelNames("log").register(registry);
+    refetched = Counter.builder().name("sigwatch_ingest_refetched_batches_total")
+        .help("Batches fetched while the held budget was full, dropped and fetched again (memory pressure)")
+        .labelNames("log").register(registry);
+  }
+
+  void held(String logName, long bytes) {
+    held.labelValues(logName).set(bytes);
+  }
+
+  void refetched(String logName) {
+    refetched.labelValues(logName).inc();
+  }
+
+  /** Batches dropped for the held budget and fetched again. */
+  public long refetchedBatches(String logName) {
+    return (long) refetched.labelValues(logName).get();
   }
 
   /** Metrics not exported anywhere (tests, benchmark). */

@@ -74,9 +74,19 @@ final class IngestPoller implements Runnable {
   private volatile String step = "starting";
   private int failuresInARow;
   private final TransactionalPublisher publisher;
+  private final long heldLimit;
+  /** The budget of the current fetch window (a new one per window: orphans of an abandoned one count for nothing). */
+  private volatile HeldBudget held;
+  private volatile long pastPeak;
 
   IngestPoller(LogSource source, IngestSettings settings, Map<String, Object> clientProperties, Topics topics,
       IngestMetrics metrics, ExecutorService fetchPool, Sleeper sleeper, Clock clock) {
+    this(source, settings, clientProperties, topics, metrics, fetchPool, sleeper, clock, HeldBudget.DEFAULT_LIMIT_BYTES);
+  }
+
+  /** @param heldLimit bytes of fetched batches that may wait to be published (see {@link HeldBudget}) */
+  IngestPoller(LogSource source, IngestSettings settings, Map<String, Object> clientProperties, Topics topics,
+      IngestMetrics metrics, ExecutorService fetchPool, Sleeper sleeper, Clock clock, long heldLimit) {
     this.source = source;
     this.settings = settings;
     this.clientProperties = clientProperties;
@@ -87,6 +97,13 @@ final class IngestPoller implements Runnable {
     this.clock = clock;
     this.rejected = new RejectedRecords(clock);
     this.publisher = new TransactionalPublisher(source.name(), clientProperties, transactionalId());
+    this.heldLimit = heldLimit;
+    this.held = new HeldBudget(heldLimit);
+  }
+
+  /** The most bytes of fetched batches ever held at once, waiting to be published. */
+  long peakHeldBytes() {
+    return Math.max(pastPeak, held.peak());
   }
 
   /** Next index to ingest (-1 before the start is known). */
@@ -285,9 +302,14 @@ final class IngestPoller implements Runnable {
     return a != null && a.getTreeSize() == b.getTreeSize() && a.getRootHash().equals(b.getRootHash());
   }
 
-  /** Fetches {@code [position, target)} with up to inFlight batches in flight and publishes them in order. */
+  /**
+   * Fetches {@code [position, target)} with up to inFlight batches in flight and publishes them in order; the batches
+   * fetched ahead of the head wait within the window's {@link HeldBudget}.
+   */
   private void ingest(long target) throws InterruptedException {
-    ArrayDeque<CompletableFuture<List<Fetched>>> window = new ArrayDeque<>();
+    ArrayDeque<CompletableFuture<HeldBatch>> window = new ArrayDeque<>();
+    HeldBudget budget = new HeldBudget(heldLimit);
+    held = budget;
     // Set when this window is given up (a failure, a stop): its fetch tasks stop retrying, so that orphans of a failed
     // window never hold the fixed fetch pool that the resumed window needs (cancel() does not stop a running task).
     AtomicBoolean abandoned = new AtomicBoolean();
@@ -303,13 +325,13 @@ final class IngestPoller implements Runnable {
         while (window.size() < settings.inFlight() && next < target) {
           long a = next;
           long b = source.batchEnd(a, target);
-          window.add(CompletableFuture.supplyAsync(() -> fetchUntilDone(a, b, abandoned), fetchPool));
+          window.add(CompletableFuture.supplyAsync(() -> fetchUntilDone(a, b, abandoned, budget), fetchPool));
           next = b;
         }
-        List<Fetched> batch = window.poll().join();
+        HeldBatch batch = window.poll().join();
         if (batch == null) break; // stopping
         step = "publishing from " + position;
-        for (Fetched f : batch) {
+        for (Fetched f : batch.fetched()) {
           if (f.index() != position) {
             throw new BrokenInvariantException(source.name() + ": got index " + f.index() + ", want " + position);
           }
@@ -329,6 +351,9 @@ final class IngestPoller implements Runnable {
           position++;
           inTxn++;
         }
+        // Handed to the producer (which copies what it sends into its own bounded buffer): room for the next batches.
+        budget.release(batch.bytes());
+        metrics.held(source.name(), budget.held());
         if (inTxn >= settings.commitEvery() || window.isEmpty()) {
           step = "committing up to " + position;
           drainFailures();
@@ -346,6 +371,7 @@ final class IngestPoller implements Runnable {
       commit();
       metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
     } finally {
+      pastPeak = Math.max(pastPeak, budget.peak());
       abandoned.set(true);
       window.forEach(f -> f.cancel(true));
     }
@@ -410,13 +436,31 @@ final class IngestPoller implements Runnable {
     }
   }
 
-  /** Fetches one batch, retrying until it is served (never skipping); null when stopping or abandoned. */
-  private List<Fetched> fetchUntilDone(long a, long b, AtomicBoolean abandoned) {
+  /** A fetched batch and the bytes of the budget it holds until published. */
+  private record HeldBatch(List<Fetched> fetched, long bytes) {}
+
+  /**
+   * Fetches one batch, retrying until it is served (never skipping), and holds it within {@code budget}: a batch that
+   * does not fit is dropped and fetched again when there is room (the head batch always fits). Null when stopping or
+   * abandoned.
+   */
+  private HeldBatch fetchUntilDone(long a, long b, AtomicBoolean abandoned, HeldBudget budget) {
+    long needed = 1;
     while (running && !abandoned.get()) {
       try {
+        budget.awaitRoom(needed, () -> position == a, () -> !running || abandoned.get());
+        if (!running || abandoned.get()) return null;
         List<Fetched> got = source.fetch(a, b);
         metrics.up(source.name(), true);
-        return got;
+        long bytes = HeldBudget.bytes(got);
+        if (budget.tryHold(bytes, position == a)) {
+          metrics.held(source.name(), budget.held());
+          return new HeldBatch(got, bytes);
+        }
+        needed = bytes;
+        metrics.refetched(source.name());
+        log.debug("{}: [{}, {}) fetched ({} bytes) while the batches before it hold the {}-byte budget: dropped, "
+            + "fetched again when there is room", source.name(), a, b, bytes, budget.limit());
       } catch (IOException e) {
         if (abandoned.get()) return null;
         metrics.up(source.name(), false);

@@ -46,6 +46,7 @@ public final class IngestService implements AutoCloseable {
   private final List<Thread> threads = new ArrayList<>();
   private final Map<String, LogHttp> logHttp = new HashMap<>();
   private UnaryOperator<LogSource> decorate = UnaryOperator.identity();
+  private long heldLimit = HeldBudget.DEFAULT_LIMIT_BYTES;
 
   /**
    * @param clientProperties Kafka client properties ({@code bootstrap.servers}, security settings…); producer and
@@ -77,7 +78,8 @@ public final class IngestService implements AutoCloseable {
         th.setDaemon(true);
         return th;
       });
-      IngestPoller p = new IngestPoller(source, settings, clientProperties, topics, metrics, pool, sleeper, clock);
+      IngestPoller p = new IngestPoller(source, settings, clientProperties, topics, metrics, pool, sleeper, clock,
+          heldLimit);
       Thread th = new Thread(p, "ingest-" + source.name());
       pools.add(pool);
       pollers.add(p);
@@ -106,6 +108,22 @@ public final class IngestService implements AutoCloseable {
 
   private StaticCtSource staticCt(LogTarget t, LogHttp h) {
     return new StaticCtSource(t, new HttpTileFetcher(h, StaticCtSource.tilePrefix(t)), topics, clock);
+  }
+
+  /** Another limit for each log's fetched-but-unpublished batches (see {@link HeldBudget}); before {@link #start()}. */
+  synchronized IngestService withHeldBudget(long bytes) {
+    if (!threads.isEmpty()) throw new IllegalStateException("already started");
+    heldLimit = bytes;
+    return this;
+  }
+
+  /** Per log: the most bytes of fetched batches ever held at once, waiting to be published. */
+  Map<String, Long> peakHeldBytes() {
+    Map<String, Long> m = new HashMap<>();
+    for (int i = 0; i < pollers.size(); i++) {
+      m.put(settings.logs().get(i).withoutScheme(), pollers.get(i).peakHeldBytes());
+    }
+    return m;
   }
 
   /** Wraps every log's source before {@link #start()} (tests inject failures with it). */

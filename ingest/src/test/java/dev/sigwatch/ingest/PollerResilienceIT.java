@@ -170,6 +170,58 @@ class PollerResilienceIT {
     }
   }
 
+  /**
+   * Batches fetched ahead of a head batch the log does not serve yet wait within the held budget (issue 18): the
+   * budget fills, later batches are dropped and fetched again rather than held, and once the head is served everything
+   * lands exactly once. Without the budget all 15 batches behind the head would be held at once.
+   */
+  @Test
+  void batchesWaitingBehindTheHeadStayWithinTheHeldBudget(KafkaTestBroker broker) throws Exception {
+    Topics topics = RekorV1IngestIT.topics(broker, "held-" + UUID.randomUUID() + ".");
+    String host = "rekor-held-" + UUID.randomUUID().toString().substring(0, 8);
+    long limit = 40_000; // a few Rekor v1 batches of 10 entries (a few KB each)
+    IngestMetrics metrics = IngestMetrics.unregistered();
+    FlakySource[] flaky = new FlakySource[1];
+    try (RekorV1Sim sim = new RekorV1Sim(host, 4);
+        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), host + " - ")) {
+      sim.grow(400);
+      IngestService service = new IngestService(RekorV1IngestIT.settings(sim.url(), new StartMode.AtIndex(0))
+          .withInFlight(16), Map.of("bootstrap.servers", broker.bootstrapServers()), topics, metrics)
+          .withHeldBudget(limit)
+          .decorateSources(s -> {
+            FlakySource f = new FlakySource(s, 0);
+            f.failPoll = false;
+            f.failingStart = -1;
+            f.heldStart = 0; // the head: not served until the test says so
+            f.held = true;
+            return flaky[0] = f;
+          }).start();
+      try {
+        // The 15 batches behind the head are fetched; only what fits the budget is held, the rest is dropped, to be
+        // fetched again when there is room.
+        await().atMost(Duration.ofSeconds(60)).until(() -> metrics.refetchedBatches(flaky[0].name()) >= 1);
+        flaky[0].held = false;
+        await().atMost(Duration.ofSeconds(60)).until(() -> entries.poll().size() >= 400);
+      } finally {
+        service.close();
+      }
+      entries.poll();
+      RekorV1IngestIT.assertExactlyOnceInOrder(entries.values(), 400);
+      long biggest = 0;
+      long behindHead = 0;
+      for (int i = 0; i < 400; i += 10) {
+        long batch = 0;
+        for (RekorEntry e : entries.values().subList(i, i + 10)) {
+          batch += 256 + e.getBody().remaining() + (e.getRaw() == null ? 0 : e.getRaw().remaining());
+        }
+        biggest = Math.max(biggest, batch);
+        if (i >= 10 && i < 160) behindHead += batch;
+      }
+      assertThat(behindHead).as("the 15 batches behind the head would not fit").isGreaterThan(limit + biggest);
+      assertThat(service.peakHeldBytes().get(flaky[0].name())).isPositive().isLessThanOrEqualTo(limit + biggest);
+    }
+  }
+
   @Test
   void undecodableRecordsOnItsTopicsNeitherStopNorMoveIngest(KafkaTestBroker broker) throws Exception {
     Topics topics = RekorV1IngestIT.topics(broker, "garbage-it.");
