@@ -11,6 +11,7 @@ import dev.sigwatch.deploy.cli.IngestCommand;
 import dev.sigwatch.deploy.cli.MatchCommand;
 import dev.sigwatch.deploy.cli.RunCommand;
 import dev.sigwatch.deploy.cli.AlertCommand;
+import dev.sigwatch.deploy.cli.TopicsCommand;
 import dev.sigwatch.deploy.cli.VerifyCommand;
 import dev.sigwatch.deploy.cli.WatchlistCommand;
 import picocli.CommandLine;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Command;
         ApiCommand.class,
         ExplainCommand.class,
         ConfigCommand.class,
+        TopicsCommand.class,
         CommandLine.HelpCommand.class})
 public final class Sigwatch implements Runnable {
   @CommandLine.Spec

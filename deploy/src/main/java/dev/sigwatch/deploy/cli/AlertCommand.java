@@ -72,7 +72,7 @@ public final class AlertCommand implements Callable<Integer> {
       Health health = new Health();
       MetricsEndpoint.serve(cfg, kafka, life, registry, health);
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
-      AlertStore store = StoreStage.start(cfg, kafka, life, health);
+      AlertStore store = StoreStage.start(cfg, kafka, life, health, registry);
       ApiStage.start(cfg, kafka, store, life);
       life.awaitStop();
       return 0;

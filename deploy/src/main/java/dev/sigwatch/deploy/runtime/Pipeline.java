@@ -97,7 +97,7 @@ public final class Pipeline {
       life.add(new AlertPrinter(kafka.clientProperties(), kafka.topics().alerts(), "sigwatch-alert-printer", sink,
           alertMetrics)).start();
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
-      AlertStore store = StoreStage.start(cfg, kafka, life, health);
+      AlertStore store = StoreStage.start(cfg, kafka, life, health, registry);
       ApiServer api = ApiStage.start(cfg, kafka, store, life);
       VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
       verify.onError(() -> {

@@ -6,6 +6,8 @@ import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.config.StoreConfigSection;
 import dev.sigwatch.deploy.health.Health;
+import dev.sigwatch.deploy.metrics.LogStatusMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.sigwatch.deploy.health.StageChecks;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,11 +27,12 @@ public final class StoreStage {
 
   /**
    * Opens the store and starts its consumer, both registered in {@code life} (consumer closed before the store).
-   * Its health is the "store" check of {@code health}.
+   * Its health is the "store" check of {@code health}; per-log progress goes to {@code registry}
+   * ({@link LogStatusMetrics}).
    * Returns the store for readers (the HTTP API), or null when {@code store.enabled} is false.
    */
-  public static AlertStore start(SigwatchConfig cfg, KafkaRuntime kafka, Lifecycle life, Health health)
-      throws ConfigException {
+  public static AlertStore start(SigwatchConfig cfg, KafkaRuntime kafka, Lifecycle life, Health health,
+                                 PrometheusRegistry registry) throws ConfigException {
     StoreConfigSection s = cfg.store();
     if (!s.enabled()) {
       log.info("alert store: disabled (store.enabled: false)");
@@ -40,6 +43,7 @@ public final class StoreStage {
         kafka.topics().alerts(), kafka.topics().logEvents(), kafka.topics().identities(), s.toRetention(),
         PURGE_EVERY, Clock.systemUTC()));
     consumer.start();
+    life.add(new LogStatusMetrics(registry, store, Clock.systemUTC()));
     health.register("store", StageChecks.service("store", () -> consumer.failure() == null, () -> true,
         () -> consumer.failure() == null ? consumer.stored() + " record(s) stored"
             : "the store consumer stopped: " + consumer.failure()));

@@ -111,6 +111,16 @@ class StageMetricsIT {
       assertThat(ready.path("checks").findValuesAsText("status")).containsOnly("UP");
       assertThat(get(port, "/livez").statusCode()).isEqualTo(200);
       assertThat(get(port, "/nothing-here").statusCode()).isEqualTo(404);
+
+      // Per-log verification progress from the store: the audit reaches the initial entries, behind the head.
+      await().atMost(START).pollInterval(Duration.ofMillis(500)).alias("sigwatch_log_audited_size >= 30")
+          .until(() -> Exposition.scrape(port).find("sigwatch_log_audited_size", Map.of()).stream()
+              .anyMatch(x -> x.value() >= 30));
+      Exposition progress = Exposition.scrape(port);
+      Exposition.Sample audited = progress.find("sigwatch_log_audited_size", Map.of()).get(0);
+      String logId = audited.labels().get("log");
+      assertThat(progress.value("sigwatch_log_size", Map.of("log", logId))).isGreaterThanOrEqualTo(audited.value());
+      assertThat(progress.value("sigwatch_log_open_incidents", Map.of("log", logId))).isEqualTo(0.0);
       assertThat(e.value("sigwatch_streams_state", Map.of("stage", "verify", "state", "RUNNING"))).isEqualTo(1.0);
       assertThat(e.value("sigwatch_streams_state", Map.of("stage", "verify", "state", "ERROR"))).isEqualTo(0.0);
       assertThat(e.value("sigwatch_streams_alive_threads", verify)).isEqualTo(1.0);
