@@ -75,4 +75,58 @@ class OversizedEntryIT {
       });
     }
   }
+
+  /**
+   * One entry whose own retrieve answer is over the response limit (a 5 MiB body, ~7 MiB of JSON, against a 4 MiB
+   * limit: the same path as a 40 MiB answer against the default 32 MiB): it is read as a stream, published truncated
+   * with the leaf hash of its full served body, noted in the DLQ with the answer's hash, and the log goes on. It is
+   * neither retried forever nor skipped.
+   */
+  @Test
+  void anEntryWhoseOwnAnswerIsOverTheResponseLimitIsStreamedReportedAndTheLogGoesOn(KafkaTestBroker broker)
+      throws Exception {
+    Topics topics = RekorV1IngestIT.topics(broker, "streamed-" + UUID.randomUUID() + ".");
+    String host = "rekor-huge-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RekorV1Sim sim = new RekorV1Sim(host, 4);
+        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), host + " - ");
+        TopicReader<RejectedRecord> dlq = new TopicReader<>(broker, topics.dlq(), "ingest:" + host)) {
+      sim.grow(30);
+      BodyTemplate fiveMiB = BodyTemplate.of("huge", "{\"pad\":\"" + "z".repeat(5 << 20) + "\",\"d\":\"", "\"}");
+      sim.log.appendBatch(1, i -> fiveMiB, i -> RekorV1Sim.digest(3_000_000)); // 30
+      sim.log.publish();
+      sim.grow(19);                                                            // [31, 50)
+      IngestSettings s = RekorV1IngestIT.settings(sim.url(), new StartMode.AtIndex(0));
+      s = new IngestSettings(s.logs(), s.pollInterval(), s.inFlight(), s.requestsPerSecond(), s.startMode(), s.retry(),
+          s.requestTimeout(), 4 << 20, s.commitEvery());
+      IngestService service = new IngestService(s, Map.of("bootstrap.servers", broker.bootstrapServers()), topics,
+          IngestMetrics.unregistered()).start();
+      try {
+        await().atMost(Duration.ofSeconds(120)).until(() -> entries.poll().size() >= 50);
+        sim.grow(10); // and the log goes on
+        await().atMost(Duration.ofSeconds(60)).until(() -> entries.poll().size() >= 60);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dlq.poll().stream()
+            .anyMatch(r -> r.value().getReason().contains("exceeds the response limit")));
+      } finally {
+        service.close();
+      }
+      entries.poll();
+      assertThat(entries.values()).extracting(RekorEntry::getLogIndex).isEqualTo(RekorV1IngestIT.range(0, 60));
+      byte[] served = fiveMiB.render(RekorV1Sim.digest(3_000_000));
+      RekorEntry big = entries.values().get(30);
+      assertThat(big.getServedBytes()).isEqualTo(served.length);
+      assertThat(RekorV1IngestIT.bytes(big.getLeafHash())).isEqualTo(Rfc6962.leafHash(served));
+      assertThat(big.getUuid()).endsWith(java.util.HexFormat.of().formatHex(Rfc6962.leafHash(served)));
+      assertThat(big.getBody().remaining()).isEqualTo(64 * 1024);
+      assertThat(big.getRaw()).isNull();
+      assertThat(entries.values()).filteredOn(e -> e.getLogIndex() != 30).allSatisfy(e -> assertThat(e.getServedBytes()).isNull());
+      List<RejectedRecord> notes = dlq.values().stream()
+          .filter(r -> r.getReason().contains("exceeds the response limit")).toList();
+      assertThat(notes).singleElement().satisfies(n -> {
+        assertThat(n.getLogIndex()).isEqualTo(30L);
+        assertThat(n.getReason()).contains("read as a stream").contains("truncated to 65536 of " + served.length)
+            .contains("leaf hash " + java.util.HexFormat.of().formatHex(Rfc6962.leafHash(served)));
+        assertThat(n.getValue().remaining()).isEqualTo(64 * 1024);
+      });
+    }
+  }
 }

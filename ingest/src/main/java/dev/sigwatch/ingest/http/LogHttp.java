@@ -2,6 +2,7 @@ package dev.sigwatch.ingest.http;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -152,6 +153,53 @@ public final class LogHttp {
   public byte[] postJson(URI uri, String json) throws IOException, InterruptedException {
     return send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)), "POST " + uri);
+  }
+
+  /** The response size limit of {@link #get} and {@link #postJson}. */
+  public int maxResponseBytes() {
+    return maxResponseBytes;
+  }
+
+  /** Reads a streamed response body. */
+  @FunctionalInterface
+  public interface StreamReader<T> {
+    T read(InputStream body) throws IOException;
+  }
+
+  /**
+   * POST a JSON body and hand the answer to {@code reader} as a stream, for an answer over the response limit that must
+   * still be read (one Rekor v1 entry bigger than the limit: hashed as it streams, a bounded prefix kept, never
+   * buffered whole). One attempt: the caller retries. The body may be up to {@code maxBytes} long and must be read
+   * within four request timeouts (then the stream is closed under the reader). 404 is a
+   * {@link FileNotFoundException}, any other status an {@link HttpStatusException}.
+   */
+  public <T> T postJsonStreamed(URI uri, String json, long maxBytes, StreamReader<T> reader)
+      throws IOException, InterruptedException {
+    String what = "POST " + uri + " (streamed)";
+    HttpRequest req = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).timeout(requestTimeout)
+        .header("User-Agent", "sigwatch").build();
+    limiter.acquire();
+    HttpResponse<InputStream> resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = resp.body()) {
+      int status = resp.statusCode();
+      if (status == 404) throw new FileNotFoundException(what + ": 404");
+      if (status != 200) throw new HttpStatusException(status, what + ": HTTP " + status);
+      ScheduledFuture<?> deadline = DEADLINES.schedule(() -> {
+        try {
+          in.close(); // the reader's next read fails
+        } catch (IOException ignored) {
+          // closing an abandoned exchange: nothing more to do
+        }
+      }, requestTimeout.toNanos() * 4, TimeUnit.NANOSECONDS);
+      try {
+        T out = reader.read(new CappedInputStream(in, maxBytes, what));
+        consecutiveFailures.set(0);
+        return out;
+      } finally {
+        deadline.cancel(false);
+      }
+    }
   }
 
   /** False once a request failed all its attempts, until the next request succeeds. */

@@ -70,6 +70,19 @@ public final class HttpRekorV1Client implements RekorV1Client {
     return ServedEntry.parseArray(raw);
   }
 
+  /**
+   * Up to 32 times the response limit (1 GiB by default): memory does not grow with it (the answer is hashed as it
+   * streams), only the time one fetch thread spends reading; beyond it the entry stays unread and is reported at
+   * every attempt.
+   */
+  static final int STREAMED_LIMIT_FACTOR = 32;
+
+  @Override
+  public StreamedEntry retrieveStreamed(long logIndex, int keep) throws IOException, InterruptedException {
+    return http.postJsonStreamed(target.resolve("api/v1/log/entries/retrieve"), "{\"logIndexes\":[" + logIndex + "]}",
+        (long) http.maxResponseBytes() * STREAMED_LIMIT_FACTOR, in -> StreamedEntry.read(in, keep));
+  }
+
   private static JsonNode parse(byte[] raw, String what) throws MalformedResponseException {
     try {
       return JSON.readTree(raw);

@@ -24,4 +24,10 @@ public interface RekorV1Client {
    * @throws dev.sigwatch.ingest.http.MalformedResponseException when the answer (or any object in it) is unusable
    */
   List<ServedEntry> retrieve(List<Long> logIndexes) throws IOException, InterruptedException;
+
+  /**
+   * {@link #retrieve} of one index whose answer is over the response limit, read as a stream: the body's leaf hash
+   * and the first {@code keep} bytes of the body and of the answer (see {@link StreamedEntry}).
+   */
+  StreamedEntry retrieveStreamed(long logIndex, int keep) throws IOException, InterruptedException;
 }

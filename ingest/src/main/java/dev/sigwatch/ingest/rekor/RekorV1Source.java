@@ -196,21 +196,31 @@ public final class RekorV1Source implements LogSource {
     List<Long> indexes = new ArrayList<>();
     for (long i = start; i < end; i++) indexes.add(i);
     List<ServedEntry> served;
-    try {
-      served = client.retrieve(indexes);
-    } catch (LogHttp.ResponseTooLargeException e) {
-      if (indexes.size() == 1) throw e; // one entry over the response limit: reported at every attempt, never skipped
-      // Several big entries together exceed the response limit: ask for them one at a time.
-      log.warn("{}: retrieve [{}, {}): {}; asking one entry at a time", name(), start, end, e.getMessage());
-      served = new ArrayList<>();
-      for (Long i : indexes) served.addAll(client.retrieve(List.of(i)));
-    }
     Map<Long, Fetched> byIndex = new HashMap<>();
     List<ShardLayout> shards = layout;
     long now = clock.millis();
+    try {
+      served = client.retrieve(indexes);
+    } catch (LogHttp.ResponseTooLargeException e) {
+      // Several big entries together exceed the response limit: ask for them one at a time; an entry whose own answer
+      // is over the limit is read as a stream (bounded memory) and published truncated with its leaf hash.
+      served = new ArrayList<>();
+      if (indexes.size() == 1) {
+        byIndex.put(start, streamed(start, e, shards, now));
+      } else {
+        log.warn("{}: retrieve [{}, {}): {}; asking one entry at a time", name(), start, end, e.getMessage());
+        for (Long i : indexes) {
+          try {
+            served.addAll(client.retrieve(List.of(i)));
+          } catch (LogHttp.ResponseTooLargeException tooLarge) {
+            byIndex.put(i, streamed(i, tooLarge, shards, now));
+          }
+        }
+      }
+    }
     for (ServedEntry e : served) {
       Fetched f = entry(e, shards, now, start, end);
-      if (f != null) byIndex.put(f.index(), f);
+      if (f != null) byIndex.putIfAbsent(f.index(), f);
     }
     List<Fetched> out = new ArrayList<>();
     for (long i = start; i < end; i++) {
@@ -261,6 +271,48 @@ public final class RekorV1Source implements LogSource {
     } catch (IllegalArgumentException ex) {
       return new Fetched.Rejected(index, reject(key, index, ex.getMessage(), raw));
     }
+  }
+
+  /** Bytes of an entry's body (and of the answer) kept when its answer is over the response limit. */
+  static final int STREAMED_KEEP = 64 * 1024;
+
+  /**
+   * The entry at {@code index} whose single-entry answer is over the response limit: read as a stream, published with
+   * its body truncated and the leaf hash of the full served body (the audit covers it, match reports it MALFORMED),
+   * noted in the DLQ with the answer's first bytes and hash. Never skipped: an answer beyond even the streamed limit,
+   * or one that is not a readable entry, fails the fetch (reported, fetched again).
+   */
+  private Fetched streamed(long index, IOException tooLarge, List<ShardLayout> shards, long now)
+      throws IOException, InterruptedException {
+    StreamedEntry s = client.retrieveStreamed(index, STREAMED_KEEP);
+    ShardLayout shard = shardOf(shards, index);
+    String key = shard == null ? name() : shard.logId();
+    String served = "its answer (" + s.rawBytes() + " bytes, SHA-256 " + HEX.formatHex(s.rawSha256())
+        + ") exceeds the response limit (" + tooLarge.getMessage() + ")";
+    if (s.logIndex() != -1 && s.logIndex() != index) {
+      throw new MalformedResponseException("retrieve (streamed) of logIndex " + index + " answered logIndex "
+          + s.logIndex());
+    }
+    if (shard == null || s.bodyError() != null || s.bodyBytes() == 0) {
+      String why = shard == null ? "logIndex " + index + " is beyond every known shard"
+          : s.bodyError() != null ? s.bodyError() : "entry has no body";
+      return new Fetched.Rejected(index, reject(key, index, served + "; rejected: " + why, s.rawPrefix()));
+    }
+    OptionalLong it = s.integratedTime();
+    RekorEntry entry = RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
+        .setLeafIndex(index - shard.offset()).setLogIndex(index).setTreeId(shard.treeId()).setUuid(s.uuid())
+        .setIntegratedTime(it.isPresent() ? it.getAsLong() : null).setBody(ByteBuffer.wrap(s.bodyPrefix()))
+        .setRaw(null).setLeafHash(ByteBuffer.wrap(s.leafHash())).setServedBytes(s.bodyBytes())
+        .setObservedAtMillis(now).build();
+    String leafHex = HEX.formatHex(s.leafHash());
+    String uuid = s.uuid();
+    String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;
+    String reason = served + ": read as a stream, published with its body truncated to " + s.bodyPrefix().length
+        + " of " + s.bodyBytes() + " bytes and the leaf hash " + leafHex + " computed from the served body, without "
+        + "its raw JSON" + (uuidHash.equalsIgnoreCase(leafHex) ? ""
+            : "; the body does not hash to the leaf its UUID names (" + uuid + ")");
+    log.warn("{}: logIndex {}: {}", name(), index, reason);
+    return new Fetched.Mismatched(index, key, entry, reject(key, index, reason, s.rawPrefix()));
   }
 
   private RejectedRecord reject(String key, long index, String reason, byte[] raw) {
