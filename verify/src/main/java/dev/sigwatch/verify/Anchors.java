@@ -14,10 +14,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Starts a full audit mid-log: the frontier of {@code [0, index)} from the inclusion proof of entry {@code index}
- * (in any larger tree). The left siblings on the path from a leaf to the root are exactly the perfect subtrees that
- * make up {@code [0, index)}, i.e. its frontier. The proof is checked against its own root first; the frontier is
- * trusted only once the audit reaches a signed checkpoint and its root matches. Stateless.
+ * Starts a full audit mid-log from a Rekor v1 entry: the frontier of {@code [0, index)} from the inclusion proof of
+ * entry {@code index} (in any larger tree). The left siblings on the path from a leaf to the root are exactly the
+ * perfect subtrees that make up {@code [0, index)}, i.e. its frontier. The proof is checked against its own root
+ * first; the frontier is proven only when that root is a verified checkpoint's of the same size, or when the audit
+ * reaches a signed checkpoint and its root matches ({@link AuditProcessor}). Stateless.
  */
 final class Anchors {
 
@@ -35,11 +36,20 @@ final class Anchors {
   }
 
   /**
+   * Where an entry starts the audit.
+   *
+   * @param range {@code [0, index)}, the entry itself not yet appended
+   * @param proofSize the tree size the inclusion proof is for ({@code -1} at index 0: the empty range needs no proof)
+   * @param proofRoot the root the inclusion proof leads to (null at index 0)
+   */
+  record Anchor(CompactRange range, long proofSize, byte[] proofRoot) {}
+
+  /**
    * The range {@code [0, index)} (the entry itself not yet appended) from a Rekor v1 entry's
    * {@code verification.inclusionProof}.
    */
-  static CompactRange beforeEntry(long index, byte[] leafHash, byte[] rekorV1Json) throws AnchorException {
-    if (index == 0) return CompactRange.empty();
+  static Anchor beforeEntry(long index, byte[] leafHash, byte[] rekorV1Json) throws AnchorException {
+    if (index == 0) return new Anchor(CompactRange.empty(), -1, null);
     if (rekorV1Json == null) {
       throw new AnchorException("entry " + index + " carries no inclusion proof to start the audit from");
     }
@@ -69,7 +79,7 @@ final class Anchors {
       for (JsonNode h : proof.path("hashes")) hashes.add(HexFormat.of().parseHex(h.asText()));
       root = HexFormat.of().parseHex(proof.path("rootHash").asText());
       MerkleVerifier.verifyInclusion(index, treeSize, leafHash, hashes, root);
-      return CompactRange.fromFrontier(index, leftSiblings(index, treeSize, hashes));
+      return new Anchor(CompactRange.fromFrontier(index, leftSiblings(index, treeSize, hashes)), treeSize, root);
     } catch (IllegalArgumentException | ProofException e) {
       throw new AnchorException("entry " + index + ": inclusion proof does not verify: " + e.getMessage());
     }

@@ -1,12 +1,17 @@
 package dev.sigwatch.verify;
 
 import dev.sigwatch.core.merkle.CompactRange;
+import dev.sigwatch.core.merkle.ProofException;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.verify.Anchors.AnchorException;
 import dev.sigwatch.verify.AuditState.Pending;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -21,8 +26,18 @@ import org.slf4j.LoggerFactory;
  * whenever the range reaches the size of a verified checkpoint (TAMPERED_ENTRIES naming the range on mismatch).
  * Checkpoints ahead of the entries wait in the state; entries ahead of every checkpoint wait (as 32-byte hashes) in
  * the state's leaf buffer, so the two inputs may arrive in either order. The state is live in memory and written
- * to its store at each commit ({@link AuditStore} explains why that stays exactly-once). A skipped index is an ENTRY_GAP alert, never a
- * silent skip. One instance per task; not thread-safe (Kafka Streams confines it to its stream thread).
+ * to its store at each commit ({@link AuditStore} explains why that stays exactly-once). A skipped index is an
+ * ENTRY_GAP alert, never a silent skip. One instance per task; not thread-safe (Kafka Streams confines it to its
+ * stream thread).
+ *
+ * <p><b>Anchors.</b> The audit starts (and, after a gap or a tamper, starts again) at an anchor: the frontier of
+ * {@code [0, N)}. Index 0 needs none; a Rekor v1 entry brings one in its inclusion proof ({@link Anchors}); every other
+ * family gets it with its verified checkpoints: ingest derives the tree's frontier (from the hash tiles, or from the
+ * RFC 6962 inclusion proof of the last leaf) and publishes it with the checkpoint, and it is used only if it hashes
+ * to the checkpoint's signed root. Until an anchor arrives, entries are held (up to the buffer bound) so that one at
+ * any index among them can start the audit. A root mismatch is TAMPERED_ENTRIES only when the anchor is proven (by a
+ * signed root: a checkpoint's frontier, a Rekor v1 proof for a verified checkpoint's root, or an earlier matching
+ * comparison); otherwise it is a HEALTH alert saying the audit cannot tell tampered entries from a wrong proof.
  */
 final class AuditProcessor implements Processor<String, AuditInput, String, VerifyOutput> {
 
@@ -94,48 +109,37 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     String logId = e.logId();
     AuditState s = state(logId);
     long i = e.index();
-    if (s.anchored()) {
-      if (i < s.nextIndex) {
-        log.trace("{}: entry {} already audited or buffered, ignoring the duplicate", logId, i);
-        return;
-      }
-      if (i > s.nextIndex) {
-        String id = Findings.id(Findings.ENTRY_GAP, logId, s.nextIndex, i);
-        emit.alert(record, Findings.alert(id, Findings.ENTRY_GAP, logId, s.nextIndex,
-            String.format(Locale.ROOT, "%s: entries [%d, %d) are missing from the entry stream", logId, s.nextIndex, i),
-            Map.of("expectedIndex", Long.toString(s.nextIndex), "receivedIndex", Long.toString(i)),
-            e.observedAtMillis()));
-        s.buffer.reset(0);
-        s.range = null;
-        s.unanchoredReported = false;
-      }
+    if (i < s.nextIndex) {
+      log.trace("{}: entry {} already audited or held, ignoring the duplicate", logId, i);
+      return;
+    }
+    if (s.anchored() && i > s.nextIndex) {
+      String id = Findings.id(Findings.ENTRY_GAP, logId, s.nextIndex, i);
+      emit.alert(record, Findings.alert(id, Findings.ENTRY_GAP, logId, s.nextIndex,
+          String.format(Locale.ROOT, "%s: entries [%d, %d) are missing from the entry stream; the audit starts again "
+              + "at the next anchor", logId, s.nextIndex, i),
+          Map.of("expectedIndex", Long.toString(s.nextIndex), "receivedIndex", Long.toString(i)),
+          e.observedAtMillis()));
+      log.warn("{}: entries [{}, {}) missing from the entry stream; the audit re-anchors after them", logId, s.nextIndex, i);
+      unanchor(s);
+      s.unanchoredReported = false;
     }
     if (!s.anchored()) {
+      if (i > s.nextIndex) restartRun(s, i);
       if (s.unanchoredReported && s.pending.isEmpty()) {
-        // Stopped (tampered entries, an unanchorable entry, the buffer bound): wait for a verified checkpoint to
-        // compare against before holding entries again, so that failing checkpoints cannot grow the buffer.
+        // Stopped (tampered entries without an anchor after them, the buffer bound): wait for a verified checkpoint
+        // before holding entries again, so that failing checkpoints cannot grow the buffer.
         log.trace("{}: entry {} not audited: no verified checkpoint ahead", logId, i);
+        restartRun(s, i + 1);
+        save(logId, s);
         return;
       }
-      try {
-        s.range = Anchors.beforeEntry(i, e.leafHash(), e.raw() == null ? null : CheckpointSignatures.bytes(e.raw()));
-      } catch (AnchorException ex) {
-        if (!s.unanchoredReported) {
-          String id = Findings.id(Findings.HEALTH, logId, "unanchored", i);
-          emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, i,
-              logId + ": cannot audit from entry " + i + ": " + ex.getMessage(),
-              Map.of("reason", ex.getMessage()), e.observedAtMillis()));
-          s.unanchoredReported = true;
-          save(logId, s);
-        }
+      if (i == 0 || e.raw() != null) anchorAtEntry(record, logId, s, e);
+      if (!s.anchored()) {
+        hold(record, logId, s, e);
+        save(logId, s);
         return;
       }
-      log.info("{}: full audit starts at entry {}", logId, i);
-      s.nextIndex = i;
-      s.buffer.reset(i);
-      s.auditedSize = i;
-      s.unanchoredReported = false;
-      advance(record, logId, s);
     }
     if (!s.pending.isEmpty() && s.buffer.isEmpty()) {
       s.range.append(e.leafHash());
@@ -148,6 +152,92 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       if (s.buffer.size() > bufferLimit) suspend(record, logId, s, e.observedAtMillis());
     }
     save(logId, s);
+  }
+
+  /** Unanchored: the held run of entries starts again at {@code index} (what was held before cannot be used). */
+  private static void restartRun(AuditState s, long index) {
+    s.buffer.reset(index);
+    s.nextIndex = index;
+    while (!s.pending.isEmpty() && s.pending.firstKey() < index) s.pending.pollFirstEntry(); // can never anchor now
+  }
+
+  /** Drops the anchor; the leaves held after it stay, as the unanchored run. */
+  private static void unanchor(AuditState s) {
+    s.range = null;
+    s.proven = false;
+    s.claimSize = -1;
+    s.claimRoot = null;
+  }
+
+  /** Starts the audit at {@code index} with the frontier {@code range} of {@code [0, index)}. */
+  private void anchor(String logId, AuditState s, long index, CompactRange range, boolean proven, String how) {
+    s.range = range;
+    s.proven = proven;
+    s.claimSize = -1;
+    s.claimRoot = null;
+    s.auditedSize = index;
+    s.unanchoredReported = false;
+    if (index >= s.buffer.start() && index <= s.buffer.end()) {
+      while (s.buffer.start() < index) s.buffer.poll();
+    } else {
+      s.buffer.reset(index);
+      s.nextIndex = index;
+    }
+    log.info("{}: full audit starts at entry {} ({})", logId, index, how);
+  }
+
+  /** Index 0, or a Rekor v1 entry: its inclusion proof gives the frontier before it. */
+  private void anchorAtEntry(Record<String, AuditInput> record, String logId, AuditState s, AuditInput.Entry e) {
+    long i = e.index();
+    try {
+      Anchors.Anchor a = Anchors.beforeEntry(i, e.leafHash(), e.raw() == null ? null : CheckpointSignatures.bytes(e.raw()));
+      boolean proven = a.proofSize() < 0;
+      Pending signed = proven ? null : s.pending.get(a.proofSize());
+      if (signed != null && !Arrays.equals(signed.root(), a.proofRoot())) {
+        throw new AnchorException(String.format(Locale.ROOT, "its inclusion proof leads to root %s at size %d, but the "
+            + "verified checkpoint of that size has root %s", Findings.hex(a.proofRoot()), a.proofSize(),
+            Findings.hex(signed.root())));
+      }
+      restartRun(s, i);
+      anchor(logId, s, i, a.range(), proven || signed != null,
+          proven ? "the empty tree" : "inclusion proof of entry " + i + " to size " + a.proofSize());
+      if (!s.proven) {
+        s.claimSize = a.proofSize();
+        s.claimRoot = a.proofRoot();
+      }
+    } catch (AnchorException ex) {
+      if (!s.unanchoredReported) {
+        String id = Findings.id(Findings.HEALTH, logId, "unanchored", i);
+        emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, i,
+            logId + ": cannot audit from entry " + i + ": " + ex.getMessage(),
+            Map.of("reason", ex.getMessage()), e.observedAtMillis()));
+        s.unanchoredReported = true;
+      }
+    }
+  }
+
+  /**
+   * Unanchored: holds the entry's leaf until an anchor among the held ones arrives. Past the buffer bound the run is
+   * dropped (once said loudly) and the audit starts at the next anchor after it.
+   */
+  private void hold(Record<String, AuditInput> record, String logId, AuditState s, AuditInput.Entry e) {
+    s.buffer.add(e.leafHash());
+    s.nextIndex++;
+    if (s.buffer.size() <= bufferLimit) return;
+    long from = s.buffer.start();
+    if (!s.unanchoredReported) {
+      String reason = String.format(Locale.ROOT, "no anchor for entries [%d, %d): no verified checkpoint with a frontier "
+          + "among them%s; %d leaf hashes held, over the bound of %d; the audit drops them and starts at the next anchor",
+          from, s.nextIndex, e.raw() == null ? "" : " and no usable inclusion proof", s.nextIndex - from, bufferLimit);
+      emit.alert(record, Findings.alert(Findings.id(Findings.HEALTH, logId, "unanchored", from), Findings.HEALTH, logId,
+          from, logId + ": cannot audit from entry " + from + ": " + reason,
+          Map.of("reason", "no anchor", "detail", reason, "bufferedFrom", Long.toString(from),
+              "bufferedTo", Long.toString(s.nextIndex), "auditBufferLimit", Integer.toString(bufferLimit)),
+          e.observedAtMillis()));
+      log.warn("{}: cannot audit from entry {}: {}", logId, from, reason);
+      s.unanchoredReported = true;
+    }
+    restartRun(s, s.nextIndex);
   }
 
   /**
@@ -166,22 +256,102 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
         Map.of("reason", "audit buffer bound", "detail", reason, "bufferedFrom", Long.toString(from),
             "bufferedTo", Long.toString(to), "auditBufferLimit", Integer.toString(bufferLimit)), at));
     log.warn("{}: full audit suspended: {}", logId, reason);
-    s.buffer.reset(0);
-    s.range = null;
+    unanchor(s);
+    restartRun(s, to);
     s.unanchoredReported = true;
   }
 
   private void onCheckpoint(Record<String, AuditInput> record, String logId, Checkpoint c) {
     AuditState s = state(logId);
     long size = c.getTreeSize();
-    if (size == 0 || (s.anchored() && size < s.range.size()) || size <= s.auditedSize) {
+    byte[] root = CheckpointSignatures.bytes(c.getRootHash());
+    if (s.anchored() && !s.proven && s.claimSize == size) {
+      if (Arrays.equals(root, s.claimRoot)) {
+        s.proven = true;
+        s.claimSize = -1;
+        s.claimRoot = null;
+      } else {
+        long from = s.auditedSize;
+        String id = Findings.id(Findings.HEALTH, logId, "anchor-disproven", from, size, s.claimRoot);
+        String reason = String.format(Locale.ROOT, "the inclusion proof the audit started from at entry %d leads to "
+            + "root %s at size %d, but the verified checkpoint of that size has root %s; the audit starts again at the "
+            + "next anchor", from, Findings.hex(s.claimRoot), size, Findings.hex(root));
+        emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, from, logId + ": " + reason,
+            Map.of("reason", "anchor disproven", "detail", reason, "checkpoint",
+                new String(CheckpointSignatures.bytes(c.getRawNote()), StandardCharsets.UTF_8)),
+            c.getObservedAtMillis()));
+        log.warn("{}: {}", logId, reason);
+        unanchor(s);
+      }
+    }
+    if (size == 0 || (s.anchored() && size < s.range.size()) || size <= s.auditedSize
+        || (!s.anchored() && size < s.buffer.start())) {
       log.debug("{}: checkpoint {} is behind the audit (at {}), nothing to compare", logId, size, s.auditedSize);
+      save(logId, s);
       return;
     }
-    s.addPending(new Pending(size, CheckpointSignatures.bytes(c.getRootHash()),
-        CheckpointSignatures.bytes(c.getRawNote()), c.getObservedAtMillis()));
+    s.addPending(new Pending(size, root, CheckpointSignatures.bytes(c.getRawNote()), c.getObservedAtMillis(),
+        frontier(record, logId, c, root)));
+    if (!s.anchored() && !tryAnchor(logId, s)) reportNoAnchor(record, logId, s, c);
     if (s.anchored()) advance(record, logId, s);
     save(logId, s);
+  }
+
+  /**
+   * The frontier published with a verified checkpoint if it hashes to the signed root, else empty (a HEALTH alert
+   * once per checkpoint when one was published but does not hash to the root: never an anchor).
+   */
+  private List<byte[]> frontier(Record<String, AuditInput> record, String logId, Checkpoint c, byte[] root) {
+    List<ByteBuffer> served = c.getFrontier();
+    if (served == null || served.isEmpty()) return List.of();
+    List<byte[]> hashes = new ArrayList<>(served.size());
+    for (ByteBuffer h : served) hashes.add(CheckpointSignatures.bytes(h));
+    String why;
+    try {
+      byte[] computed = CompactRange.fromFrontier(c.getTreeSize(), hashes).root();
+      if (Arrays.equals(computed, root)) return hashes;
+      why = "it hashes to " + Findings.hex(computed) + ", not to the signed root " + Findings.hex(root);
+    } catch (ProofException e) {
+      why = e.getMessage();
+    }
+    String id = Findings.id(Findings.HEALTH, logId, "frontier", c.getTreeSize(), root);
+    String reason = String.format(Locale.ROOT, "the frontier published with the verified checkpoint of size %d cannot "
+        + "be proven (%s): the audit does not start there", c.getTreeSize(), why);
+    emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, c.getTreeSize(), logId + ": " + reason,
+        Map.of("reason", "frontier unproven", "detail", reason, "checkpoint",
+            new String(CheckpointSignatures.bytes(c.getRawNote()), StandardCharsets.UTF_8)),
+        c.getObservedAtMillis()));
+    log.warn("{}: {}", logId, reason);
+    return List.of();
+  }
+
+  /** Unanchored: starts the audit at the first pending checkpoint whose proven frontier the held entries can use. */
+  private boolean tryAnchor(String logId, AuditState s) {
+    for (Pending p : s.pending.values()) {
+      if (!p.anchors() || p.size() < s.buffer.start()) continue;
+      try {
+        anchor(logId, s, p.size(), p.size() == 0 ? CompactRange.empty() : CompactRange.fromFrontier(p.size(), p.frontier()),
+            true, "frontier of the verified checkpoint of size " + p.size());
+      } catch (ProofException e) {
+        throw new IllegalStateException(logId + ": a checked frontier no longer parses: " + e.getMessage(), e);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Unanchored and a verified checkpoint covers held entries but brings no frontier: said once. */
+  private void reportNoAnchor(Record<String, AuditInput> record, String logId, AuditState s, Checkpoint c) {
+    long size = c.getTreeSize();
+    if (s.unanchoredReported || s.buffer.isEmpty() || size > s.buffer.end()) return;
+    long from = s.buffer.start();
+    String reason = String.format(Locale.ROOT, "entry %d carries no inclusion proof and the verified checkpoint of size "
+        + "%d no frontier to start the audit from (the audit starts at the first checkpoint that has one)", from, size);
+    emit.alert(record, Findings.alert(Findings.id(Findings.HEALTH, logId, "unanchored", from), Findings.HEALTH, logId,
+        from, logId + ": cannot audit from entry " + from + ": " + reason, Map.of("reason", "no anchor", "detail", reason),
+        c.getObservedAtMillis()));
+    log.warn("{}: cannot audit from entry {}: {}", logId, from, reason);
+    s.unanchoredReported = true;
   }
 
   /** Drains buffered leaves into the range and compares at every pending checkpoint size it reaches. */
@@ -193,7 +363,8 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
         s.pending.pollFirstEntry();
       } else if (p.size() == range.size()) {
         s.pending.pollFirstEntry();
-        compare(record, logId, s, p);
+        if (p.size() > s.auditedSize) compare(record, logId, s, p);
+        if (!s.anchored()) tryAnchor(logId, s);
       } else if (range.size() < s.nextIndex) {
         long end = Math.min(p.size(), s.nextIndex);
         if (s.buffer.start() != range.size()) {
@@ -213,19 +384,86 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       emit.event(record, Findings.event("AUDITED", logId, p.size(), p.root(), p.observedAtMillis(),
           Map.of("from", Long.toString(s.auditedSize))));
       s.auditedSize = p.size();
+      s.proven = true;
+      s.claimSize = -1;
+      s.claimRoot = null;
       return;
     }
-    String id = Findings.id(Findings.TAMPERED_ENTRIES, logId, s.auditedSize, p.size(), p.root(), computed);
-    emit.alert(record, Findings.alert(id, Findings.TAMPERED_ENTRIES, logId, s.auditedSize,
-        String.format(Locale.ROOT, "%s: entries [%d, %d) do not hash to the signed root of size %d",
-            logId, s.auditedSize, p.size(), p.size()),
-        Map.of("rangeStart", Long.toString(s.auditedSize), "rangeEnd", Long.toString(p.size()),
-            "signedRoot", Findings.hex(p.root()), "computedRoot", Findings.hex(computed),
-            "checkpoint", new String(p.rawNote(), StandardCharsets.UTF_8)),
-        p.observedAtMillis()));
-    log.warn("{}: tampered entries in [{}, {}); the audit stops until an entry re-anchors it", logId, s.auditedSize, p.size());
-    s.buffer.reset(0);
-    s.range = null;
-    s.unanchoredReported = true; // the alert above already says the audit stopped
+    long from = s.auditedSize;
+    Map<String, String> evidence = new LinkedHashMap<>();
+    evidence.put("rangeStart", Long.toString(from));
+    evidence.put("rangeEnd", Long.toString(p.size()));
+    evidence.put("signedRoot", Findings.hex(p.root()));
+    evidence.put("computedRoot", Findings.hex(computed));
+    evidence.put("checkpoint", new String(p.rawNote(), StandardCharsets.UTF_8));
+    if (s.proven) {
+      long[] narrowed = differing(evidence, s.range.frontier(), p.frontier(), p.size(), from);
+      String where = narrowed == null ? ""
+          : narrowed[1] - narrowed[0] == 1 ? String.format(Locale.ROOT, " (entry %d)", narrowed[0])
+          : String.format(Locale.ROOT, " (within [%d, %d))", narrowed[0], narrowed[1]);
+      String id = Findings.id(Findings.TAMPERED_ENTRIES, logId, from, p.size(), p.root(), computed);
+      emit.alert(record, Findings.alert(id, Findings.TAMPERED_ENTRIES, logId, narrowed == null ? from : narrowed[0],
+          String.format(Locale.ROOT, "%s: entries [%d, %d) do not hash to the signed root of size %d%s",
+              logId, from, p.size(), p.size(), where), evidence, p.observedAtMillis()));
+      log.warn("{}: tampered entries in [{}, {}){}", logId, from, p.size(), where);
+    } else {
+      evidence.put("reason", "anchor unproven");
+      evidence.put("anchorProofSize", Long.toString(s.claimSize));
+      if (s.claimRoot != null) evidence.put("anchorProofRoot", Findings.hex(s.claimRoot));
+      String id = Findings.id(Findings.HEALTH, logId, "anchor-unproven", from, p.size(), p.root(), computed);
+      emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, from, String.format(Locale.ROOT,
+          "%s: cannot prove entries [%d, %d): they do not hash to the signed root of size %d from the frontier the "
+              + "audit started with at %d, which no signed root proves (inclusion proof to size %d); tampered entries "
+              + "and a wrong proof look alike here, so no tamper is claimed; the audit starts again at the next anchor",
+          logId, from, p.size(), p.size(), from, s.claimSize), evidence, p.observedAtMillis()));
+      log.warn("{}: entries [{}, {}) do not hash to the signed root from an unproven anchor; re-anchoring", logId, from,
+          p.size());
+    }
+    if (p.anchors()) {
+      try {
+        s.range = CompactRange.fromFrontier(p.size(), p.frontier());
+      } catch (ProofException e) {
+        throw new IllegalStateException(logId + ": a checked frontier no longer parses: " + e.getMessage(), e);
+      }
+      s.auditedSize = p.size();
+      s.proven = true;
+      s.claimSize = -1;
+      s.claimRoot = null;
+      log.info("{}: full audit goes on from the verified checkpoint of size {} (its frontier)", logId, p.size());
+    } else {
+      unanchor(s);
+      s.unanchoredReported = true; // the alert above already says the audit stopped
+    }
+  }
+
+  /**
+   * With the signed tree's frontier, narrows a mismatch to the leftmost perfect subtree whose computed hash differs
+   * (a single leaf: the served and the signed leaf hash go into the evidence). Returns {@code [from, to)}, or null
+   * without a frontier.
+   */
+  private static long[] differing(Map<String, String> evidence, List<byte[]> computed, List<byte[]> signed, long size,
+      long auditedFrom) {
+    if (signed.isEmpty() || computed.size() != signed.size()) return null;
+    long offset = 0;
+    int k = 0;
+    for (int bit = 63; bit >= 0; bit--) {
+      long len = 1L << bit;
+      if ((size & len) == 0) continue;
+      if (!Arrays.equals(computed.get(k), signed.get(k))) {
+        long from = Math.max(offset, auditedFrom);
+        long to = offset + len;
+        evidence.put("differingFrom", Long.toString(from));
+        evidence.put("differingTo", Long.toString(to));
+        if (len == 1) {
+          evidence.put("leafIndex", Long.toString(offset));
+          evidence.put("servedLeafHash", Findings.hex(computed.get(k)));
+          evidence.put("signedLeafHash", Findings.hex(signed.get(k)));
+        }
+        return new long[] {from, to};
+      }
+      offset += len;
+      k++;
+    }
+    return null;
   }
 }

@@ -15,8 +15,8 @@ import org.apache.kafka.streams.state.internals.CachedStateStore;
 
 /**
  * The full audit's state per log, live in memory and written to a changelogged key-value store only when Kafka
- * Streams commits: per log one {@code s<logId>} record (compact range, counters, pending checkpoints) and the
- * buffered leaves in chunks of {@value #CHUNK} ({@code b<logId>NUL<chunk>}), only the chunks that changed.
+ * Streams commits: per log one {@code s<logId>} record (compact range, counters, pending checkpoints, the
+ * buffer's first index) and the buffered leaves in chunks of {@value #CHUNK} ({@code b<logId>NUL<chunk>}), only the chunks that changed.
  *
  * <p><b>Why this is exactly-once.</b> Appending a leaf to the range would otherwise cost a serialization and a store
  * write per entry. Instead the processor mutates the live {@link AuditState} and marks it dirty; this store writes
@@ -49,9 +49,9 @@ final class AuditStore implements StateStore, CachedStateStore<String, byte[]> {
     s = STATE.deserializer().deserialize(null, inner.get("s" + logId));
     if (s == null) {
       s = new AuditState();
-    } else if (s.anchored()) {
-      s.buffer.reset(s.range.size());
-      for (long k = s.range.size() / CHUNK; s.nextIndex > s.range.size() && k <= (s.nextIndex - 1) / CHUNK; k++) {
+    } else {
+      long start = s.buffer.start(); // as the state recorded it (the range's end while anchored)
+      for (long k = start / CHUNK; s.nextIndex > start && k <= (s.nextIndex - 1) / CHUNK; k++) {
         ByteBuffer chunk = ByteBuffer.wrap(required(logId, k));
         long first = chunk.getLong();
         if (first != s.buffer.end()) {

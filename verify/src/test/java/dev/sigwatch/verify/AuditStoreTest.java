@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -130,5 +131,75 @@ class AuditStoreTest {
     inner.delete(AuditStore.chunkKey("log", 1));
     assertThatThrownBy(() -> open(inner).get("log")).isInstanceOf(IllegalStateException.class)
         .hasMessage("log: audit buffer chunk 1 is missing");
+  }
+
+  @Test
+  void heldLeavesOfAnUnanchoredAuditAndTheAnchorsProofSurviveRestarts() throws Exception {
+    KeyValueStore<String, byte[]> inner = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("audit"),
+        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().withCachingDisabled().build();
+    AuditStore store = open(inner);
+    AuditState s = store.get("log");
+    s.buffer.reset(1500); // unanchored: entries [1500, 2600) held until an anchor among them arrives
+    for (long i = 1500; i < 2600; i++) s.buffer.add(leaf(i));
+    s.nextIndex = 2600;
+    List<byte[]> frontier = List.of(leaf(1), leaf(2));
+    s.addPending(new AuditState.Pending(3, leaf(3), "note".getBytes(StandardCharsets.UTF_8), 7, frontier));
+    store.markDirty("log");
+    store.flushCache();
+
+    AuditState restored = open(inner).get("log");
+    assertThat(restored.anchored()).isFalse();
+    assertThat(restored.buffer.start()).isEqualTo(1500);
+    assertThat(restored.buffer.end()).isEqualTo(2600);
+    for (long i = 1500; i < 2600; i++) assertThat(restored.buffer.get(i)).as("leaf %d", i).isEqualTo(leaf(i));
+    assertThat(restored.pending.get(3L).frontier()).containsExactlyElementsOf(frontier);
+
+    store = open(inner); // anchored from an inclusion proof not yet proven
+    s = store.get("log");
+    s.range = CompactRange.fromFrontier(1500, frontierOf(1500));
+    s.claimSize = 4000;
+    s.claimRoot = leaf(4000);
+    store.markDirty("log");
+    store.flushCache();
+    restored = open(inner).get("log");
+    assertThat(restored.proven).isFalse();
+    assertThat(restored.claimSize).isEqualTo(4000);
+    assertThat(restored.claimRoot).isEqualTo(leaf(4000));
+    assertThat(restored.range.root()).isEqualTo(s.range.root());
+  }
+
+  static List<byte[]> frontierOf(long size) {
+    CompactRange r = CompactRange.empty();
+    for (long i = 0; i < size; i++) r.append(leaf(i));
+    return r.frontier();
+  }
+
+  @Test
+  void aStateOfTheFirstLayoutIsStillRead() throws Exception {
+    // Version 1: nextIndex, auditedSize, unanchoredReported, range, pending (no buffer start, proof, frontiers).
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeByte(1);
+    out.writeLong(300);
+    out.writeLong(200);
+    out.writeBoolean(false);
+    out.writeBoolean(true);
+    out.writeLong(300);
+    for (byte[] h : frontierOf(300)) out.write(h);
+    out.writeInt(1);
+    out.writeLong(400);
+    out.write(leaf(400));
+    out.writeInt(4);
+    out.write("note".getBytes(StandardCharsets.UTF_8));
+    out.writeLong(9);
+    AuditState s = AuditState.serde().deserializer().deserialize(null, bytes.toByteArray());
+    assertThat(s.nextIndex).isEqualTo(300);
+    assertThat(s.auditedSize).isEqualTo(200);
+    assertThat(s.range.size()).isEqualTo(300);
+    assertThat(s.buffer.start()).isEqualTo(300);
+    assertThat(s.proven).as("an anchored state of the old layout keeps the old rule").isTrue();
+    assertThat(s.claimSize).isEqualTo(-1);
+    assertThat(s.pending.get(400L).frontier()).isEmpty();
+    assertThat(s.pending.get(400L).observedAtMillis()).isEqualTo(9);
   }
 }

@@ -167,6 +167,9 @@ class VerifyTopologyTest {
   void midLogStartWithoutProofIsOneHealthAlert() throws Exception {
     Harness h = v1Harness();
     h.entries(v1, 500, 510);
+    assertThat(h.alerts()).as("held until a checkpoint says where the audit can start").isEmpty();
+    h.checkpoint(v1.checkpoint(505, T)); // Rekor v1 checkpoints carry no frontier
+    h.checkpoint(v1.checkpoint(510, T + 1));
     assertThat(types(h.alerts())).containsExactly(Findings.HEALTH);
     assertThat(h.alerts().get(0).getSummary()).contains("cannot audit from entry 500");
   }

@@ -189,7 +189,7 @@ class AvroSerdeTest {
     assertThatThrownBy(() -> SERDES.serializer(v2, GenericData.get(), false))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageMatching("schema dev\\.sigwatch\\.schemas\\.Checkpoint \\(fingerprint [0-9a-f]{16}\\) is not in the schema "
-            + "history; add it as history/Checkpoint\\.v2\\.avsc");
+            + "history; add it as history/Checkpoint\\.v3\\.avsc");
   }
 
   private static AvroDeserializer<Checkpoint> checkpoints() {

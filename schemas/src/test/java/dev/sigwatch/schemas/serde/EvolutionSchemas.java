@@ -10,7 +10,7 @@ public final class EvolutionSchemas {
 
   private EvolutionSchemas() {}
 
-  /** Checkpoint v2: adds {@code witnessCount: int = 0} and {@code note: ["null","string"] = null}. */
+  /** The next Checkpoint after the shipped one: adds {@code witnessCount: int = 0} and {@code note: ["null","string"] = null}. */
   public static Schema checkpointV2() {
     return load("/evolution/Checkpoint.v2.avsc");
   }
