@@ -19,4 +19,19 @@ public interface CtClient {
    * {@code start} on. The log may serve fewer than asked (never zero for a well-behaved log); callers loop.
    */
   List<byte[]> entries(long start, long endInclusive) throws IOException, InterruptedException;
+
+  /**
+   * A leaf and its inclusion proof, as served: unauthenticated until its root is compared with a signed tree head.
+   *
+   * @param leafInput the {@code leaf_input} bytes (leaf hash = SHA-256(0x00 ‖ leafInput))
+   * @param auditPath the audit path from the leaf to the root of the tree it was asked for, leaf to root
+   */
+  record LeafProof(long index, byte[] leafInput, List<byte[]> auditPath) {}
+
+  /**
+   * Leaf {@code index} with its inclusion proof in the tree of {@code treeSize} leaves: {@code get-entry-and-proof},
+   * or, on a log that does not serve it, {@code get-entries} of the leaf and {@code get-proof-by-hash} of its hash.
+   * Requires {@code 0 <= index < treeSize}.
+   */
+  LeafProof leafProof(long index, long treeSize) throws IOException, InterruptedException;
 }

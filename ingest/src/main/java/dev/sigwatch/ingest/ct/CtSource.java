@@ -6,6 +6,9 @@ import dev.sigwatch.core.checkpoint.SignedTreeHead;
 import dev.sigwatch.core.ct.CtFormatException;
 import dev.sigwatch.core.ct.ExtraData;
 import dev.sigwatch.core.ct.MerkleTreeLeaf;
+import dev.sigwatch.core.merkle.CompactRange;
+import dev.sigwatch.core.merkle.ProofException;
+import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.ingest.Fetched;
 import dev.sigwatch.ingest.LogSource;
 import dev.sigwatch.ingest.LogTarget;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code get-sth-consistency} proof from the last published STH when the tree grew. Entries are fetched with
  * {@code get-entries}, looping while the log serves fewer than asked. Each {@code leaf_input} and {@code extra_data}
  * is parsed (core's {@link MerkleTreeLeaf} and {@link ExtraData}); an entry malformed as served goes to the DLQ.
- * Thread-safe: it keeps no state between calls.
+ * Each new STH carries the tree's frontier ({@link #frontier}). Thread-safe: the only state kept between calls is the
+ * last frontier derived (a cache) and the chain of proof bases.
  */
 public final class CtSource implements LogSource {
   private static final Logger log = LoggerFactory.getLogger(CtSource.class);
@@ -124,8 +129,44 @@ public final class CtSource implements LogSource {
       }
       case NONE -> { }
     }
+    b.setFrontier(frontier(h.treeSize(), h.rootHash()));
     log.debug("{}: new STH size {} timestamp {}", name(), h.treeSize(), h.timestamp());
     return new Poll(List.of(b.build()), h.treeSize());
+  }
+
+  /** The frontier derived last and the tree head it is for: an STH re-signed at the same size needs no request. */
+  private record Frontier(long size, byte[] root, List<byte[]> hashes) {}
+
+  private volatile Frontier lastFrontier;
+
+  /**
+   * The tree's frontier (the perfect-subtree roots of {@code [0, size)}), so verify can start or re-anchor its full
+   * audit at this STH: the inclusion proof of the last leaf, {@code size - 1}, in the tree of {@code size} consists of
+   * left siblings only, the frontier of {@code [0, size - 1)}, and appending that leaf gives the frontier of
+   * {@code [0, size)} ({@link CompactRange#fromInclusionProofOfLastLeaf}). Its root must be the STH's root (then the
+   * frontier is proven as the inclusion proof would be); verify checks that again against the signed root. A log that
+   * cannot serve the proof costs the anchor only: the STH is published without it.
+   */
+  private List<ByteBuffer> frontier(long size, byte[] root) throws InterruptedException {
+    if (size == 0) return List.of();
+    Frontier f = lastFrontier;
+    if (f == null || f.size() != size || !Arrays.equals(f.root(), root)) {
+      try {
+        CtClient.LeafProof p = client.leafProof(size - 1, size);
+        CompactRange range = CompactRange.fromInclusionProofOfLastLeaf(size, Rfc6962.leafHash(p.leafInput()),
+            p.auditPath());
+        if (!Arrays.equals(range.root(), root)) {
+          log.warn("{}: the inclusion proof of leaf {} leads to root {}, not to the STH's {}: no frontier", name(),
+              size - 1, HexFormat.of().formatHex(range.root()), HexFormat.of().formatHex(root));
+          return List.of();
+        }
+        lastFrontier = f = new Frontier(size, root.clone(), range.frontier());
+      } catch (IOException | ProofException e) {
+        log.warn("{}: no frontier of size {} (the audit cannot start at this STH): {}", name(), size, e.getMessage());
+        return List.of();
+      }
+    }
+    return f.hashes().stream().map(h -> ByteBuffer.wrap(h.clone())).toList();
   }
 
   @Override

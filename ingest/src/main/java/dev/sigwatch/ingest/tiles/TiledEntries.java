@@ -22,10 +22,12 @@ import org.slf4j.LoggerFactory;
  * whole (truncated, wrong count, trailing bytes) throws: the poller fetches the batch again, nothing is skipped. A
  * level-0 tile that does not hash to the signed root throws too (the tile, not the entries, is in doubt). A
  * well-formed bundle whose entries don't all match the authenticated tile is fetched once more (a cache or proxy
- * glitch heals); entries that still don't match are rejected one by one: each becomes a DLQ record carrying the
- * served bytes, the hash it has and the hash the tree has, and the position moves past it, while the entries of the
- * same bundle that do match are published. Rejecting the whole bundle instead would let one tampered entry stall
- * the log's ingest forever, and the tampered bytes are evidence the verify stage and an operator need to see.
+ * glitch heals); entries that still don't match are published as served ({@link Fetched.Mismatched}), each with a
+ * DLQ note carrying the served bytes, the hash it has and the hash the tree has, and the position moves past it.
+ * Serve-as-served: the audit appends the served leaf and proves the tampering against the signed root
+ * (TAMPERED_ENTRIES), where dropping the entry would leave a gap the audit can only call missing, and rejecting the
+ * whole bundle would let one tampered entry stall the log's ingest forever. An entry the source cannot read at all
+ * (its own rejection) still goes to the DLQ only.
  *
  * <p>Stateless apart from its collaborators; thread-safe.
  */
@@ -84,12 +86,14 @@ final class TiledEntries<L> {
       L e = entries.get((int) (i - first));
       byte[] got = decoder.leafHash(e);
       byte[] want = hashes.get((int) (i - first));
+      Fetched accepted = decoder.accept(i, e, now);
       if (Arrays.equals(got, want)) {
-        out.add(decoder.accept(i, e, now));
+        out.add(accepted);
       } else {
-        out.add(reject(key, i, decoder.raw(e), String.format(Locale.ROOT,
-            "served entry hashes to %s, but the tree has leaf hash %s (%s)", HEX.formatHex(got), HEX.formatHex(want),
-            path(n, width))));
+        Fetched.Rejected note = reject(key, i, decoder.raw(e), String.format(Locale.ROOT,
+            "served entry hashes to %s, but the tree has leaf hash %s (%s)%s", HEX.formatHex(got), HEX.formatHex(want),
+            path(n, width), accepted instanceof Fetched.Entry ? "; published as served" : ""));
+        out.add(accepted instanceof Fetched.Entry a ? new Fetched.Mismatched(i, a.key(), a.value(), note.record()) : note);
       }
     }
     return out;

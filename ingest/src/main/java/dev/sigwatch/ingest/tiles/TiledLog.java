@@ -3,6 +3,7 @@ package dev.sigwatch.ingest.tiles;
 import dev.sigwatch.core.checkpoint.NoteFormatException;
 import dev.sigwatch.core.checkpoint.NoteSignature;
 import dev.sigwatch.core.checkpoint.SignedNote;
+import dev.sigwatch.core.merkle.CompactRange;
 import dev.sigwatch.core.merkle.MerkleVerifier;
 import dev.sigwatch.core.merkle.ProofException;
 import dev.sigwatch.core.tiles.HashTile;
@@ -158,7 +159,43 @@ final class TiledLog {
         if (proofMissing && sameNote) return new Poll(List.of(), c.size());
       }
     }
+    b.setFrontier(frontier(c.size(), c.rootHash()));
     return new Poll(List.of(b.build()), ref.size());
+  }
+
+  /** The frontier computed last, for the tree head it was computed for (a re-signed head needs no new fetches). */
+  private record Frontier(long size, byte[] root, List<byte[]> hashes) {}
+
+  private volatile Frontier lastFrontier;
+
+  /**
+   * The frontier of the tree of {@code size} leaves (the perfect-subtree roots of {@code [0, size)}, from the hash
+   * tiles: about one tile per level, the partial tiles of the right edge), which lets verify start or re-anchor its
+   * full audit at this checkpoint. Only a frontier that hashes to the checkpoint's root is attached, and verify checks
+   * that again against the signed root; a failure to read the tiles only costs the anchor (the checkpoint is published
+   * without it, and the next one brings one).
+   */
+  private List<ByteBuffer> frontier(long size, byte[] root) {
+    if (size == 0) return List.of();
+    Frontier f = lastFrontier;
+    if (f == null || f.size() != size || !Arrays.equals(f.root(), root)) {
+      try {
+        List<byte[]> hashes = TileProofs.frontier(fetcher, size);
+        byte[] computed = CompactRange.fromFrontier(size, hashes).root();
+        if (!Arrays.equals(computed, root)) {
+          // Not this checkpoint's tree (a split view's other root, say): useless as an anchor, and verify would say so.
+          log.warn("{}: the tiles' frontier of size {} hashes to {}, not to the checkpoint's root {}: no frontier", name,
+              size, HEX.formatHex(computed), HEX.formatHex(root));
+          return List.of();
+        }
+        lastFrontier = f = new Frontier(size, root.clone(), List.copyOf(hashes));
+      } catch (TileException | ProofException | IOException e) {
+        log.warn("{}: no frontier of size {} from the tiles (the audit cannot start at this checkpoint): {}", name, size,
+            e.getMessage());
+        return List.of();
+      }
+    }
+    return f.hashes().stream().map(h -> ByteBuffer.wrap(h.clone())).toList();
   }
 
   /**

@@ -161,7 +161,7 @@ class RekorV2SourceTest {
   }
 
   @Test
-  void aTamperedEntryIsRejectedAloneAfterOneRefetch() throws Exception {
+  void aTamperedEntryIsPublishedAsServedWithANoteAfterOneRefetch() throws Exception {
     FixtureLog log = new FixtureLog(10);
     RekorV2Source source = new RekorV2Source(target, log, topics, Clock.systemUTC());
     source.poll(Map.of());
@@ -173,14 +173,19 @@ class RekorV2SourceTest {
     List<Fetched> got = source.fetch(4, 10);
     assertThat(log.requests.stream().filter(p -> p.equals("tile/entries/000.p/10")).count()).isEqualTo(2);
     assertThat(got.subList(0, 5)).allSatisfy(f -> assertThat(f).isInstanceOf(Fetched.Entry.class));
-    Fetched.Rejected r = (Fetched.Rejected) got.get(5);
+    Fetched.Mismatched r = (Fetched.Mismatched) got.get(5);
     assertThat(r.index()).isEqualTo(9);
-    assertThat(r.record().getLogId()).isEqualTo(ORIGIN);
-    assertThat(r.record().getLogIndex()).isEqualTo(9);
-    assertThat(r.record().getSource()).isEqualTo("ingest:" + ORIGIN);
-    assertThat(r.record().getReason()).startsWith("index 9: served entry hashes to ")
+    RekorEntry served = (RekorEntry) r.value();
+    assertThat(served.getLeafIndex()).isEqualTo(9);
+    assertThat(Rfc6962.leafHash(bytes(served.getBody()))).as("the served bytes, for the audit to prove the tamper")
+        .isNotEqualTo(tileHashes(10).get(9));
+    assertThat(r.note().getLogId()).isEqualTo(ORIGIN);
+    assertThat(r.note().getLogIndex()).isEqualTo(9);
+    assertThat(r.note().getSource()).isEqualTo("ingest:" + ORIGIN);
+    assertThat(r.note().getReason()).startsWith("index 9: served entry hashes to "
+            + java.util.HexFormat.of().formatHex(Rfc6962.leafHash(bytes(served.getBody()))))
         .contains("but the tree has leaf hash " + java.util.HexFormat.of().formatHex(tileHashes(10).get(9)))
-        .endsWith("(tile/entries/000.p/10)");
+        .endsWith("(tile/entries/000.p/10); published as served");
   }
 
   @Test

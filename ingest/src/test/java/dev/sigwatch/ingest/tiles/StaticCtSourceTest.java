@@ -107,7 +107,7 @@ class StaticCtSourceTest {
   }
 
   @Test
-  void aTamperedTbsIsRejectedAloneAndAPrecertChangeIsNotTheTreesBusiness() throws Exception {
+  void aTamperedTbsIsPublishedAsServedWithANoteAndAPrecertChangeIsNotTheTreesBusiness() throws Exception {
     logCerts(4);
     int size = (int) sim.staticCt().sth().size();
     StaticCtSource source = new StaticCtSource(target, fetcher, topics, Clock.systemUTC());
@@ -124,12 +124,14 @@ class StaticCtSourceTest {
     List<Fetched> got = source.fetch(0, size);
     for (Fetched f : got) {
       if (f.index() == victim) {
-        Fetched.Rejected r = (Fetched.Rejected) f;
-        assertThat(r.record().getReason()).startsWith("index " + victim + ": served entry hashes to ");
-        assertThat(r.record().getLogIndex()).isEqualTo(victim);
+        Fetched.Mismatched r = (Fetched.Mismatched) f;
+        assertThat(r.note().getReason()).startsWith("index " + victim + ": served entry hashes to ")
+            .endsWith("published as served");
+        assertThat(r.note().getLogIndex()).isEqualTo(victim);
         byte[] servedLeaf = sim.staticCt().entry(victim).tileLeaf().clone();
         servedLeaf[offset - at] ^= 1;
-        assertThat(bytes(r.record().getValue())).isEqualTo(servedLeaf);
+        assertThat(bytes(r.note().getValue())).isEqualTo(servedLeaf);
+        assertThat(((dev.sigwatch.schemas.CtEntry) r.value()).getIndex()).isEqualTo(victim);
       } else {
         assertThat(f).isInstanceOf(Fetched.Entry.class);
       }

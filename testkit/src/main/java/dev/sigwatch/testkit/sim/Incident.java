@@ -12,7 +12,7 @@ public enum Incident {
   BAD_SIGNATURE,
   /** The published Rekor v1 checkpoint is signed by a key that is not in the trusted root. */
   UNKNOWN_KEY,
-  /** The newest Rekor v1 entry is served with a body that does not hash to its leaf. */
+  /** The newest entry is served with a body (CT: a leaf) that does not hash to its leaf in the tree. */
   TAMPERED_ENTRY,
   /** The logs stop growing (timed growth and {@code grow} publish nothing new). */
   STALE,

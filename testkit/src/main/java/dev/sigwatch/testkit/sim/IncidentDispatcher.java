@@ -65,6 +65,7 @@ final class IncidentDispatcher {
       case UNKNOWN_KEY -> rekorV2.unknownKey();
       case WITNESS_MISSING -> rekorV2.witness(RekorV2Log.Witness.MISSING);
       case WITNESS_INVALID -> rekorV2.witness(RekorV2Log.Witness.INVALID);
+      case TAMPERED_ENTRY -> rekorV2.tamperNewest();
       default -> throw unsupported(incident, LogTarget.REKOR_V2);
     }
   }
@@ -75,6 +76,7 @@ final class IncidentDispatcher {
       case ROLLBACK -> log.rollback();
       case BAD_SIGNATURE -> log.badSignature();
       case UNKNOWN_KEY -> log.unknownKey();
+      case TAMPERED_ENTRY -> log.tamperNewest();
       default -> throw unsupported(incident, target);
     }
   }

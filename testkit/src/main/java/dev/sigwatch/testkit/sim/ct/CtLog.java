@@ -50,6 +50,8 @@ public final class CtLog implements PrecertLogger {
   /** The largest tree size ever published: proofs and tiles up to it stay served after a rollback of the head. */
   private volatile long provable;
   private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Set<Long> tampered = ConcurrentHashMap.newKeySet();
+  private final java.util.Set<Long> garbled = ConcurrentHashMap.newKeySet();
 
   public CtLog(String origin, boolean tiled, Clock clock) {
     this(origin, tiled, clock, clock);
@@ -192,8 +194,39 @@ public final class CtLog implements PrecertLogger {
     return tree;
   }
 
+  /** The entry at {@code index} as served (tampered or garbled if an incident says so; the tree keeps the true leaf). */
   public synchronized Entry entry(long index) {
-    return entries.get((int) index);
+    Entry e = entries.get((int) index);
+    if (garbled.contains(index)) return new Entry(new byte[] {9, 9, 9}, e.extraData(), e.tileLeaf());
+    if (!tampered.contains(index)) return e;
+    byte[] leaf = e.leafInput().clone();
+    leaf[9] ^= 1; // version, leaf type, then the timestamp: its last byte
+    byte[] tile = e.tileLeaf().clone();
+    tile[7] ^= 1; // the TileLeaf starts with the timestamp
+    return new Entry(leaf, e.extraData(), tile);
+  }
+
+  /**
+   * Incident: entry {@code index} (logged already or not yet) is served with another timestamp: well-formed, but not
+   * the leaf the tree holds, so a full audit proves it tampered against the signed root.
+   */
+  public void tamper(long index) {
+    tampered.add(index);
+  }
+
+  /** Incident: the newest entry is served tampered ({@link #tamper}). */
+  public synchronized void tamperNewest() {
+    if (tree.size() == 0) throw new IllegalStateException(origin + ": nothing to tamper with");
+    tamper(tree.size() - 1);
+  }
+
+  /**
+   * Entry {@code index} is served by {@code get-entries} as bytes that are no MerkleTreeLeaf (an RFC 6962 log only): a
+   * monitor cannot read it (a gap in its entry stream) while the tree still holds the true leaf.
+   */
+  public void garble(long index) {
+    if (tiled) throw new IllegalStateException(origin + ": a garbled data tile would hide every entry of its tile");
+    garbled.add(index);
   }
 
   public byte[] issuer(String hexFingerprint) {

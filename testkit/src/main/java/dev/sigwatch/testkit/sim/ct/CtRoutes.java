@@ -21,7 +21,7 @@ public final class CtRoutes implements Route {
   private static final Base64.Encoder B64 = Base64.getEncoder();
   /** RFC 6962 read endpoints that a static-ct log does not serve (it keeps {@code get-roots}). */
   private static final java.util.Set<String> READ_ONLY_RFC6962 = java.util.Set.of("ct/v1/get-sth",
-      "ct/v1/get-sth-consistency", "ct/v1/get-entries", "ct/v1/get-proof-by-hash");
+      "ct/v1/get-sth-consistency", "ct/v1/get-entries", "ct/v1/get-proof-by-hash", "ct/v1/get-entry-and-proof");
   private final CtLog log;
   private final int maxEntries;
   private final List<X509Certificate> roots;
@@ -43,6 +43,7 @@ public final class CtRoutes implements Route {
       case "ct/v1/get-sth-consistency": return consistency(r.longParam("first"), r.longParam("second"));
       case "ct/v1/get-entries": return entries(r.longParam("start"), r.longParam("end"));
       case "ct/v1/get-proof-by-hash": return proofByHash(r.query().get("hash"), r.longParam("tree_size"));
+      case "ct/v1/get-entry-and-proof": return entryAndProof(r.longParam("leaf_index"), r.longParam("tree_size"));
       case "ct/v1/get-roots": return roots();
       case "checkpoint": return log.tiled() ? Response.text(log.checkpoint()) : Response.notFound(p);
       default: break;
@@ -100,6 +101,18 @@ public final class CtRoutes implements Route {
       }
     }
     return Response.notFound("leaf hash " + HexFormat.of().formatHex(want));
+  }
+
+  /** RFC 6962 section 4.8: the leaf (as served) and its audit path in the tree of {@code treeSize}. */
+  private Response entryAndProof(long index, long treeSize) {
+    long size = Math.max(log.sth().size(), log.provableSize());
+    if (index < 0 || index >= treeSize || treeSize > size) {
+      return Response.error(400, "need 0 <= leaf_index < tree_size <= " + size + ", got " + index + ", " + treeSize);
+    }
+    CtLog.Entry e = log.entry(index);
+    return Response.json("{\"leaf_input\":\"" + B64.encodeToString(e.leafInput()) + "\",\"extra_data\":\""
+        + B64.encodeToString(e.extraData()) + "\",\"audit_path\":" + b64List(log.tree().inclusionProof(index, treeSize))
+        + "}");
   }
 
   private Response roots() {

@@ -34,6 +34,14 @@ public final class RekorV1Log {
   /** Global indexes whose served body no longer hashes to the tree. */
   final Set<Long> tampered = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Incident: the entry at global index {@code logIndex} (logged already or not yet) is served with a body that does
+   * not hash to its leaf.
+   */
+  public void tamper(long logIndex) {
+    tampered.add(logIndex);
+  }
+
   public RekorV1Log(String host, SimKey key, Clock clock) {
     this.host = host;
     this.key = key;

@@ -37,6 +37,7 @@ public final class RekorV2Log {
   private volatile String checkpoint;
   private volatile String split;
   private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Set<Long> tampered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RekorV2Log(String origin, String witnessName, Witness witness, Clock clock) {
     this.origin = origin;
@@ -131,9 +132,24 @@ public final class RekorV2Log {
     publish();
   }
 
+  /** The entry body at {@code index} as served (tampered if an incident says so; the tree keeps the true leaf). */
   public synchronized byte[] body(long index) {
     Entry e = entries.get((int) index);
-    return e.t().render(e.digest());
+    return e.t().render(tampered.contains(index) ? SimKey.sha256(e.digest()) : e.digest());
+  }
+
+  /**
+   * Incident: entry {@code index} (logged already or not yet) is served with another artifact digest: a well-formed
+   * body that does not hash to the leaf the tree holds.
+   */
+  public void tamper(long index) {
+    tampered.add(index);
+  }
+
+  /** Incident: the newest entry is served tampered ({@link #tamper}). */
+  public synchronized void tamperNewest() {
+    if (tree.size() == 0) throw new IllegalStateException(origin + ": nothing to tamper with");
+    tamper(tree.size() - 1);
   }
 
   /** The checkpoint a reader sees (alternates during a split view). */
