@@ -126,15 +126,11 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     }
     if (!s.anchored()) {
       if (i > s.nextIndex) restartRun(s, i);
-      if (s.unanchoredReported && s.pending.isEmpty()) {
-        // Stopped (tampered entries without an anchor after them, the buffer bound): wait for a verified checkpoint
-        // before holding entries again, so that failing checkpoints cannot grow the buffer.
-        log.trace("{}: entry {} not audited: no verified checkpoint ahead", logId, i);
-        restartRun(s, i + 1);
-        save(logId, s);
-        return;
-      }
-      if (i == 0 || e.raw() != null) anchorAtEntry(record, logId, s, e);
+      // Stopped (tampered entries without an anchor after them, the buffer bound): a Rekor v1 entry anchors again only
+      // once a verified checkpoint is ahead, so that failing checkpoints cannot make it fill and drop the buffer over
+      // and over. Held entries are bounded either way.
+      boolean stopped = s.unanchoredReported && s.pending.isEmpty();
+      if (!stopped && (i == 0 || e.raw() != null)) anchorAtEntry(record, logId, s, e);
       if (!s.anchored()) {
         hold(record, logId, s, e);
         save(logId, s);

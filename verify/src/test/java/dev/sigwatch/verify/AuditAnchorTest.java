@@ -198,4 +198,19 @@ class AuditAnchorTest {
     assertThat(types(h.alerts())).containsExactly(Findings.TAMPERED_ENTRIES);
     assertThat(h.alerts().get(0).getEvidence()).containsEntry("rangeStart", "637").containsEntry("rangeEnd", "900");
   }
+
+  @Test
+  void aTamperRevealedByACheckpointWithoutFrontierReanchorsAtTheNextFrontier() throws Exception {
+    Harness h = v2Harness();
+    h.checkpoint(withFrontier(6, T));
+    h.entries(v2, 6, 8);
+    h.rekor.pipeInput(v2.logId, v2.entry(8, "x".getBytes(StandardCharsets.UTF_8), null, T));
+    h.checkpoint(v2.checkpoint(9, T + 1)); // the log served its tampered leaf in the proof too: no frontier
+    h.entries(v2, 9, 12);
+    h.checkpoint(withFrontier(10, T + 2));
+    h.checkpoint(withFrontier(12, T + 3));
+    assertThat(types(h.alerts())).containsExactly(Findings.TAMPERED_ENTRIES);
+    assertThat(sizes(h.events("AUDITED"))).containsExactly(12L);
+    assertThat(h.events("AUDITED").get(0).getDetail()).containsEntry("from", "10");
+  }
 }
