@@ -80,6 +80,36 @@ class PositionRecordIT {
     }
   }
 
+  /**
+   * The same as above with both running at once: the backfill's transactions interleave with live ingest's on the
+   * same partition while the log grows; then live ingest restarts. Every index lands exactly once.
+   */
+  @Test
+  void aBackfillRunningBesideLiveIngestThenARestartSkipsAndRereadsNothing(KafkaTestBroker broker) throws Exception {
+    Topics topics = RekorV1IngestIT.topics(broker, "pos-bf2-" + UUID.randomUUID() + ".");
+    String host = "rekor-bf2-" + UUID.randomUUID().toString().substring(0, 8);
+    try (RekorV1Sim sim = new RekorV1Sim(host, 4);
+        TopicReader<RekorEntry> entries = new TopicReader<>(broker, topics.rekorEntries(), host + " - ")) {
+      sim.grow(3_000);
+      IngestService live = new IngestService(RekorV1IngestIT.settings(sim.url(), new StartMode.AtIndex(1_500)),
+          Map.of("bootstrap.servers", broker.bootstrapServers()), topics, IngestMetrics.unregistered()).start();
+      IngestService backfill = new IngestService(RekorV1IngestIT.settings(sim.url(), new StartMode.Range(0, 1_500)),
+          Map.of("bootstrap.servers", broker.bootstrapServers()), topics, IngestMetrics.unregistered()).start();
+      try {
+        sim.grow(300); // live has more to do while the backfill runs
+        await().atMost(WAIT).until(() -> entries.poll().size() >= 3_300 && backfill.finished());
+      } finally {
+        backfill.close();
+        live.close();
+      }
+      sim.grow(200);
+      ingestUntil(broker, topics, sim, new StartMode.AtIndex(1_500), entries, 3_500);
+      entries.poll();
+      assertThat(entries.values().stream().map(RekorEntry::getLogIndex).sorted().toList())
+          .isEqualTo(RekorV1IngestIT.range(0, 3_500));
+    }
+  }
+
   @Test
   void aLogWithoutAPositionRecordResumesFromItsLastEntryOnceThenHasOne(KafkaTestBroker broker) throws Exception {
     Topics topics = RekorV1IngestIT.topics(broker, "pos-mig-" + UUID.randomUUID() + ".");
