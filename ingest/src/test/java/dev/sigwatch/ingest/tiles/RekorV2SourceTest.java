@@ -227,4 +227,32 @@ class RekorV2SourceTest {
     d.get(out);
     return out;
   }
+
+  @Test
+  void everyCheckpointOfTheFixtureLogCarriesTheFrontierOfItsTiles() throws Exception {
+    for (int size = 1; size <= 15; size++) { // tessera's test log: checkpoint.1 .. checkpoint.15 and their tiles
+      FixtureLog log = new FixtureLog(size);
+      Checkpoint c = new RekorV2Source(target, log, topics, Clock.systemUTC()).poll(Map.of()).checkpoints().get(0);
+      List<byte[]> frontier = c.getFrontier().stream().map(RekorV2SourceTest::bytes).toList();
+      assertThat(frontier).as("size %d", size).hasSize(Long.bitCount(size));
+      assertThat(dev.sigwatch.core.merkle.CompactRange.fromFrontier(size, frontier).root()).as("size %d", size)
+          .isEqualTo(rootOf(size));
+    }
+  }
+
+  @Test
+  void aFrontierFromATileThatDoesNotHashToTheCheckpointIsNotAttached() throws Exception {
+    for (int k = 0; k < 13; k++) { // every leaf hash of the level-0 tile of the 13-entry tree, one at a time
+      int victim = k;
+      FixtureLog log = new FixtureLog(13);
+      log.tileMutation = t -> {
+        byte[] c = t.clone();
+        c[victim * 32 + victim % 32] ^= 1;
+        return c;
+      };
+      List<Checkpoint> got = new RekorV2Source(target, log, topics, Clock.systemUTC()).poll(Map.of()).checkpoints();
+      assertThat(got).as("the checkpoint is published all the same").hasSize(1);
+      assertThat(got.get(0).getFrontier()).as("leaf %d mutated", victim).isEmpty();
+    }
+  }
 }
