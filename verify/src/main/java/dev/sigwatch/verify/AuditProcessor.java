@@ -86,7 +86,8 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       Pending p = s.pending.firstEntry().getValue();
       long age = now - p.observedAtMillis();
       if (age <= backlogAfter.toMillis()) continue;
-      long have = s.anchored() ? s.nextIndex : s.auditedSize;
+      long have = s.nextIndex; // entries seen so far (held while unanchored: then a missing anchor is the issue)
+      if (have >= p.size()) continue;
       String id = Findings.id(Findings.HEALTH, logId, "backlog", p.size(), p.root());
       emit.alert(new Record<>(logId, null, now), Findings.alert(id, Findings.HEALTH, logId, have,
           String.format(Locale.ROOT, "%s: monitor backlog: entries [%d, %d) of a checkpoint observed %s ago have not "
