@@ -9,6 +9,7 @@ import dev.sigwatch.deploy.cli.DemoCommand;
 import dev.sigwatch.deploy.cli.ExplainCommand;
 import dev.sigwatch.deploy.cli.IngestCommand;
 import dev.sigwatch.deploy.cli.MatchCommand;
+import dev.sigwatch.deploy.cli.ReplayCommand;
 import dev.sigwatch.deploy.cli.RunCommand;
 import dev.sigwatch.deploy.cli.AlertCommand;
 import dev.sigwatch.deploy.cli.TopicsCommand;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Command;
         AlertCommand.class,
         DemoCommand.class,
         BackfillCommand.class,
+        ReplayCommand.class,
         BenchmarkCommand.class,
         CheckpointCommand.class,
         WatchlistCommand.class,

@@ -83,6 +83,15 @@ public interface AlertStore extends AutoCloseable {
   /** Records a running replay's progress (scanned, total, matches). No-op for an unknown name. */
   void replayProgress(String name, long scanned, long total, long matches);
 
+  /**
+   * Records a chunk done: progress as {@link #replayProgress} and the id of its last identity event, after which a
+   * resumed replay continues ({@link ReplayRun#afterId}). No-op for an unknown name.
+   */
+  void replayChunkDone(String name, long afterId, long scanned, long total, long matches);
+
+  /** A stopped replay (FAILED or CANCELLED) runs again from its {@link ReplayRun#afterId}: state RUNNING. */
+  void resumeReplay(String name);
+
   /** Ends a replay: DONE, FAILED (with {@code error}) or CANCELLED. */
   void finishReplay(String name, ReplayRun.State state, String error);
 
@@ -108,6 +117,23 @@ public interface AlertStore extends AutoCloseable {
    * (the consumer keeps writing meanwhile; events stored after the scan started may or may not be seen).
    */
   void scanIdentities(IdentityScan scan, Consumer<StoredIdentity> each);
+
+  /**
+   * One chunk of a scan: the events {@code scan} selects whose id is above {@code afterId} and at most
+   * {@code lastId}, oldest first, at most {@code limit}; fewer than {@code limit} means the scan is done. A replay
+   * pages with the last id of each chunk (ids are the store's insertion order).
+   */
+  List<StoredIdentity> identityChunk(IdentityScan scan, long afterId, long lastId, int limit);
+
+  /** The range of ids and the count of the events {@code scan} selects, in one query: what a replay will read. */
+  IdSpan identitySpan(IdentityScan scan);
+
+  /**
+   * @param firstId the smallest id selected (0 when none)
+   * @param lastId the largest id selected (0 when none)
+   * @param count how many are selected
+   */
+  record IdSpan(long firstId, long lastId, long count) {}
 
   // ---- lifecycle ---------------------------------------------------------------------------------------------
 

@@ -17,10 +17,14 @@ import java.time.Instant;
  * @param total events to examine, if known (-1 when not)
  * @param matches alerts raised so far
  * @param error why it failed, null unless FAILED
+ * @param output where its matches go: {@code store}, {@code file:<path>} or {@code topic:<name>} (null: unknown, a
+ *     run recorded before outputs were)
+ * @param afterId the store id of the last identity event whose chunk is done (results written): a resumed replay
+ *     continues after it; 0 before the first chunk
  */
 public record ReplayRun(String name, String watchlist, String source, String fromSpec, String toSpec, String logId,
     State state, long scanned, long total, long matches, Instant startedAt, Instant updatedAt, Instant finishedAt,
-    String error) {
+    String error, String output, long afterId) {
 
   public enum State { RUNNING, DONE, FAILED, CANCELLED }
 
@@ -31,5 +35,13 @@ public record ReplayRun(String name, String watchlist, String source, String fro
       throw new IllegalArgumentException("replay name must match " + NAME_PATTERN + ", was: " + name);
     }
     if (state == null) throw new IllegalArgumentException(name + ": state must not be null");
+  }
+
+  /** A run without a recorded output, before its first chunk. */
+  public ReplayRun(String name, String watchlist, String source, String fromSpec, String toSpec, String logId,
+      State state, long scanned, long total, long matches, Instant startedAt, Instant updatedAt, Instant finishedAt,
+      String error) {
+    this(name, watchlist, source, fromSpec, toSpec, logId, state, scanned, total, matches, startedAt, updatedAt,
+        finishedAt, error, null, 0);
   }
 }

@@ -86,11 +86,16 @@ public final class BackfillCommand implements Callable<Integer> {
 
   /** {@code "[#####.....]  52%  12,345 entries/s  ETA 0:42  at 1,234,567"}. */
   static String progress(long done, long total, double seconds, long position) {
+    return progress(done, total, seconds, "entries", String.format(Locale.ROOT, "at %,d", position));
+  }
+
+  /** {@code "[#####.....]  52%  12,345 <unit>/s  ETA 0:42  <tail>"}: the progress line of long commands. */
+  static String progress(long done, long total, double seconds, String unit, String tail) {
     double frac = total <= 0 ? 1 : Math.min(1, (double) done / total);
     int bars = (int) (frac * 20);
     double rate = seconds > 0 ? done / seconds : 0;
     long eta = rate > 0 ? (long) ((total - done) / rate) : -1;
-    return String.format(Locale.ROOT, "[%s%s] %3.0f%%  %,.0f entries/s  ETA %s  at %,d", "#".repeat(bars), ".".repeat(20 - bars),
-        frac * 100, rate, eta < 0 ? "?" : String.format(Locale.ROOT, "%d:%02d", eta / 60, eta % 60), position);
+    return String.format(Locale.ROOT, "[%s%s] %3.0f%%  %,.0f %s/s  ETA %s  %s", "#".repeat(bars), ".".repeat(20 - bars),
+        frac * 100, rate, unit, eta < 0 ? "?" : String.format(Locale.ROOT, "%d:%02d", eta / 60, eta % 60), tail);
   }
 }

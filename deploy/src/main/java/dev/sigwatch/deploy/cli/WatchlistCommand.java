@@ -50,12 +50,20 @@ public final class WatchlistCommand {
   /** The Kafka to use, or null after printing why there is none. */
   KafkaRuntime kafka(PrintWriter err) throws Exception {
     SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
+    return existingKafka(c, err, "sigwatch watchlist");
+  }
+
+  /**
+   * The cluster of {@code c}: its {@code kafka.bootstrapServers}, or else the embedded broker of a running
+   * {@code sigwatch run} with the same data directory; null after printing why there is none (never starts a broker).
+   */
+  static KafkaRuntime existingKafka(SigwatchConfig c, PrintWriter err, String who) throws Exception {
     if (!c.embeddedKafka()) {
       return KafkaRuntime.start(c);
     }
     String running = runningEmbeddedBroker(c.embeddedKafkaDir());
     if (running == null) {
-      err.println("sigwatch watchlist: no Kafka to write to: kafka.bootstrapServers is not set and the embedded "
+      err.println(who + ": no Kafka to write to: kafka.bootstrapServers is not set and the embedded "
           + "broker (data in " + c.embeddedKafkaDir() + ") is not running. Start 'sigwatch run' with this config "
           + "first, or set kafka.bootstrapServers to your cluster.");
       return null;

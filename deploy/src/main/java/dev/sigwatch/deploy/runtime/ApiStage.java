@@ -3,9 +3,11 @@ package dev.sigwatch.deploy.runtime;
 import dev.sigwatch.alert.api.AlertApi;
 import dev.sigwatch.alert.api.ApiServer;
 import dev.sigwatch.alert.api.WatchlistTopic;
+import dev.sigwatch.alert.replay.ReplayService;
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import java.io.IOException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +34,10 @@ public final class ApiStage {
       log.warn("HTTP API: not started, it serves the alert store, which is disabled (store.enabled: false)");
       return null;
     }
+    // Replays started through POST /api/v1/replays run here, one at a time, over the store this server reads; the
+    // service is stopped (the running replay CANCELLED, resumable) before the store closes.
+    ReplayService replays = life.add(new ReplayService(store, Clock.systemUTC()));
     return life.add(AlertApi.start(cfg.api().toSettings(), store,
-        new WatchlistTopic(kafka.clientProperties(), kafka.topics().watchlist()), null));
+        new WatchlistTopic(kafka.clientProperties(), kafka.topics().watchlist()), replays));
   }
 }

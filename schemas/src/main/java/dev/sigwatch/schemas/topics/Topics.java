@@ -43,6 +43,8 @@ public final class Topics {
   public static final String WATCHLIST = "sigwatch.watchlist";
   public static final String DLQ = "sigwatch.dlq";
   public static final String INGEST_POSITIONS = "sigwatch.ingest.positions";
+  /** Prefix of a forensic replay's own output topic, {@code sigwatch.replay.<name>}: never the live alerts. */
+  public static final String REPLAY_PREFIX = "sigwatch.replay.";
 
   /** Raw entries are kept long enough to replay a quarter's history against a new watchlist. */
   static final Duration REPLAY_WINDOW = Duration.ofDays(90);
@@ -150,6 +152,21 @@ public final class Topics {
   /** Where each ingest (a log's live ingest, a backfill range) resumes; compacted, key = the ingest's id. */
   public Topic<String, IngestPosition> ingestPositions() {
     return ingestPositions;
+  }
+
+  /**
+   * A forensic replay's output topic {@code sigwatch.replay.<name>}: the replay's matches as alerts, apart from the
+   * live {@link #alerts()} so no subscriber of those mistakes history for news. Not in {@link #all()}: created when a
+   * replay writes to it. Kept like the alerts (a year).
+   *
+   * @param name the replay's name: letters, digits, {@code .}, {@code _} and {@code -}, at most 100
+   */
+  public Topic<String, Alert> replay(String name) {
+    if (name == null || !name.matches("[A-Za-z0-9._-]{1,100}")) {
+      throw new IllegalArgumentException("replay name may only hold letters, digits, '.', '_' and '-' (1 to 100), "
+          + "was: " + name);
+    }
+    return topic(REPLAY_PREFIX + name, Alert.class, 1, CleanupPolicy.DELETE, Duration.ofDays(365));
   }
 
   /** Every topic, in pipeline order, for creation ({@link TopicAdmin#ensureTopics}). */

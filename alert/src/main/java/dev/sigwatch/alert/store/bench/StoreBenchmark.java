@@ -1,16 +1,16 @@
 package dev.sigwatch.alert.store.bench;
 
+import dev.sigwatch.alert.replay.ReplayOutput;
+import dev.sigwatch.alert.replay.ReplayService;
+import dev.sigwatch.alert.replay.Replayer;
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.store.IdentityQuery;
 import dev.sigwatch.alert.store.IdentityQuery.Match;
 import dev.sigwatch.alert.store.IdentityScan;
 import dev.sigwatch.alert.store.StoreBatch;
 import dev.sigwatch.alert.store.jdbc.JdbcAlertStore;
-import dev.sigwatch.match.watchlist.Watchlist;
-import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.IdentitySource;
-import dev.sigwatch.schemas.RuleType;
 import dev.sigwatch.schemas.SubjectAltName;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 /**
@@ -31,8 +30,10 @@ import java.util.function.IntFunction;
  * workflow identities over a few thousand repositories, e-mail signers, key-only entries), then times each kind of
  * forensic search (p50 / p99 over many queries) and a replay scan (every stored event through a watchlist).
  *
- * <pre>java -cp ... dev.sigwatch.alert.store.bench.StoreBenchmark jdbc:sqlite:/tmp/bench.db 1000000</pre>
- * A store that already holds events is not refilled.
+ * <pre>java -cp ... dev.sigwatch.alert.store.bench.StoreBenchmark jdbc:sqlite:/tmp/bench.db 1000000 [all|search|replay|fill] [copies]</pre>
+ * A store that already holds events is not refilled, only topped up to {@code N}: generated through the store's write
+ * path, or with {@code copies} by copying what it holds inside the database ({@link BulkIndexes#copies}), which is
+ * how the 10-million-event replay store is made from a generated million.
  */
 public final class StoreBenchmark {
   static final String LOG = "rekor.sigstore.dev - 1193050959916656506";
@@ -45,39 +46,59 @@ public final class StoreBenchmark {
   public static void main(String[] args) throws Exception {
     String url = args[0];
     int n = Integer.parseInt(args[1]);
+    String what = args.length > 2 ? args[2] : "all";
     try (AlertStore s = JdbcAlertStore.open(url, null, null, 2, Clock.systemUTC())) {
       long have = s.countIdentities(IdentityScan.ALL);
-      if (have < n) fill(s, (int) have, n);
+      if (have < n) fill(url, s, (int) have, n, args.length > 3 && args[3].equals("copies"));
       System.out.printf(Locale.ROOT, "store: %s, %,d identity events%n", s.describe(), s.countIdentities(IdentityScan.ALL));
-      Random r = new Random(7);
-      time(s, "identity exact (SAN)", 200, i -> IdentityQuery.builder()
-          .identity(san(r.nextInt(n)), Match.EXACT).build());
-      time(s, "identity prefix (repo)", 200, i -> IdentityQuery.builder()
-          .identity("https://github.com/org" + r.nextInt(500) + "/repo", Match.PREFIX).build());
-      time(s, "identity regex", 10, i -> IdentityQuery.builder()
-          .identity("^dev" + r.nextInt(1000) + "9@example\\.com$", Match.REGEX).build());
-      time(s, "OIDC issuer (newest page)", 200, i -> IdentityQuery.builder()
-          .oidcIssuer(r.nextBoolean() ? GITHUB : GOOGLE).build());
-      time(s, "certificate SHA-256", 200, i -> IdentityQuery.builder().certSha256(sha("cert" + r.nextInt(n))).build());
-      time(s, "key SHA-256", 200, i -> IdentityQuery.builder().keySha256(sha("key" + r.nextInt(n))).build());
-      time(s, "artifact digest", 200, i -> IdentityQuery.builder()
-          .artifactDigest("sha256:" + sha("artifact" + r.nextInt(n))).build());
-      time(s, "Rekor UUID", 200, i -> IdentityQuery.builder().uuid(sha("uuid" + r.nextInt(n))).build());
-      time(s, "log + index", 200, i -> IdentityQuery.builder().logId(LOG).logIndex((long) r.nextInt(n)).build());
-      time(s, "time range (1 h, newest page)", 200, i -> {
-        long t = T0 + r.nextInt(Math.max(1, n / 230)); // ~230 entries/s, as public Rekor
-        return IdentityQuery.builder().from(Instant.ofEpochSecond(t)).to(Instant.ofEpochSecond(t + 3600)).build();
-      });
-      replay(s, n);
+      if (what.equals("all") || what.equals("search")) search(s, n);
+      if (what.equals("all") || what.equals("replay")) replay(s, n);
     }
   }
 
+  static void search(AlertStore s, int n) {
+    Random r = new Random(7);
+    time(s, "identity exact (SAN)", 200, i -> IdentityQuery.builder()
+        .identity(san(r.nextInt(n)), Match.EXACT).build());
+    time(s, "identity prefix (repo)", 200, i -> IdentityQuery.builder()
+        .identity("https://github.com/org" + r.nextInt(500) + "/repo", Match.PREFIX).build());
+    time(s, "identity regex", 10, i -> IdentityQuery.builder()
+        .identity("^dev" + r.nextInt(1000) + "9@example\\.com$", Match.REGEX).build());
+    time(s, "OIDC issuer (newest page)", 200, i -> IdentityQuery.builder()
+        .oidcIssuer(r.nextBoolean() ? GITHUB : GOOGLE).build());
+    time(s, "certificate SHA-256", 200, i -> IdentityQuery.builder().certSha256(sha("cert" + r.nextInt(n))).build());
+    time(s, "key SHA-256", 200, i -> IdentityQuery.builder().keySha256(sha("key" + r.nextInt(n))).build());
+    time(s, "artifact digest", 200, i -> IdentityQuery.builder()
+        .artifactDigest("sha256:" + sha("artifact" + r.nextInt(n))).build());
+    time(s, "Rekor UUID", 200, i -> IdentityQuery.builder().uuid(sha("uuid" + r.nextInt(n))).build());
+    time(s, "log + index", 200, i -> IdentityQuery.builder().logId(LOG).logIndex((long) r.nextInt(n)).build());
+    time(s, "time range (1 h, newest page)", 200, i -> {
+      long t = T0 + r.nextInt(Math.max(1, n / 230)); // ~230 entries/s, as public Rekor
+      return IdentityQuery.builder().from(Instant.ofEpochSecond(t)).to(Instant.ofEpochSecond(t + 3600)).build();
+    });
+  }
+
+  /**
+   * Fills {@code [from, n)} through the store's own write path ({@link AlertStore#write}: dedupe, id allocation,
+   * terms), one transaction per 10,000 events. A big fill ({@link BulkIndexes}) first drops the secondary indexes and
+   * builds them again at the end: sorting once is far faster than millions of random btree inserts.
+   */
+  static void fill(String url, AlertStore s, int from, int n, boolean copies) throws Exception {
+    BulkIndexes bulk = n - from >= BULK ? BulkIndexes.drop(url) : null;
+    if (copies && from > 0) BulkIndexes.copies(url, from, n);
+    else fill(s, from, n);
+    if (bulk != null) bulk.rebuild();
+  }
+
+  /** From how many events a fill drops and rebuilds the indexes. */
+  static final int BULK = 200_000;
+
   static void fill(AlertStore s, int from, int n) {
     long t0 = System.nanoTime();
-    List<IdentityEvent> batch = new ArrayList<>(2000);
+    List<IdentityEvent> batch = new ArrayList<>(10_000);
     for (int i = from; i < n; i++) {
       batch.add(event(i));
-      if (batch.size() == 2000 || i == n - 1) {
+      if (batch.size() == 10_000 || i == n - 1) {
         s.write(new StoreBatch(List.of(), List.of(), batch, "bench", Map.of()));
         batch.clear();
         if ((i + 1) % 100_000 == 0) {
@@ -129,22 +150,39 @@ public final class StoreBenchmark {
         hits / (double) queries);
   }
 
-  /** A replay's inner loop: every stored event, decoded and matched against a 3-rule watchlist. */
+  /**
+   * A whole replay ({@link Replayer}, as {@code sigwatch replay --store} runs it) of every stored event through a
+   * 3-rule watchlist, results into the store under a fresh name, with its rate.
+   */
   static void replay(AlertStore s, int n) {
-    Watchlist w = Watchlist.of(List.of(
-        WatchRules.rule(RuleType.CERT_IDENTITY, "^https://github\\.com/org42/", List.of(GITHUB), null, null, List.of(), 0),
-        WatchRules.rule(RuleType.CERT_IDENTITY, "dev77@example\\.com", List.of(), null, null, List.of(), 0),
-        WatchRules.rule(RuleType.FINGERPRINT, null, List.of(), sha("key12345"), null, List.of(), 0)));
-    AtomicLong scanned = new AtomicLong();
-    AtomicLong matches = new AtomicLong();
+    String yaml = """
+        monitoredValues:
+          certIdentities:
+            - certSubject: ^https://github\\.com/org42/
+              issuers: [%s]
+            - certSubject: dev77@example\\.com
+          fingerprints: [%s]
+        """.formatted(GITHUB, sha("key12345"));
+    String name = "bench-" + System.currentTimeMillis();
+    ReplayService.Prepared p = ReplayService.prepare(s, name, yaml, null, null, null, "store", Instant.now());
     long t0 = System.nanoTime();
-    s.scanIdentities(IdentityScan.ALL, e -> {
-      scanned.incrementAndGet();
-      matches.addAndGet(w.match(e.toEvent()).size());
-    });
+    long[] lastPrint = {t0};
+    Replayer.Outcome o;
+    try (ReplayOutput out = ReplayOutput.store(s, name)) {
+      o = new Replayer(s, Replayer.DEFAULT_CHUNK).run(p.run(), p.watchlist(), p.scan(), out, (done, total, m) -> {
+        long now = System.nanoTime();
+        if (now - lastPrint[0] > 10e9) {
+          lastPrint[0] = now;
+          System.out.printf(Locale.ROOT, "  replay: %,d of %,d (%.0f/s), %,d matches%n", done, total,
+              done / ((now - t0) / 1e9), m);
+        }
+      }, () -> false);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
     double sec = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "replay scan: %,d events in %.1f s = %.0f events/s, %,d matches%n", scanned.get(),
-        sec, scanned.get() / sec, matches.get());
+    System.out.printf(Locale.ROOT, "replay %s: %s, %,d events in %.1f s = %.0f events/s, %,d matches%n", name,
+        o.state(), o.scanned(), sec, o.scanned() / sec, o.matches());
   }
 
   static String sha(String s) {

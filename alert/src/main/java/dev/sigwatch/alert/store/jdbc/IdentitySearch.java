@@ -1,5 +1,6 @@
 package dev.sigwatch.alert.store.jdbc;
 
+import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.store.IdentityQuery;
 import dev.sigwatch.alert.store.IdentityScan;
 import dev.sigwatch.alert.store.Page;
@@ -63,8 +64,8 @@ final class IdentitySearch {
     return prefix.substring(0, cut) + new String(Character.toChars(last + 1));
   }
 
-  static Sql scanWhere(String select, IdentityScan scan) {
-    Sql s = new Sql(select + " FROM identity_event WHERE 1 = 1");
+  static Sql scanWhere(String select, String table, IdentityScan scan) {
+    Sql s = new Sql(select + " FROM " + table + " WHERE 1 = 1");
     if (scan.logId() != null) s.and("log_id = ?", scan.logId());
     if (scan.from() != null) s.and("entry_time >= ?", scan.from().toEpochMilli());
     if (scan.to() != null) s.and("entry_time < ?", scan.to().toEpochMilli());
@@ -74,18 +75,41 @@ final class IdentitySearch {
   }
 
   static long count(Connection c, IdentityScan scan) throws SQLException {
-    try (PreparedStatement p = scanWhere("SELECT COUNT(*)", scan).prepare(c); ResultSet r = p.executeQuery()) {
+    try (PreparedStatement p = scanWhere("SELECT COUNT(*)", "identity_event", scan).prepare(c);
+        ResultSet r = p.executeQuery()) {
       return r.next() ? r.getLong(1) : 0;
     }
   }
 
-  /** One chunk of a scan: events with id above {@code afterId}, oldest first, at most {@code limit}. */
-  static List<StoredIdentity> chunk(Connection c, IdentityScan scan, long afterId, int limit) throws SQLException {
-    Sql s = scanWhere("SELECT " + Rows.IDENTITY_COLUMNS, scan).and("id > ?", afterId)
+  /**
+   * The first and last id and the count of what {@code scan} selects, in one pass over the narrowest index the
+   * bounds allow (every index holds the row's id, so the time and log + index bounds are answered from the index).
+   */
+  static AlertStore.IdSpan span(Connection c, IdentityScan scan) throws SQLException {
+    try (PreparedStatement p = scanWhere("SELECT MIN(id), MAX(id), COUNT(*)", "identity_event", scan).prepare(c);
+        ResultSet r = p.executeQuery()) {
+      if (!r.next()) return new AlertStore.IdSpan(0, 0, 0);
+      long count = r.getLong(3);
+      return count == 0 ? new AlertStore.IdSpan(0, 0, 0) : new AlertStore.IdSpan(r.getLong(1), r.getLong(2), count);
+    }
+  }
+
+  /**
+   * One chunk of a scan: events with id in {@code (afterId, lastId]}, oldest first, at most {@code limit}. Walks the
+   * primary key and filters: a chunk costs its own rows, never a sort of the whole range (SQLite: NOT INDEXED keeps
+   * the planner off the time and log indexes, which would sort every row of the range for each chunk).
+   */
+  static List<StoredIdentity> chunk(Connection c, Dialect d, IdentityScan scan, long afterId, long lastId, int limit)
+      throws SQLException {
+    String table = d == Dialect.SQLITE ? "identity_event NOT INDEXED" : "identity_event";
+    Sql s = scanWhere("SELECT " + Rows.IDENTITY_COLUMNS, table, scan).and("id > ?", afterId).and("id <= ?", lastId)
         .append(" ORDER BY id LIMIT ?", limit);
     List<StoredIdentity> out = new ArrayList<>(limit);
-    try (PreparedStatement p = s.prepare(c); ResultSet r = p.executeQuery()) {
-      while (r.next()) out.add(Rows.identity(r));
+    try (PreparedStatement p = s.prepare(c)) {
+      p.setFetchSize(Math.min(limit, 1000));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) out.add(Rows.identity(r));
+      }
     }
     return out;
   }

@@ -157,6 +157,22 @@ public final class JdbcAlertStore implements AlertStore {
   }
 
   @Override
+  public void replayChunkDone(String name, long afterId, long scanned, long total, long matches) {
+    db.transaction(c -> {
+      Replays.chunkDone(c, name, afterId, scanned, total, matches, clock.millis());
+      return null;
+    });
+  }
+
+  @Override
+  public void resumeReplay(String name) {
+    db.transaction(c -> {
+      Replays.resume(c, name, clock.millis());
+      return null;
+    });
+  }
+
+  @Override
   public void finishReplay(String name, ReplayRun.State state, String error) {
     db.transaction(c -> {
       Replays.finish(c, name, state, error, clock.millis());
@@ -199,14 +215,25 @@ public final class JdbcAlertStore implements AlertStore {
 
   @Override
   public void scanIdentities(IdentityScan scan, Consumer<StoredIdentity> each) {
-    long after = 0;
+    IdSpan span = identitySpan(scan);
+    long after = span.firstId() - 1;
     while (true) {
-      long from = after;
-      List<StoredIdentity> chunk = db.read(c -> IdentitySearch.chunk(c, scan, from, SCAN_CHUNK));
+      List<StoredIdentity> chunk = identityChunk(scan, after, span.lastId(), SCAN_CHUNK);
       for (StoredIdentity i : chunk) each.accept(i);
       if (chunk.size() < SCAN_CHUNK) return;
       after = chunk.get(chunk.size() - 1).id();
     }
+  }
+
+  @Override
+  public List<StoredIdentity> identityChunk(IdentityScan scan, long afterId, long lastId, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    return db.read(c -> IdentitySearch.chunk(c, db.dialect(), scan, afterId, lastId, limit));
+  }
+
+  @Override
+  public IdSpan identitySpan(IdentityScan scan) {
+    return db.read(c -> IdentitySearch.span(c, scan));
   }
 
   @Override

@@ -16,13 +16,13 @@ import java.util.Optional;
 /** Replay runs and the alerts they raised, apart from the live alerts. Stateless. */
 final class Replays {
   private static final String COLUMNS = "name, watchlist, source, from_spec, to_spec, log_id, state, scanned, total, "
-      + "matches, started_at, updated_at, finished_at, error";
+      + "matches, started_at, updated_at, finished_at, error, output, after_id";
 
   private Replays() {}
 
   static void create(Connection c, ReplayRun r) throws SQLException {
     try (PreparedStatement p = c.prepareStatement("INSERT INTO replay_run (" + COLUMNS + ") VALUES "
-        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
+        + "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING")) {
       int i = 1;
       p.setString(i++, r.name());
       p.setString(i++, r.watchlist());
@@ -37,7 +37,9 @@ final class Replays {
       p.setLong(i++, r.startedAt().toEpochMilli());
       p.setLong(i++, r.updatedAt() == null ? r.startedAt().toEpochMilli() : r.updatedAt().toEpochMilli());
       Rows.setLong(p, i++, r.finishedAt() == null ? null : r.finishedAt().toEpochMilli());
-      p.setString(i, r.error());
+      p.setString(i++, r.error());
+      p.setString(i++, r.output());
+      p.setLong(i, r.afterId());
       if (p.executeUpdate() == 0) {
         throw new IllegalArgumentException("a replay named '" + r.name() + "' exists; choose another name or delete it");
       }
@@ -54,6 +56,31 @@ final class Replays {
       p.setLong(4, now);
       p.setString(5, name);
       p.executeUpdate();
+    }
+  }
+
+  static void chunkDone(Connection c, String name, long afterId, long scanned, long total, long matches, long now)
+      throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("UPDATE replay_run SET after_id = ?, scanned = ?, total = ?, "
+        + "matches = ?, updated_at = ? WHERE name = ?")) {
+      p.setLong(1, afterId);
+      p.setLong(2, scanned);
+      p.setLong(3, total);
+      p.setLong(4, matches);
+      p.setLong(5, now);
+      p.setString(6, name);
+      p.executeUpdate();
+    }
+  }
+
+  static void resume(Connection c, String name, long now) throws SQLException {
+    try (PreparedStatement p = c.prepareStatement("UPDATE replay_run SET state = 'RUNNING', error = NULL, "
+        + "finished_at = NULL, updated_at = ? WHERE name = ? AND state IN ('FAILED', 'CANCELLED', 'RUNNING')")) {
+      p.setLong(1, now);
+      p.setString(2, name);
+      if (p.executeUpdate() == 0) {
+        throw new IllegalArgumentException("no stopped replay named '" + name + "' to resume (unknown, or DONE)");
+      }
     }
   }
 
@@ -113,7 +140,7 @@ final class Replays {
               r.getString("from_spec"), r.getString("to_spec"), r.getString("log_id"),
               ReplayRun.State.valueOf(r.getString("state")), r.getLong("scanned"), r.getLong("total"),
               r.getLong("matches"), Rows.instant(r, "started_at"), Rows.instant(r, "updated_at"),
-              Rows.instant(r, "finished_at"), r.getString("error")));
+              Rows.instant(r, "finished_at"), r.getString("error"), r.getString("output"), r.getLong("after_id")));
         }
       }
     }

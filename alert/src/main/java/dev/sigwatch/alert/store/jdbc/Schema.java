@@ -94,7 +94,10 @@ final class Schema {
           """
           CREATE TABLE consumer_offset (
             group_id VARCHAR(255) NOT NULL, topic VARCHAR(255) NOT NULL, partition_no INTEGER NOT NULL,
-            next_offset BIGINT NOT NULL, PRIMARY KEY (group_id, topic, partition_no))""")));
+            next_offset BIGINT NOT NULL, PRIMARY KEY (group_id, topic, partition_no))""")),
+      new Migration(2, "replay runs record their output and the last identity event done (resumable)", d -> List.of(
+          "ALTER TABLE replay_run ADD COLUMN output VARCHAR(1100)",
+          "ALTER TABLE replay_run ADD COLUMN after_id BIGINT NOT NULL DEFAULT 0")));
 
   private Schema() {}
 
