@@ -132,6 +132,7 @@ final class StoreJson {
     put(n, "from", r.fromSpec());
     put(n, "to", r.toSpec());
     put(n, "logId", r.logId());
+    put(n, "output", r.output());
     n.put("processed", r.scanned());
     if (r.total() >= 0) {
       n.put("total", r.total());

@@ -38,7 +38,7 @@ public final class ReplayRange {
     try {
       return new IdentityScan(logId, fromTime, toTime, fromIndex, toIndex);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--to is before --from: " + e.getMessage(), e);
+      throw new IllegalArgumentException("to: the range ends before it starts: " + e.getMessage(), e);
     }
   }
 

@@ -38,6 +38,11 @@ public final class ReplayService implements ReplayStarter, AutoCloseable {
 
   @Override
   public ReplayRun start(String name, String watchlistYaml, String from, String to, String logId) {
+    try {
+      ReplayWatchlist.parse(watchlistYaml);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("watchlist: " + e.getMessage(), e); // names the API's field
+    }
     Prepared p = prepare(store, name, watchlistYaml, from, to, logId, "store", clock.instant());
     runner.submit(() -> {
       try (ReplayOutput out = ReplayOutput.store(store, name)) {

@@ -1,6 +1,7 @@
 package dev.sigwatch.alert.replay;
 
 import dev.sigwatch.alert.store.AlertStore;
+import dev.sigwatch.alert.store.IdentityFacts;
 import dev.sigwatch.alert.store.IdentityScan;
 import dev.sigwatch.alert.store.ReplayRun;
 import dev.sigwatch.alert.store.StoredIdentity;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a watchlist over the stored identity events of a scan, chunk by chunk, in id order:
  * <pre>
- *   1 reader thread: store.identityChunk (SQL + row decoding) ==> 1 matcher (this thread): watchlist over each event
- *     ==> output.write(chunk's REPLAY_MATCH alerts) ==> store.replayChunkDone(last id, counts)
+ *   1 reader thread: store.identityFacts (SQL + decoding of the matched-on columns) ==> 1 matcher (this thread):
+ *     watchlist over each event ==> store.identitiesById(the chunk's hits) ==> output.write(REPLAY_MATCH alerts)
+ *     ==> store.replayChunkDone(last id, counts)
  * </pre>
  * The reader fetches the next chunk while the matcher works on the current one (two cores, two halves of the work).
  * Progress is persisted per chunk after its alerts are durable in the output, so a replay stopped anywhere resumes
@@ -85,18 +87,18 @@ public final class Replayer {
       store.replayChunkDone(name, after, scanned, total, matches);
       progress.chunk(scanned, total, matches);
       long from = after;
-      Future<List<StoredIdentity>> next = span.count() == 0 || after >= last ? null
-          : reader.submit(() -> store.identityChunk(scan, from, last, chunk));
+      Future<List<IdentityFacts>> next = span.count() == 0 || after >= last ? null
+          : reader.submit(() -> store.identityFacts(scan, from, last, chunk));
       while (next != null) {
-        List<StoredIdentity> events = next.get();
+        List<IdentityFacts> events = next.get();
         boolean more = events.size() == chunk;
         if (more) {
           long nextAfter = events.get(events.size() - 1).id();
-          next = reader.submit(() -> store.identityChunk(scan, nextAfter, last, chunk));
+          next = reader.submit(() -> store.identityFacts(scan, nextAfter, last, chunk));
         } else {
           next = null;
         }
-        List<Alert> alerts = match(name, watchlist, events);
+        List<Alert> alerts = match(store, name, watchlist, events);
         output.write(alerts);
         scanned += events.size();
         matches += alerts.size();
@@ -134,13 +136,22 @@ public final class Replayer {
     return new Outcome(ReplayRun.State.FAILED, scanned, total, matches, why);
   }
 
-  /** The REPLAY_MATCH alerts of one chunk, in id order. */
-  static List<Alert> match(String name, Watchlist watchlist, List<StoredIdentity> events) {
+  /**
+   * The REPLAY_MATCH alerts of one chunk, in id order: the watchlist over each event's facts, then the matching
+   * events read whole (a few per chunk) for their alerts, matched again on the whole event so the alert says exactly
+   * what matched.
+   */
+  static List<Alert> match(AlertStore store, String name, Watchlist watchlist, List<IdentityFacts> events) {
+    List<Long> hits = new ArrayList<>();
+    for (IdentityFacts f : events) {
+      if (!watchlist.match(f.toMatchable()).isEmpty()) hits.add(f.id());
+    }
     List<Alert> out = new ArrayList<>();
-    for (StoredIdentity s : events) {
-      IdentityEvent e = s.toEvent();
-      List<RuleMatch> ms = watchlist.match(e);
-      for (RuleMatch m : ms) out.add(ReplayAlerts.of(name, s, e, m));
+    for (int i = 0; i < hits.size(); i += 1000) {
+      for (StoredIdentity s : store.identitiesById(hits.subList(i, Math.min(hits.size(), i + 1000)))) {
+        IdentityEvent e = s.toEvent();
+        for (RuleMatch m : watchlist.match(e)) out.add(ReplayAlerts.of(name, s, e, m));
+      }
     }
     return out;
   }

@@ -125,6 +125,14 @@ public interface AlertStore extends AutoCloseable {
    */
   List<StoredIdentity> identityChunk(IdentityScan scan, long afterId, long lastId, int limit);
 
+  /**
+   * {@link #identityChunk} reading only what a watchlist looks at ({@link IdentityFacts}): a replay's scan.
+   */
+  List<IdentityFacts> identityFacts(IdentityScan scan, long afterId, long lastId, int limit);
+
+  /** The stored identity events with these ids, in id order; ids that do not exist are left out. At most 1000. */
+  List<StoredIdentity> identitiesById(List<Long> ids);
+
   /** The range of ids and the count of the events {@code scan} selects, in one query: what a replay will read. */
   IdSpan identitySpan(IdentityScan scan);
 

@@ -1,5 +1,6 @@
 package dev.sigwatch.alert.api;
 
+import dev.sigwatch.alert.replay.ReplayService;
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.store.AlertStores;
 import dev.sigwatch.alert.store.Events;
@@ -55,6 +56,8 @@ public final class ApiFixture implements AutoCloseable {
   public final AlertStore store;
   public final WatchlistTopic watchlist;
   public final ApiServer server;
+  /** Runs POST /api/v1/replays over this store, as {@code ApiStage} wires it. */
+  public final ReplayService replays;
   public final Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
   /** Ids of the seeded alerts by what they are. */
   public final Map<String, String> ids = new LinkedHashMap<>();
@@ -71,7 +74,7 @@ public final class ApiFixture implements AutoCloseable {
         new ApiToken("alice", Scope.ADMIN, ApiToken.hash(adminToken)),
         new ApiToken("dashboard", Scope.READ, ApiToken.hash(readToken))),
         MAX_BODY, ApiSettings.DEFAULT_MAX_QUERY_CHARS, 10_000, 10_000, 4), store,
-        watchlist, null);
+        watchlist, replays = new ReplayService(store, java.time.Clock.systemUTC()));
   }
 
   public String baseUrl() {
@@ -179,6 +182,7 @@ public final class ApiFixture implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    replays.close();
     store.close();
   }
 }

@@ -64,6 +64,11 @@ class IdentitySearchTest {
           .build())).hasSize(10).allMatch(i -> (i - 1000) % 3 == 0);
       assertThat(indexes(s, IdentityQuery.builder().identity("^dev(5|8)@", Match.REGEX).build()))
           .containsExactly(1008L, 1005L);
+      // An anchored literal start bounds the regex to that prefix's terms: the same answer as the prefix search.
+      assertThat(indexes(s, IdentityQuery.builder().identity("^https://github\\.com/acme/app/.*@refs/tags/v", Match.REGEX)
+          .limit(100).build())).hasSize(10).allMatch(i -> (i - 1000) % 3 == 0);
+      assertThat(indexes(s, IdentityQuery.builder().identity("^dev2[0-9]@acme\\.com$", Match.REGEX).build()))
+          .containsExactly(1029L, 1026L, 1023L, 1020L);
       assertThat(indexes(s, IdentityQuery.builder().identity("CN=ops", Match.EXACT).build()))
           .containsExactly(54L, 53L, 52L, 51L, 50L);
       assertThat(indexes(s, IdentityQuery.builder().oidcIssuer(GOOGLE).logId(REKOR).limit(100).build())).hasSize(10);

@@ -1,6 +1,7 @@
 package dev.sigwatch.alert.store.jdbc;
 
 import dev.sigwatch.alert.store.AlertStore;
+import dev.sigwatch.alert.store.IdentityFacts;
 import dev.sigwatch.alert.store.IdentityQuery;
 import dev.sigwatch.alert.store.IdentityScan;
 import dev.sigwatch.alert.store.Page;
@@ -29,8 +30,18 @@ final class IdentitySearch {
         case EXACT -> s.and("id IN (SELECT event_id FROM identity_term WHERE term = ?" + kinds, term);
         case PREFIX -> s.and("id IN (SELECT event_id FROM identity_term WHERE term >= ? AND term < ?" + kinds,
             term, upperBound(term));
-        case REGEX -> s.and("id IN (SELECT event_id FROM identity_term WHERE term " + d.regexOperator() + " ?"
-            + kinds, q.identity());
+        case REGEX -> {
+          // The regex runs once per distinct term (HAVING after GROUP BY term, in the key's order), not once per
+          // event: on SQLite each test is a call into Java. A literal start (^github\.com/acme/) also bounds the
+          // terms read to that prefix's range of the key.
+          String prefix = literalPrefix(q.identity());
+          Sql terms = new Sql("SELECT term FROM identity_term WHERE kind IN (" + BatchWriter.KIND_SAN + ", "
+              + BatchWriter.KIND_SUBJECT + ")");
+          if (!prefix.isEmpty()) terms.and("term >= ? AND term < ?", prefix, upperBound(prefix));
+          terms.append(" GROUP BY term HAVING term " + d.regexOperator() + " ?", q.identity());
+          s.andSubquery("id IN (SELECT event_id FROM identity_term WHERE term IN (", terms,
+              ")" + kinds);
+        }
         default -> throw new IllegalArgumentException("unknown match " + q.match());
       }
     }
@@ -55,6 +66,41 @@ final class IdentitySearch {
     if (out.size() <= q.limit()) return new Page<>(out, null);
     List<StoredIdentity> items = out.subList(0, q.limit());
     return new Page<>(items, Cursors.id(items.get(q.limit() - 1).id()));
+  }
+
+  /**
+   * The literal text every match of {@code regex} starts with, when it is anchored ({@code ^}) and has no
+   * alternation; "" when there is none. Escaped punctuation ({@code \.}) is literal; a literal followed by a
+   * quantifier that may drop it ({@code ? * {}) is not part of the prefix. Conservative: any doubt gives "".
+   */
+  static String literalPrefix(String regex) {
+    if (!regex.startsWith("^") || regex.indexOf('|') >= 0) return "";
+    StringBuilder out = new StringBuilder();
+    int i = 1;
+    while (i < regex.length()) {
+      char c = regex.charAt(i);
+      int width;
+      char literal;
+      if (c == '\\' && i + 1 < regex.length() && isEscapedPunctuation(regex.charAt(i + 1))) {
+        literal = regex.charAt(i + 1);
+        width = 2;
+      } else if (Character.isLetterOrDigit(c) || "@/:-_~%=,;'\"<>!#&`".indexOf(c) >= 0) {
+        literal = c;
+        width = 1;
+      } else {
+        break;
+      }
+      if (Character.isHighSurrogate(c) || Character.isLowSurrogate(c)) break;
+      char next = i + width < regex.length() ? regex.charAt(i + width) : 0;
+      if (next == '?' || next == '*' || next == '{') break;
+      out.append(literal);
+      i += width;
+    }
+    return out.toString();
+  }
+
+  private static boolean isEscapedPunctuation(char c) {
+    return ".[](){}*+?^$|\\/-".indexOf(c) >= 0;
   }
 
   /** The smallest string greater than every string starting with {@code prefix} (bytewise order). */
@@ -110,6 +156,36 @@ final class IdentitySearch {
       try (ResultSet r = p.executeQuery()) {
         while (r.next()) out.add(Rows.identity(r));
       }
+    }
+    return out;
+  }
+
+  /** Like {@link #chunk}, reading only the columns a watchlist looks at. */
+  static List<IdentityFacts> facts(Connection c, Dialect d, IdentityScan scan, long afterId, long lastId, int limit)
+      throws SQLException {
+    String table = d == Dialect.SQLITE ? "identity_event NOT INDEXED" : "identity_event";
+    Sql s = scanWhere("SELECT id, sans, oidc_issuer, extensions, subjects, cert_sha256, key_fps", table, scan)
+        .and("id > ?", afterId).and("id <= ?", lastId).append(" ORDER BY id LIMIT ?", limit);
+    List<IdentityFacts> out = new ArrayList<>(limit);
+    try (PreparedStatement p = s.prepare(c)) {
+      p.setFetchSize(Math.min(limit, 1000));
+      try (ResultSet r = p.executeQuery()) {
+        while (r.next()) {
+          // By position: the column list is right above.
+          out.add(new IdentityFacts(r.getLong(1), Rows.sans(r.getString(2)), r.getString(3), Rows.map(r.getString(4)),
+              Rows.list(r.getString(5)), r.getString(6), Rows.list(r.getString(7))));
+        }
+      }
+    }
+    return out;
+  }
+
+  static List<StoredIdentity> byId(Connection c, List<Long> ids) throws SQLException {
+    Sql s = new Sql("SELECT " + Rows.IDENTITY_COLUMNS + " FROM identity_event WHERE 1 = 1").in("id", ids)
+        .append(" ORDER BY id");
+    List<StoredIdentity> out = new ArrayList<>(ids.size());
+    try (PreparedStatement p = s.prepare(c); ResultSet r = p.executeQuery()) {
+      while (r.next()) out.add(Rows.identity(r));
     }
     return out;
   }

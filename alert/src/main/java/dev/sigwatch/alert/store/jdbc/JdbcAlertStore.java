@@ -4,6 +4,7 @@ import dev.sigwatch.alert.store.AlertDetail;
 import dev.sigwatch.alert.store.AlertQuery;
 import dev.sigwatch.alert.store.AlertState;
 import dev.sigwatch.alert.store.AlertStore;
+import dev.sigwatch.alert.store.IdentityFacts;
 import dev.sigwatch.alert.store.IdentityQuery;
 import dev.sigwatch.alert.store.IdentityScan;
 import dev.sigwatch.alert.store.LogEventRow;
@@ -229,6 +230,19 @@ public final class JdbcAlertStore implements AlertStore {
   public List<StoredIdentity> identityChunk(IdentityScan scan, long afterId, long lastId, int limit) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
     return db.read(c -> IdentitySearch.chunk(c, db.dialect(), scan, afterId, lastId, limit));
+  }
+
+  @Override
+  public List<IdentityFacts> identityFacts(IdentityScan scan, long afterId, long lastId, int limit) {
+    if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+    return db.read(c -> IdentitySearch.facts(c, db.dialect(), scan, afterId, lastId, limit));
+  }
+
+  @Override
+  public List<StoredIdentity> identitiesById(List<Long> ids) {
+    if (ids.size() > 1000) throw new IllegalArgumentException("at most 1000 ids at once, were " + ids.size());
+    if (ids.isEmpty()) return List.of();
+    return db.read(c -> IdentitySearch.byId(c, ids));
   }
 
   @Override

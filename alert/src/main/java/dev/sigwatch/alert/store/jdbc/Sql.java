@@ -23,6 +23,13 @@ final class Sql {
     return this;
   }
 
+  /** {@code AND <before> <sub's SQL> <after>}, with {@code sub}'s parameters in their place. */
+  Sql andSubquery(String before, Sql sub, String after) {
+    sql.append(" AND ").append(before).append(sub.sql).append(after);
+    params.addAll(sub.params);
+    return this;
+  }
+
   Sql append(String text, Object... values) {
     sql.append(text);
     params.addAll(List.of(values));
