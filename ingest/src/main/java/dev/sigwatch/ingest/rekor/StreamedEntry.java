@@ -60,12 +60,14 @@ public record StreamedEntry(String uuid, long logIndex, OptionalLong integratedT
           b.digest.update((byte) 0);
           try {
             p.readBinaryValue(b);
-          } catch (JsonProcessingException notBase64) {
-            // The parser cannot go on inside a broken string: the rest is hashed as evidence, the entry rejected.
+          } catch (JsonProcessingException | IllegalArgumentException notBase64) {
+            // Jackson reports bad base64 either way (a misplaced space is an IllegalArgumentException: found by
+            // StreamedEntryFuzzTest). The parser cannot go on inside a broken string: the rest is hashed as evidence,
+            // the entry rejected.
             drain(raw);
+            String why = notBase64 instanceof JsonProcessingException j ? j.getOriginalMessage() : notBase64.getMessage();
             return new StreamedEntry(uuid, logIndex == null ? -1 : logIndex, integrated, null, 0, null,
-                "body is not base64: " + notBase64.getOriginalMessage(), raw.prefix.toByteArray(), raw.count,
-                raw.digest.digest());
+                "body is not base64: " + why, raw.prefix.toByteArray(), raw.count, raw.digest.digest());
           }
           body = b;
           bodyError = null;
