@@ -47,6 +47,7 @@ public class CertificateParseBench {
   /** More distinct certificates than the JDK's CertificateFactory caches (750), so every parse is real. */
   private static final int DISTINCT = 1024;
   private final List<byte[]> leaves = new java.util.ArrayList<>();
+  private final List<X509Certificate> parsedLeaves = new java.util.ArrayList<>();
   private ChainVerifier bcP384;
   private ChainVerifier jdkP384;
   private int next;
@@ -79,6 +80,7 @@ public class CertificateParseBench {
         b.addExtension(real.getExtension((org.bouncycastle.asn1.ASN1ObjectIdentifier) oid));
       }
       leaves.add(b.build(signer).getEncoded());
+      parsedLeaves.add(Certificates.parse(leaves.get(i)));
     }
     var own = List.of(new dev.sigwatch.core.x509.TrustedCa("https://bench", List.of(ca), now.minusSeconds(7200), null));
     bcP384 = new ChainVerifier(own);
@@ -94,6 +96,35 @@ public class CertificateParseBench {
   @Benchmark
   public FulcioCertificate parseDistinctGithubActions() throws Exception {
     return FulcioCertificate.parse(nextLeaf());
+  }
+
+  /** The JDK's X.509 parse alone (CertificateFactory) of a distinct certificate. */
+  @Benchmark
+  public X509Certificate parseJdkOnly() throws Exception {
+    return Certificates.parse(nextLeaf());
+  }
+
+  /** BouncyCastle's ASN.1 decode of a distinct certificate, after the nesting check. */
+  @Benchmark
+  public org.bouncycastle.asn1.x509.Certificate parseBcOnly() throws Exception {
+    return org.bouncycastle.asn1.x509.Certificate.getInstance(dev.sigwatch.core.x509.Der.decode(nextLeaf()));
+  }
+
+  /** Identity extraction from an already parsed certificate. */
+  @Benchmark
+  public FulcioCertificate fulcioFromParsed() throws Exception {
+    return FulcioCertificate.from(parsedLeaves.get(nextIndex()));
+  }
+
+  /** The precertificate TBS of an already parsed final certificate (SCT list removed). */
+  @Benchmark
+  public byte[] precertTbsFromParsed() throws Exception {
+    return dev.sigwatch.core.ct.PrecertTbs.fromFinalCertificate(parsedLeaves.get(nextIndex()));
+  }
+
+  private int nextIndex() {
+    next = (next + 1) % DISTINCT;
+    return next;
   }
 
   /** Parse + P-384 chain verification (SHA384withECDSA, like Fulcio's intermediate) with BouncyCastle. */
@@ -127,7 +158,25 @@ public class CertificateParseBench {
     return SctVerifier.verifyEmbedded(sct, githubActions, issuerKey, logKey);
   }
 
+  /**
+   * The same operations timed in CPU µs per operation on this thread ({@link CpuTimer}), for a loaded machine:
+   * {@code java -cp <test classpath> dev.sigwatch.core.bench.CertificateParseBench cpu}.
+   */
+  static void cpu() throws Exception {
+    CertificateParseBench b = new CertificateParseBench();
+    b.setup();
+    CpuTimer.report("parse + identities (distinct)", i -> b.parseDistinctGithubActions());
+    CpuTimer.report("JDK parse only", i -> b.parseJdkOnly());
+    CpuTimer.report("BouncyCastle decode only", i -> b.parseBcOnly());
+    CpuTimer.report("identities from parsed", i -> b.fulcioFromParsed());
+    CpuTimer.report("precert TBS from parsed", i -> b.precertTbsFromParsed());
+  }
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("cpu")) {
+      cpu();
+      return;
+    }
     new Runner(new OptionsBuilder().include(CertificateParseBench.class.getSimpleName())
         .jvmArgsAppend("-Dsigwatch.fixtures=" + System.getProperty("sigwatch.fixtures")).build()).run();
   }

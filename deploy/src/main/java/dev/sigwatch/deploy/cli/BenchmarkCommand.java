@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
     description = {"End-to-end throughput: a local simulator with N pre-generated entries in Rekor v1 and in Rekor v2,",
         "and the whole pipeline (ingest -> verify full audit -> match with a 100-rule watchlist) on a fresh embedded",
         "broker. Measures until the audit reaches each log's size and the match stage has consumed every entry.",
-        "Offline; takes a minute or two for the default size on 2 cores."})
+        "Reports each stage's rate over the whole run, match's steady rate after --warmup, and the CPU time each",
+        "stage (threads grouped by name; JIT and GC apart) spent per entry: CPU time depends far less on other load",
+        "on the machine than the rates do. Offline; takes a minute or two for the default size on 2 cores."})
 public final class BenchmarkCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -54,13 +56,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--data-dir", description = "State directory (default: a new temporary directory).")
   Path dataDir;
 
+  @Option(names = "--certificates", defaultValue = "1024", description = {"Distinct certificates the entries cycle"
+      + " through. Default ${DEFAULT-VALUE}: more than the JDK's certificate cache (750), as on a real log where every",
+      "certificate is new; 3 gives the runs before 2026-12-05."})
+  int certificates;
+
+  @Option(names = "--warmup", defaultValue = "0.5", description = {"Share of the entries matched before the steady"
+      + " rate is measured (the JIT compiles the hot code first). Default ${DEFAULT-VALUE}."})
+  double warmup;
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("sigwatch-bench-");
     Consumer<String> say = s -> spec.commandLine().getErr().println("benchmark: " + s);
     say.accept("pre-generating " + entries + " entries per Rekor log...");
     long t0 = System.nanoTime();
-    try (SigstoreSimulator sim = SigstoreSimulator.builder().port(0).build().start()) {
+    try (SigstoreSimulator sim = SigstoreSimulator.builder().port(0).poolCertificates(certificates).build().start()) {
       sim.pregenerate(entries);
       sim.prerenderRekorV1();
       say.accept(String.format(Locale.ROOT, "simulator ready in %.1f s", (System.nanoTime() - t0) / 1e9));
@@ -88,9 +99,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
   }
 
-  /** Polls committed progress (consumer-group offsets) until verify and match have consumed every entry. */
+  /**
+   * Polls committed progress (consumer-group offsets) until verify and match have consumed every entry, and reports
+   * each stage's whole-run rate, match's steady rate (once {@code warmup} of the entries are matched: the JIT has
+   * compiled the hot code by then) and the CPU each stage spent per entry.
+   */
   private void watch(Pipeline p, long total, long start, Consumer<String> say, List<String> results) {
     String topic = p.kafka().topics().rekorEntries().name();
+    long warmupEntries = (long) (total * warmup);
+    Map<String, Long> cpuStart = StageCpu.snapshot();
+    Map<String, Long> cpuSteady = null;
+    long steadyAt = 0;
+    long matchedAtSteady = 0;
     try (Admin admin = Admin.create(p.kafka().clientProperties())) {
       boolean verifyDone = false;
       boolean matchDone = false;
@@ -100,6 +120,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
             partitions(admin, topic).stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
             .all().get(30, TimeUnit.SECONDS);
         long records = ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        long matched = committed(admin, MatchSettings.DEFAULT_APPLICATION_ID, ends);
+        if (cpuSteady == null && matched >= warmupEntries) {
+          cpuSteady = StageCpu.snapshot();
+          steadyAt = System.nanoTime();
+          matchedAtSteady = matched;
+        }
         if (!verifyDone && records >= total && consumed(admin, "sigwatch-verify", ends)) {
           verifyDone = true;
           results.add(report("ingest+verify", total, start, say));
@@ -109,11 +135,43 @@ public final class BenchmarkCommand implements Callable<Integer> {
           results.add(report("ingest+match", total, start, say));
         }
       }
+      Map<String, Long> cpuEnd = StageCpu.snapshot();
+      long now = System.nanoTime();
+      say.accept("CPU per entry over the whole run (µs; " + total + " entries, each through every stage): "
+          + StageCpu.perEntry(cpuStart, cpuEnd, total));
+      double pipeline = StageCpu.micros(cpuStart, cpuEnd, total, StageCpu.STAGES.subList(0, 6));
+      say.accept(String.format(Locale.ROOT, "all Java threads: %.0f µs CPU/entry, a ceiling of %.0f entries/s on %d"
+          + " cores with every stage running at once (JIT and GC excluded)", pipeline,
+          1e6 * Runtime.getRuntime().availableProcessors() / pipeline, Runtime.getRuntime().availableProcessors()));
+      if (cpuSteady != null && total > matchedAtSteady) {
+        long n = total - matchedAtSteady;
+        double secs = (now - steadyAt) / 1e9;
+        say.accept(String.format(Locale.ROOT, "match steady (entries %d..%d, after the warm-up): %.0f entries/s;"
+            + " CPU in that window per entry matched (µs; stages that finished earlier count less): %s",
+            matchedAtSteady, total, n / secs, StageCpu.perEntry(cpuSteady, cpuEnd, n)));
+        results.add(String.format(Locale.ROOT, "match-steady=%.0f/s", n / secs));
+      }
+      say.accept(String.format(Locale.ROOT, "load average %.1f on %d cores",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors()));
     } catch (Exception e) {
       say.accept("measurement failed: " + e);
     } finally {
       p.stop();
     }
+  }
+
+  /** The records {@code group} has committed on the partitions of {@code ends} (transaction markers included). */
+  private static long committed(Admin admin, String group,
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+    long sum = 0;
+    for (TopicPartition tp : ends.keySet()) {
+      OffsetAndMetadata c = committed.get(tp);
+      sum += c == null ? 0 : c.offset();
+    }
+    return sum;
   }
 
   private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The end-to-end benchmark command runs to completion on a small log and reports both stage rates. */
+/** The end-to-end benchmark command runs to completion on a small log and reports the stage rates and CPU. */
 class BenchmarkCommandIT {
   @Test
   void smallBenchmarkCompletesAndReportsRates(@TempDir Path dir) throws Exception {
@@ -24,7 +24,9 @@ class BenchmarkCommandIT {
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
     assertThat(p.exitValue()).as(stderr).isZero();
     assertThat(Files.readString(out, StandardCharsets.UTF_8).trim())
-        .matches("ingest\\+(verify|match)=\\d+/s ingest\\+(verify|match)=\\d+/s");
-    assertThat(stderr).contains("benchmark: ingest+verify: 6000 entries in").contains("benchmark: ingest+match: 6000 entries in");
+        .matches("ingest\\+(verify|match)=\\d+/s ingest\\+(verify|match)=\\d+/s( match-steady=\\d+/s)?");
+    assertThat(stderr).contains("benchmark: ingest+verify: 6000 entries in").contains("benchmark: ingest+match: 6000 entries in")
+        .containsPattern("CPU per entry over the whole run .*simulator \\d+, ingest \\d+, verify \\d+, match [1-9]\\d*,"
+            + " broker \\d+, other \\d+, jvm \\(jit, gc\\) \\d+, total [1-9]\\d* µs CPU/entry");
   }
 }

@@ -25,8 +25,10 @@ import java.util.Locale;
  * <pre>
  * mvn -B -q -o install -DskipTests -pl match -am
  * java -cp "match/target/classes:$(cd match && mvn -q -o dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \
- *     dev.sigwatch.match.bench.MatchBenchmark ../shared/fixtures [seconds]
+ *     dev.sigwatch.match.bench.MatchBenchmark ../shared/fixtures [seconds] [distinct]
  * </pre>
+ * With {@code distinct} > 0 the entries are hashedrekord bodies, each with its own certificate (copies of the
+ * fixture Fulcio certificates with a fresh key and serial): as on a real log, no parser cache ever hits.
  */
 public final class MatchBenchmark {
   private MatchBenchmark() {}
@@ -34,23 +36,41 @@ public final class MatchBenchmark {
   public static void main(String[] args) throws Exception {
     Path fixtures = Path.of(args.length > 0 ? args[0] : "../shared/fixtures");
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    int distinct = args.length > 2 ? Integer.parseInt(args[2]) : 0;
     List<RekorEntry> entries = new ArrayList<>();
-    try (var files = Files.list(fixtures.resolve("rekor-v1/entries"))) {
-      for (Path p : files.sorted().toList()) {
-        String json = Files.readString(p);
-        int b = json.indexOf("\"body\"");
-        int start = json.indexOf('"', json.indexOf(':', b) + 1) + 1;
-        byte[] body = Base64.getDecoder().decode(json.substring(start, json.indexOf('"', start)));
-        entries.add(RekorEntry.newBuilder().setLogId("bench").setLogType(LogType.REKOR_V1).setLeafIndex(entries.size())
-            .setLogIndex(entries.size()).setIntegratedTime(0L).setBody(ByteBuffer.wrap(body)).setObservedAtMillis(0)
-            .build());
+    if (distinct > 0) {
+      for (byte[] body : DistinctBodies.hashedRekords(fixtures.resolve("certs"), distinct)) {
+        entries.add(entry(entries.size(), body));
+      }
+    } else {
+      try (var files = Files.list(fixtures.resolve("rekor-v1/entries"))) {
+        for (Path p : files.sorted().toList()) {
+          String json = Files.readString(p);
+          int b = json.indexOf("\"body\"");
+          int start = json.indexOf('"', json.indexOf(':', b) + 1) + 1;
+          entries.add(entry(entries.size(),
+              Base64.getDecoder().decode(json.substring(start, json.indexOf('"', start)))));
+        }
       }
     }
     Watchlist watchlist = Watchlist.of(rules(100));
-    System.out.printf(Locale.ROOT, "%d fixture entries, %d rules%n", entries.size(), watchlist.size());
+    System.out.printf(Locale.ROOT, "%d %s entries, %d rules%n", entries.size(),
+        distinct > 0 ? "hashedrekord (distinct certificates)" : "fixture", watchlist.size());
     run(entries, watchlist, 3); // warm-up
-    double rate = run(entries, watchlist, seconds);
-    System.out.printf(Locale.ROOT, "parse + identities + match: %.0f entries/s on one thread%n", rate);
+    long cpu = THREADS.getCurrentThreadCpuTime();
+    long[] n = new long[1];
+    double rate = run(entries, watchlist, seconds, n);
+    double micros = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / n[0];
+    System.out.printf(Locale.ROOT, "parse + identities + match: %.0f entries/s on one thread, %.1f µs CPU/entry"
+        + " (%.0f entries per CPU-second)%n", rate, micros, 1e6 / micros);
+  }
+
+  private static final java.lang.management.ThreadMXBean THREADS =
+      java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private static RekorEntry entry(int i, byte[] body) {
+    return RekorEntry.newBuilder().setLogId("bench").setLogType(LogType.REKOR_V1).setLeafIndex(i).setLogIndex(i)
+        .setIntegratedTime(0L).setBody(ByteBuffer.wrap(body)).setObservedAtMillis(0).build();
   }
 
   /** 100 rules: 60 certIdentities (half with issuers), 20 fingerprints, 10 subjects, 10 extension rules. */
@@ -75,6 +95,11 @@ public final class MatchBenchmark {
   }
 
   static double run(List<RekorEntry> entries, Watchlist watchlist, int seconds) throws EntryParseException {
+    return run(entries, watchlist, seconds, new long[1]);
+  }
+
+  static double run(List<RekorEntry> entries, Watchlist watchlist, int seconds, long[] count)
+      throws EntryParseException {
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     long start = System.nanoTime();
     long n = 0;
@@ -88,6 +113,7 @@ public final class MatchBenchmark {
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
+    count[0] = n;
     if (matches < 0) {
       System.out.println(matches);
     }

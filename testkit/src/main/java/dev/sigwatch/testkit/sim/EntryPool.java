@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small pool of pre-issued certificates, a plain key and their signatures, rendered as body templates of every
+ * A pool of pre-issued certificates (a few by default, one per identity), a plain key and their signatures, rendered as body templates of every
  * kind; bulk entries pick a template by index and vary only the digest. Immutable after construction.
  */
 final class EntryPool {
@@ -23,12 +23,13 @@ final class EntryPool {
   private final List<BodyTemplate> v2 = new ArrayList<>();
   private final BodyTemplate malformed;
 
-  EntryPool(SimCa ca, SimCa lookalike, Instant at, List<PrecertLogger> ct) {
+  EntryPool(SimCa ca, SimCa lookalike, Instant at, List<PrecertLogger> ct, int certificates) {
     identities.add(Identity.email("pool@example.com", "https://accounts.google.com"));
     identities.add(Identity.githubWorkflow("example/pool", ".github/workflows/ci.yml", "refs/heads/main"));
     identities.add(Identity.email("build@example.org", "https://github.com/login/oauth"));
     byte[] digest = SimKey.sha256("pool".getBytes(StandardCharsets.UTF_8));
-    for (Identity id : identities) {
+    for (int i = 0; i < certificates; i++) {
+      Identity id = identities.get(i % identities.size());
       IssuedCert c = ca.issue(id, at, ct);
       byte[] sig = V1Bodies.signDigest(c.subjectKey().getPrivate(), digest);
       for (V1Bodies.Kind k : List.of(V1Bodies.Kind.HASHEDREKORD_CERT, V1Bodies.Kind.DSSE, V1Bodies.Kind.INTOTO,

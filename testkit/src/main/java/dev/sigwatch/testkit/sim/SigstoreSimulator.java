@@ -89,7 +89,7 @@ public final class SigstoreSimulator implements AutoCloseable {
     http.route("/rekor2/api/v2", new RekorV2Routes(rekorV2));
     http.route("/ct", new CtRoutes(ct, config.ctMaxEntries(), List.of(ca.root())));
     http.route("/static-ct", new CtRoutes(staticCt, config.ctMaxEntries(), List.of(ca.root())));
-    this.pool = new EntryPool(ca, lookalike, entryClock.instant(), List.of(ct, staticCt));
+    this.pool = new EntryPool(ca, lookalike, entryClock.instant(), List.of(ct, staticCt), config.poolCertificates());
     this.incidents = new IncidentDispatcher(rekorV1, rekorV2, ct, staticCt, pool,
         () -> digest(artifacts.incrementAndGet()));
   }

@@ -28,10 +28,13 @@ import java.util.List;
  *     path), the old convention of this simulator; anything else: that literal, as a private instance may configure
  * @param backdate how far before the clock entries are timed: Rekor v1 integrated times, CT timestamps (SCTs, leaves)
  *     and certificate validity, as in a log read from the start (checkpoints and tree heads stay at the clock)
+ * @param poolCertificates how many distinct certificates bulk entries ({@code pregenerate}, timed growth) cycle
+ *     through, issued over the pool's identities (each logged to both CT logs): 3 by default; a benchmark asks for
+ *     more than the JDK's certificate cache (750), as on a real log where every certificate is new
  */
 public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entriesPerSecond, int initialEntries,
     int inactiveShardEntries, boolean witnessed, List<Identity> identities, Clock clock, String rekorV1Hostname,
-    String rekorV2Origin, Duration backdate) {
+    String rekorV2Origin, Duration backdate, int poolCertificates) {
   /** The {@code rekorV2Origin} that means: the base URL without scheme. */
   public static final String URL_WITHOUT_SCHEME = "<url without scheme>";
   /**
@@ -65,6 +68,9 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
     if (backdate == null || backdate.isNegative()) {
       throw new IllegalArgumentException("backdate must be >= 0, was " + backdate);
     }
+    if (poolCertificates < 1) {
+      throw new IllegalArgumentException("poolCertificates must be >= 1, was " + poolCertificates);
+    }
   }
 
   /**
@@ -87,6 +93,7 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
         java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 24)) + ".sim.internal";
     private String rekorV2Origin;
     private Duration backdate = DEFAULT_BACKDATE;
+    private int poolCertificates = 3;
 
     public Builder port(int p) { port = p; return this; }
     public Builder threads(int t) { threads = t; return this; }
@@ -102,6 +109,7 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
     /** @param o a literal Rekor v2 origin, null for the URL's hostname, {@link #URL_WITHOUT_SCHEME} for that */
     public Builder rekorV2Origin(String o) { rekorV2Origin = o; return this; }
     public Builder backdate(Duration d) { backdate = d; return this; }
+    public Builder poolCertificates(int n) { poolCertificates = n; return this; }
 
     /**
      * This simulator's old conventions: checkpoint names derived from the URL (Rekor v1 {@code host:port}, Rekor v2
@@ -116,7 +124,7 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
 
     public SimulatorConfig config() {
       return new SimulatorConfig(port, threads, ctMaxEntries, entriesPerSecond, initialEntries, inactiveShardEntries,
-          witnessed, identities, clock, rekorV1Hostname, rekorV2Origin, backdate);
+          witnessed, identities, clock, rekorV1Hostname, rekorV2Origin, backdate, poolCertificates);
     }
 
     /** Validates the settings and binds the server (not yet serving; call {@code start()}). */
