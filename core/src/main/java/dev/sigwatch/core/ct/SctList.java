@@ -50,6 +50,20 @@ public final class SctList {
     }
   }
 
+  /** The SCTs embedded in a decoded certificate; empty if it has no SCT list extension. */
+  public static List<Sct> fromCertificate(dev.sigwatch.core.x509.ParsedCertificate cert) throws CtFormatException {
+    org.bouncycastle.asn1.x509.Extension ext = cert.extension(OID);
+    if (ext == null) {
+      return List.of();
+    }
+    try {
+      return parse(ASN1OctetString.getInstance(
+          dev.sigwatch.core.x509.Der.decode(ext.getExtnValue().getOctets())).getOctets());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new CtFormatException("SCT list extension: want OCTET STRING in extnValue, " + e.getMessage(), e);
+    }
+  }
+
   /** The TLS SignedCertificateTimestampList of {@code scts} (at least one). */
   public static byte[] encode(List<Sct> scts) {
     if (scts.isEmpty()) {

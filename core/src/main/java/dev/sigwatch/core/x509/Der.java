@@ -54,22 +54,33 @@ public final class Der {
    * Checks that {@code der} is a well-formed sequence of TLVs (BER indefinite lengths allowed on constructed
    * values) whose constructed values nest at most {@code maxDepth} levels.
    *
+   * @return whether every length is definite and in its shortest form, as DER requires (false: BER lengths, which
+   *     a re-encoding would change)
    * @throws IOException naming the offset and what is wrong
    */
-  public static void checkNesting(byte[] der, int maxDepth) throws IOException {
+  public static boolean checkNesting(byte[] der, int maxDepth) throws IOException {
+    return checkNesting(der, 0, der.length, maxDepth);
+  }
+
+  /** {@link #checkNesting(byte[], int)} of {@code der[from, to)}. */
+  public static boolean checkNesting(byte[] der, int from, int to, int maxDepth) throws IOException {
     if (maxDepth < 1) {
       throw new IllegalArgumentException("maxDepth must be >= 1, was " + maxDepth);
     }
-    final int len = der.length;
+    if (from < 0 || to > der.length || from > to) {
+      throw new IllegalArgumentException("range [" + from + ", " + to + ") is not within " + der.length + " bytes");
+    }
+    final int len = to;
     int[] ends = new int[maxDepth + 1]; // end offset of each open constructed value; -1: indefinite length
     int depth = 0;
     ends[0] = len;
-    int pos = 0;
+    int pos = from;
+    boolean strict = true;
     while (true) {
       int end = ends[depth];
       if (pos == end) {
         if (depth == 0) {
-          return;
+          return strict;
         }
         depth--;
         continue;
@@ -102,6 +113,7 @@ public final class Der {
         if (!constructed) {
           throw error(pos, "indefinite length on a primitive value");
         }
+        strict = false;
         depth = open(ends, depth, maxDepth, -1, pos);
         continue;
       } else if (first < 0x80) {
@@ -122,6 +134,9 @@ public final class Der {
           throw error(pos, "length " + v + " is too large");
         }
         length = (int) v;
+        if (length < 0x80 || length >> (8 * (n - 1)) == 0) {
+          strict = false; // a long form where the short one fits, or a leading zero byte
+        }
       }
       if (length > bound - pos) {
         throw error(pos, String.format(Locale.ROOT, "length %d exceeds the %d bytes left", length, bound - pos));
@@ -131,6 +146,77 @@ public final class Der {
       } else {
         pos += length;
       }
+    }
+  }
+
+  /**
+   * One TLV of bytes that passed {@link #checkNesting} with DER lengths: its identifier octet, where it starts, where
+   * its contents start and where it ends.
+   *
+   * @param tag the first identifier octet (class, constructed bit, tag number or 0x1f for a high tag number)
+   */
+  public record Tlv(int tag, int start, int contentStart, int end) {
+    /** Whether this is a universal SEQUENCE. */
+    public boolean isSequence() {
+      return tag == 0x30;
+    }
+  }
+
+  /**
+   * Reads the header of the TLV at {@code pos}, which must end by {@code limit}.
+   *
+   * @throws IOException if the header is malformed, the length indefinite or past {@code limit}
+   */
+  public static Tlv tlv(byte[] der, int pos, int limit) throws IOException {
+    int start = pos;
+    if (pos >= limit) {
+      throw error(pos, "truncated: no value");
+    }
+    int tag = der[pos++] & 0xff;
+    if ((tag & 0x1f) == 0x1f) {
+      int n = 0;
+      do {
+        if (pos >= limit || ++n > MAX_TAG_BYTES) {
+          throw error(pos, "malformed high tag number");
+        }
+      } while ((der[pos++] & 0x80) != 0);
+    }
+    if (pos >= limit) {
+      throw error(pos, "truncated: no length");
+    }
+    int first = der[pos++] & 0xff;
+    long length;
+    if (first < 0x80) {
+      length = first;
+    } else if (first == 0x80) {
+      throw error(pos, "indefinite length");
+    } else {
+      int n = first & 0x7f;
+      if (n > 4 || n > limit - pos) {
+        throw error(pos, "length of " + n + " bytes");
+      }
+      length = 0;
+      for (int i = 0; i < n; i++) {
+        length = (length << 8) | (der[pos++] & 0xff);
+      }
+    }
+    if (length > limit - pos) {
+      throw error(pos, String.format(Locale.ROOT, "length %d exceeds the %d bytes left", length, limit - pos));
+    }
+    return new Tlv(tag, start, pos, pos + (int) length);
+  }
+
+  /** Appends the DER header of a value: {@code tag} and the shortest form of {@code length}. */
+  public static void writeHeader(java.io.ByteArrayOutputStream out, int tag, int length) {
+    out.write(tag);
+    if (length < 0x80) {
+      out.write(length);
+      return;
+    }
+    int n = length >= 1 << 24 ? 4 : length >= 1 << 16 ? 3 : length >= 1 << 8 ? 2 : 1;
+    out.write(0x80 | n);
+    for (int i = n - 1; i >= 0; i--) {
+      out.write(length >>> (8 * i));
     }
   }
 

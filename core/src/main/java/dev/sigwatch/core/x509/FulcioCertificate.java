@@ -1,5 +1,6 @@
 package dev.sigwatch.core.x509;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -8,14 +9,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.HexFormat;
 import javax.security.auth.x500.X500Principal;
+import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.Extensions;
+import org.bouncycastle.asn1.x509.TBSCertificate;
 
 /**
  * The identity-bearing fields of a Fulcio-style leaf certificate.
  *
  * <p>Parsing does not verify the certificate's chain; see {@link ChainVerifier}.
  *
- * @param certificate the parsed certificate
+ * @param certificate the decoded certificate
  * @param sans every subject alternative name, in certificate order
  * @param oidcIssuer the OIDC issuer from extension 1.8, falling back to 1.1; null if neither is present
  * @param extensions every 1.3.6.1.4.1.57264.1.* extension by dotted OID, ordered by arc number
@@ -28,7 +35,7 @@ import javax.security.auth.x500.X500Principal;
  * @param notAfter end of validity
  */
 public record FulcioCertificate(
-    X509Certificate certificate,
+    ParsedCertificate certificate,
     List<SubjectAltName> sans,
     String oidcIssuer,
     Map<String, FulcioExtension> extensions,
@@ -57,32 +64,60 @@ public record FulcioCertificate(
 
   /** Parses a certificate from DER or PEM and extracts its identity fields. */
   public static FulcioCertificate parse(byte[] derOrPem) throws CertificateParseException {
-    return from(Certificates.parse(derOrPem));
+    return from(ParsedCertificate.parse(derOrPem));
   }
 
-  /** Extracts the identity fields of an already parsed certificate. */
+  /** Extracts the identity fields of a certificate the JDK parsed. */
   public static FulcioCertificate from(X509Certificate cert) throws CertificateParseException {
-    Map<String, FulcioExtension> extensions = FulcioExtensions.read(cert);
-    if (cert.getNotAfter().before(cert.getNotBefore())) { // the record would reject it (found by CertificateFuzzTest)
-      throw new CertificateParseException("validity ends (notAfter " + cert.getNotAfter().toInstant()
-          + ") before it begins (notBefore " + cert.getNotBefore().toInstant() + ")");
+    return from(ParsedCertificate.of(cert));
+  }
+
+  /** Extracts the identity fields of a decoded certificate. */
+  public static FulcioCertificate from(ParsedCertificate cert) throws CertificateParseException {
+    TBSCertificate tbs = cert.tbs();
+    Extensions all = tbs.getExtensions();
+    Map<String, FulcioExtension> extensions = FulcioExtensions.read(all);
+    Instant notBefore;
+    Instant notAfter;
+    String subject;
+    String issuer;
+    String keyFingerprint;
+    try {
+      notBefore = tbs.getStartDate().getDate().toInstant();
+      notAfter = tbs.getEndDate().getDate().toInstant();
+      subject = rfc2253(tbs.getSubject());
+      issuer = rfc2253(tbs.getIssuer());
+      keyFingerprint = HexFormat.of().formatHex(
+          Certificates.sha256(tbs.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER)));
+    } catch (IOException | RuntimeException e) { // BouncyCastle: "invalid date string"; the JDK: a malformed name
+      throw new CertificateParseException("not an X.509 certificate: " + e.getMessage(), e);
+    }
+    if (notAfter.isBefore(notBefore)) { // the record would reject it (found by CertificateFuzzTest)
+      throw new CertificateParseException("validity ends (notAfter " + notAfter + ") before it begins (notBefore "
+          + notBefore + ")");
     }
     FulcioExtension issuerExt = extensions.get(FulcioOids.ISSUER_V2);
     if (issuerExt == null) {
       issuerExt = extensions.get(FulcioOids.ISSUER_V1);
     }
+    Extension san = all == null ? null : all.getExtension(Extension.subjectAlternativeName);
     return new FulcioCertificate(
         cert,
-        SubjectAltNames.read(cert),
+        san == null ? List.of() : SubjectAltNames.fromExtnValue(san.getExtnValue().getOctets()),
         issuerExt == null ? null : issuerExt.value(),
         extensions,
-        Certificates.fingerprint(cert),
-        Certificates.keyFingerprint(cert.getPublicKey()),
-        cert.getSubjectX500Principal().getName(X500Principal.RFC2253),
-        cert.getIssuerX500Principal().getName(X500Principal.RFC2253),
-        cert.getSerialNumber(),
-        cert.getNotBefore().toInstant(),
-        cert.getNotAfter().toInstant());
+        cert.fingerprint(),
+        keyFingerprint,
+        subject,
+        issuer,
+        tbs.getSerialNumber().getValue(),
+        notBefore,
+        notAfter);
+  }
+
+  /** A name as the JDK writes it in RFC 2253 form (what {@code X509Certificate}'s principals gave before). */
+  private static String rfc2253(X500Name name) throws IOException {
+    return new X500Principal(name.getEncoded(ASN1Encoding.DER)).getName(X500Principal.RFC2253);
   }
 
   /** The value of one Fulcio extension, or null if absent. */

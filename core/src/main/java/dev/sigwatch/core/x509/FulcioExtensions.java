@@ -4,49 +4,34 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.ASN1UTF8String;
+import org.bouncycastle.asn1.x509.Extensions;
 
 /** Reads the 1.3.6.1.4.1.57264.1.* extensions of a certificate. */
 final class FulcioExtensions {
   private FulcioExtensions() {}
 
-  static Map<String, FulcioExtension> read(X509Certificate cert) throws CertificateParseException {
+  /** Every Fulcio extension of {@code extensions} (null: none) by dotted OID. */
+  static Map<String, FulcioExtension> read(Extensions extensions) throws CertificateParseException {
     Map<String, FulcioExtension> out = new HashMap<>();
-    collect(cert, cert.getNonCriticalExtensionOIDs(), out);
-    collect(cert, cert.getCriticalExtensionOIDs(), out);
-    return out;
-  }
-
-  private static void collect(X509Certificate cert, Set<String> oids, Map<String, FulcioExtension> out)
-      throws CertificateParseException {
-    if (oids == null) {
-      return;
+    if (extensions == null) {
+      return out;
     }
-    for (String oid : oids) {
+    for (ASN1ObjectIdentifier id : extensions.getExtensionOIDs()) {
+      String oid = id.getId();
       int arc = FulcioOids.arc(oid);
       if (arc < 0) {
         continue;
       }
-      byte[] raw = extnValue(cert, oid);
+      byte[] raw = extensions.getExtension(id).getExtnValue().getOctets();
       out.put(oid, new FulcioExtension(oid, FulcioOids.name(oid), decode(oid, arc, raw)));
     }
-  }
-
-  /** Returns the contents of the extnValue OCTET STRING. */
-  static byte[] extnValue(X509Certificate cert, String oid) throws CertificateParseException {
-    byte[] wrapped = cert.getExtensionValue(oid);
-    try {
-      return ASN1OctetString.getInstance(wrapped).getOctets();
-    } catch (RuntimeException e) {
-      throw new CertificateParseException("extension " + oid + ": extnValue is not an OCTET STRING", e);
-    }
+    return out;
   }
 
   static String decode(String oid, int arc, byte[] raw) throws CertificateParseException {

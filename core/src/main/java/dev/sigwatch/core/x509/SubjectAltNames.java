@@ -3,7 +3,6 @@ package dev.sigwatch.core.x509;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -13,21 +12,12 @@ import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1String;
 import org.bouncycastle.asn1.ASN1TaggedObject;
 import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 
 /** Reads the subjectAltName extension (2.5.29.17). */
 final class SubjectAltNames {
   private SubjectAltNames() {}
-
-  static List<SubjectAltName> read(X509Certificate cert) throws CertificateParseException {
-    String oid = Extension.subjectAlternativeName.getId();
-    if (cert.getExtensionValue(oid) == null) {
-      return List.of();
-    }
-    return fromExtnValue(FulcioExtensions.extnValue(cert, oid));
-  }
 
   /** Reads the contents of a subjectAltName extnValue OCTET STRING (a DER GeneralNames). */
   static List<SubjectAltName> fromExtnValue(byte[] der) throws CertificateParseException {

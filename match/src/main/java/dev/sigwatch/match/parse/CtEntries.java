@@ -10,6 +10,7 @@ import dev.sigwatch.core.ct.TimestampedEntry;
 import dev.sigwatch.core.x509.CertificateParseException;
 import dev.sigwatch.core.x509.Certificates;
 import dev.sigwatch.core.x509.FulcioCertificate;
+import dev.sigwatch.core.x509.ParsedCertificate;
 import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.IdentitySource;
@@ -84,7 +85,7 @@ public final class CtEntries {
       byte[] der;
       if (precert) {
         tbs = te.certificate();
-        cert = FulcioCertificate.from(Certificates.parse(unsigned(tbs)));
+        cert = FulcioCertificate.parse(unsigned(tbs));
         mismatch = unreadable != null ? unreadable : disagreement(tbs, extraCert);
         der = mismatch == null ? extraCert : null;
       } else {
@@ -124,7 +125,7 @@ public final class CtEntries {
       return "extra_data holds no precertificate";
     }
     try {
-      byte[] extraTbs = PrecertTbs.fromPrecertificate(Certificates.parse(precertDer));
+      byte[] extraTbs = PrecertTbs.fromFinalCertificate(ParsedCertificate.parse(precertDer));
       return Arrays.equals(extraTbs, leafTbs) ? null
           : "the precertificate in extra_data (TBS " + PrecertTbs.tbsHash(extraTbs)
               + ") is not the one in the Merkle leaf (TBS " + PrecertTbs.tbsHash(leafTbs) + ")";

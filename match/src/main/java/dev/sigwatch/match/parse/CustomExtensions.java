@@ -1,13 +1,14 @@
 package dev.sigwatch.match.parse;
 
 import dev.sigwatch.core.x509.Der;
-import java.security.cert.X509Certificate;
+import dev.sigwatch.core.x509.ParsedCertificate;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
-import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.x509.Extensions;
 
 /**
  * Certificate extensions outside the Fulcio arc, so that {@code oidExtensions} / {@code customExtensions} rules on
@@ -30,23 +31,17 @@ final class CustomExtensions {
   private CustomExtensions() {}
 
   /** Adds every non-skipped extension of {@code cert} to {@code into}; existing keys are kept. */
-  static void read(X509Certificate cert, Map<String, String> into) {
-    addAll(cert, cert.getNonCriticalExtensionOIDs(), into);
-    addAll(cert, cert.getCriticalExtensionOIDs(), into);
-  }
-
-  private static void addAll(X509Certificate cert, Set<String> oids, Map<String, String> into) {
-    if (oids == null) {
+  static void read(ParsedCertificate cert, Map<String, String> into) {
+    Extensions extensions = cert.tbs().getExtensions();
+    if (extensions == null) {
       return;
     }
-    for (String oid : oids) {
+    for (ASN1ObjectIdentifier id : extensions.getExtensionOIDs()) {
+      String oid = id.getId();
       if (skipped(oid) || into.containsKey(oid)) {
         continue;
       }
-      byte[] wrapped = cert.getExtensionValue(oid);
-      if (wrapped != null) {
-        into.put(oid, decode(ASN1OctetString.getInstance(wrapped).getOctets()));
-      }
+      into.put(oid, decode(extensions.getExtension(id).getExtnValue().getOctets()));
     }
   }
 

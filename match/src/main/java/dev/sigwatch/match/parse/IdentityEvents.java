@@ -2,15 +2,14 @@ package dev.sigwatch.match.parse;
 
 import dev.sigwatch.core.ct.CtFormatException;
 import dev.sigwatch.core.ct.PrecertTbs;
-import dev.sigwatch.core.x509.Certificates;
 import dev.sigwatch.core.x509.FulcioCertificate;
 import dev.sigwatch.core.x509.FulcioExtension;
+import dev.sigwatch.core.x509.ParsedCertificate;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.IdentitySource;
 import dev.sigwatch.schemas.RekorEntry;
 import dev.sigwatch.schemas.SubjectAltName;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -103,8 +102,8 @@ public final class IdentityEvents {
       e.getSubjects().addAll(k.subjects());
     } else if (signer instanceof Signer.Cert c) {
       fillCert(e, c.certificate());
-      for (X509Certificate x : c.chain()) {
-        e.getChainDer().add(ByteBuffer.wrap(Certificates.der(x)));
+      for (ParsedCertificate x : c.chain()) {
+        e.getChainDer().add(ByteBuffer.wrap(x.der()));
       }
       try {
         e.setTbsHash(PrecertTbs.tbsHash(PrecertTbs.fromFinalCertificate(c.certificate().certificate())));
@@ -133,7 +132,7 @@ public final class IdentityEvents {
     e.setCertIssuerDn(c.issuer());
     e.setNotBeforeMillis(c.notBefore().toEpochMilli());
     e.setNotAfterMillis(c.notAfter().toEpochMilli());
-    e.setCertificateDer(ByteBuffer.wrap(Certificates.der(c.certificate())));
+    e.setCertificateDer(ByteBuffer.wrap(c.certificate().der()));
   }
 
   static String sanType(dev.sigwatch.core.x509.SubjectAltName.Type t) {

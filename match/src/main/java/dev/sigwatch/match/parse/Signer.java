@@ -1,7 +1,7 @@
 package dev.sigwatch.match.parse;
 
 import dev.sigwatch.core.x509.FulcioCertificate;
-import java.security.cert.X509Certificate;
+import dev.sigwatch.core.x509.ParsedCertificate;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +14,7 @@ public sealed interface Signer permits Signer.Cert, Signer.Key {
    * @param certificate the leaf and its identity fields
    * @param chain further certificates shipped with it (PEM bundle, CT extra_data), leaf excluded; may be empty
    */
-  record Cert(FulcioCertificate certificate, List<X509Certificate> chain) implements Signer {
+  record Cert(FulcioCertificate certificate, List<ParsedCertificate> chain) implements Signer {
     public Cert {
       Objects.requireNonNull(certificate, "certificate");
       chain = List.copyOf(chain);

@@ -2,11 +2,10 @@ package dev.sigwatch.match.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sigwatch.core.x509.CertificateParseException;
-import dev.sigwatch.core.x509.Certificates;
 import dev.sigwatch.core.x509.Der;
 import dev.sigwatch.core.x509.FulcioCertificate;
+import dev.sigwatch.core.x509.ParsedCertificate;
 import java.io.IOException;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -43,13 +42,13 @@ final class TimestampResponses {
     String oid = token.getTimeStampInfo().getMessageImprintAlgOID().getId();
     String digest = DIGESTS.getOrDefault(oid, oid) + ":"
         + HexFormat.of().formatHex(token.getTimeStampInfo().getMessageImprintDigest());
-    List<X509Certificate> certs = new ArrayList<>();
-    X509Certificate signerCert = null;
+    List<ParsedCertificate> certs = new ArrayList<>();
+    ParsedCertificate signerCert = null;
     try {
       @SuppressWarnings("unchecked")
       Collection<X509CertificateHolder> holders = token.getCertificates().getMatches(null);
       for (X509CertificateHolder h : holders) {
-        X509Certificate c = Certificates.parse(h.getEncoded());
+        ParsedCertificate c = ParsedCertificate.parse(h.getEncoded());
         if (signerCert == null && token.getSID().match(h)) {
           signerCert = c;
         } else {

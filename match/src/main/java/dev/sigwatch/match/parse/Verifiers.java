@@ -4,8 +4,8 @@ import dev.sigwatch.core.x509.CertificateParseException;
 import dev.sigwatch.core.x509.Certificates;
 import dev.sigwatch.core.x509.Der;
 import dev.sigwatch.core.x509.FulcioCertificate;
+import dev.sigwatch.core.x509.ParsedCertificate;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -63,7 +63,7 @@ public final class Verifiers {
     }
     try {
       if (head.startsWith(BEGIN_CERT)) {
-        List<X509Certificate> certs = pemCertificates(new String(content, StandardCharsets.US_ASCII));
+        List<ParsedCertificate> certs = pemCertificates(new String(content, StandardCharsets.US_ASCII));
         if (certs.isEmpty()) {
           throw new EntryParseException("verifier: PEM holds no certificate");
         }
@@ -95,10 +95,10 @@ public final class Verifiers {
 
   /**
    * Every certificate of a PEM bundle, leaf first. Decoded here (base64 then DER) rather than by the JDK's PEM
-   * path, which is ~20x slower and dominated the per-entry cost.
+   * path, which is ~20x slower and dominated the per-entry cost; each certificate is decoded once, for every reader.
    */
-  static List<X509Certificate> pemCertificates(String pem) throws EntryParseException, CertificateParseException {
-    List<X509Certificate> out = new java.util.ArrayList<>(2);
+  static List<ParsedCertificate> pemCertificates(String pem) throws EntryParseException, CertificateParseException {
+    List<ParsedCertificate> out = new java.util.ArrayList<>(2);
     int from = 0;
     while (true) {
       int b = pem.indexOf(BEGIN_CERT, from);
@@ -115,7 +115,7 @@ public final class Verifiers {
       } catch (IllegalArgumentException ex) {
         throw new EntryParseException("verifier: PEM CERTIFICATE body is not base64", ex);
       }
-      out.add(Certificates.parse(der));
+      out.add(ParsedCertificate.parse(der));
       from = e + 1;
     }
   }
