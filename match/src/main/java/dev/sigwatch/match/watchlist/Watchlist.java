@@ -27,9 +27,10 @@ import com.google.re2j.PatternSyntaxException;
 public final class Watchlist {
   public static final Watchlist EMPTY = new Watchlist(List.of());
 
-  private record CertRule(String id, Pattern subject, List<Pattern> issuers) {}
+  /** {@code literal}: what every match of {@code subject} contains ({@link RequiredLiteral}), "" if unknown. */
+  private record CertRule(String id, Pattern subject, String literal, List<Pattern> issuers) {}
 
-  private record SubjectRule(String id, Pattern subject) {}
+  private record SubjectRule(String id, Pattern subject, String literal) {}
 
   private record ValueRule(String id, RuleType type, String oid, List<String> values) {}
 
@@ -46,9 +47,11 @@ public final class Watchlist {
         case CERT_IDENTITY -> {
           List<Pattern> issuers = new ArrayList<>();
           r.getIssuers().forEach(i -> issuers.add(Pattern.compile(i)));
-          certRules.add(new CertRule(r.getRuleId(), Pattern.compile(r.getCertSubject()), List.copyOf(issuers)));
+          certRules.add(new CertRule(r.getRuleId(), Pattern.compile(r.getCertSubject()),
+              RequiredLiteral.of(r.getCertSubject()), List.copyOf(issuers)));
         }
-        case SUBJECT -> subjectRules.add(new SubjectRule(r.getRuleId(), Pattern.compile(r.getValue())));
+        case SUBJECT -> subjectRules.add(new SubjectRule(r.getRuleId(), Pattern.compile(r.getValue()),
+            RequiredLiteral.of(r.getValue())));
         case FINGERPRINT -> fingerprintRules.computeIfAbsent(r.getValue(), k -> new ArrayList<>()).add(r.getRuleId());
         case FULCIO_EXTENSION -> valueRules.add(new ValueRule(r.getRuleId(), r.getType(),
             FulcioExtensionNames.oid(r.getOid()).orElseThrow(), List.copyOf(r.getValues())));
@@ -150,7 +153,7 @@ public final class Watchlist {
       for (CertRule r : certRules) {
         for (SubjectAltName san : sans) {
           String v = san.getValue();
-          if (r.subject.matcher(v).find()) {
+          if (v.contains(r.literal) && r.subject.matcher(v).find()) {
             String issuerWhy = issuerMatch(r, e.getOidcIssuer());
             if (issuerWhy != null) {
               out = add(out, new RuleMatch(r.id, RuleType.CERT_IDENTITY, v,
@@ -163,7 +166,7 @@ public final class Watchlist {
     }
     for (SubjectRule r : subjectRules) {
       for (String s : e.getSubjects()) {
-        if (r.subject.matcher(s).find()) {
+        if (s.contains(r.literal) && r.subject.matcher(s).find()) {
           out = add(out, new RuleMatch(r.id, RuleType.SUBJECT, s, "subject '" + s + "' matches /" + r.subject.pattern() + "/"));
           break;
         }
