@@ -58,15 +58,18 @@ public final class MatchBenchmark {
         distinct > 0 ? "hashedrekord (distinct certificates)" : "fixture", watchlist.size());
     run(entries, watchlist, 3); // warm-up
     long cpu = THREADS.getCurrentThreadCpuTime();
+    long allocated = THREADS.getCurrentThreadAllocatedBytes();
     long[] n = new long[1];
     double rate = run(entries, watchlist, seconds, n);
     double micros = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e3 / n[0];
+    double bytes = (double) (THREADS.getCurrentThreadAllocatedBytes() - allocated) / n[0];
     System.out.printf(Locale.ROOT, "parse + identities + match: %.0f entries/s on one thread, %.1f µs CPU/entry"
-        + " (%.0f entries per CPU-second)%n", rate, micros, 1e6 / micros);
+        + " (%.0f entries per CPU-second), %.0f bytes allocated/entry%n", rate, micros, 1e6 / micros, bytes);
   }
 
-  private static final java.lang.management.ThreadMXBean THREADS =
-      java.lang.management.ManagementFactory.getThreadMXBean();
+  /** Thread CPU time and allocation: far less sensitive to other load on the machine than wall-clock time. */
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
   private static RekorEntry entry(int i, byte[] body) {
     return RekorEntry.newBuilder().setLogId("bench").setLogType(LogType.REKOR_V1).setLeafIndex(i).setLogIndex(i)
