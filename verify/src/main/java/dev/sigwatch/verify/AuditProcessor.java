@@ -134,6 +134,7 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       if (!stopped && (i == 0 || e.raw() != null)) anchorAtEntry(record, logId, s, e);
       if (!s.anchored()) {
         hold(record, logId, s, e);
+        if (tryAnchor(logId, s)) advance(record, logId, s);
         save(logId, s);
         return;
       }
@@ -322,9 +323,14 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     return List.of();
   }
 
-  /** Unanchored: starts the audit at the first pending checkpoint whose proven frontier the held entries can use. */
+  /**
+   * Unanchored: starts the audit at the first pending checkpoint whose proven frontier the held entries reach, so
+   * that no entry the stream still brings is skipped (a frontier ahead of the entries waits for them: read from
+   * index 0, entry 0 anchors before a later checkpoint could).
+   */
   private boolean tryAnchor(String logId, AuditState s) {
     for (Pending p : s.pending.values()) {
+      if (p.size() > s.buffer.end()) return false;
       if (!p.anchors() || p.size() < s.buffer.start()) continue;
       try {
         anchor(logId, s, p.size(), p.size() == 0 ? CompactRange.empty() : CompactRange.fromFrontier(p.size(), p.frontier()),

@@ -213,4 +213,15 @@ class AuditAnchorTest {
     assertThat(sizes(h.events("AUDITED"))).containsExactly(12L);
     assertThat(h.events("AUDITED").get(0).getDetail()).containsEntry("from", "10");
   }
+
+  @Test
+  void aFrontierAheadOfTheEntriesWaitsForThemSoAReadFromZeroStartsAtZero() throws Exception {
+    Harness h = v2Harness();
+    h.checkpoint(withFrontier(9, T)); // verified before any entry arrived (entries read slowly from index 0)
+    h.entries(v2, 0, 20);
+    h.checkpoint(withFrontier(20, T + 1));
+    assertThat(h.alerts()).isEmpty();
+    assertThat(sizes(h.events("AUDITED"))).containsExactly(9L, 20L);
+    assertThat(h.events("AUDITED").get(0).getDetail()).containsEntry("from", "0");
+  }
 }
