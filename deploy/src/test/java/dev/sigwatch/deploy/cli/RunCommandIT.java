@@ -46,7 +46,7 @@ import picocli.CommandLine;
 class RunCommandIT {
   private static final Pattern BROKER_UP = Pattern.compile("embedded Kafka broker up at (\\S+) ");
   private static final Pattern API_UP = Pattern.compile("API and web page at (http://\\S+/) ");
-  private static final Duration START = Duration.ofSeconds(90);
+  private static final Duration START = Duration.ofSeconds(180); // a fresh JVM formats and starts a SASL broker: slow under load
 
   @TempDir
   Path dir;
