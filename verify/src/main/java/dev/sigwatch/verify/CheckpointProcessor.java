@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * consistency and audited.
  *
  * <p>Liveness: a log whose checkpoint has not advanced for {@code staleAfter} (checked by a wall-clock punctuator),
- * or whose signed timestamp is older than that, raises one STALE_LOG alert per episode; its id is kept in the log's
+ * or whose signed timestamp is older than that, raises one STALE_LOG alert per episode (a log seen within
+ * {@code staleAfter} serving checkpoints of a view or signature incident is publishing, not stale: that
+ * incident's alert already covers it); its id is kept in the log's
  * {@link LogState}. The first growth afterwards ends the episode with RECOVERED and INCIDENT_RESOLVED, both naming
  * that alert ({@link StaleLog}). A stale log that becomes frozen instead (a Rekor v1 shard republished as INACTIVE,
  * or a shard quiet past its validity end) ends it with INCIDENT_RESOLVED alone ("shard frozen at size N"). A frozen
@@ -404,7 +406,10 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
         }
         continue;
       }
-      if (!s.frozen() && !s.stale() && now - s.progressAtMillis() > staleAfter.toMillis()) {
+      // A log that shows an open integrity incident (a fork growing on, a run of bad signatures) is not also stale:
+      // it is publishing, and that incident's alert already says why its head does not move.
+      long alive = Math.max(s.progressAtMillis(), incidents.lastSeenInIncident(kv.key));
+      if (!s.frozen() && !s.stale() && now - alive > staleAfter.toMillis()) {
         stale(now, kv.key, s, "no checkpoint progress since " + java.time.Instant.ofEpochMilli(s.progressAtMillis()));
       }
     }

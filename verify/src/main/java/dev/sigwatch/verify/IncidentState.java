@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Stored with {@link #serde()}, a versioned binary layout of this module's own (not an Avro schema): version 1
  * has one views episode, signature, roots; version 2 adds the witness episode after the signature one; version 3
- * holds a list of views episodes (one per distinct fact) and the unproven checkpoint after the roots. Earlier
+ * holds a list of views episodes (one per distinct fact) and the unproven checkpoint after the roots; version 4 adds
+ * when a checkpoint of a view or signature incident was last seen, at the end. Earlier
  * versions still read: their one views episode becomes a list of one, no witness episode (v1), nothing unproven. A
  * newer version than this code knows fails loudly rather than dropping episodes.
  *
@@ -35,18 +36,26 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param witness the open witness-policy episode (Rekor v2), or null
  * @param roots verified root by tree size, the {@link #MAX_ROOTS} largest sizes (an unmodifiable copy)
  * @param unproven the newest checkpoint larger than the trusted head whose consistency with it is not proven, or null
+ * @param incidentSeenAtMillis when (event time) the log last served a checkpoint of a view or signature incident, open
+ *     or since closed ({@link Long#MIN_VALUE}: never, or not recorded by layouts before 4): such a log is publishing,
+ *     and is not stale before {@code staleAfter} has passed since
  */
 record IncidentState(List<Episode> views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots,
-    Unproven unproven) {
+    Unproven unproven, long incidentSeenAtMillis) {
 
   /** Bounds the state per log (32 bytes a root): a rollback further back than this is classified without it. */
   static final int MAX_ROOTS = 256;
   /** Bounds the open views episodes per log: a log showing more distinct views at once is alerted on each anyway. */
   static final int MAX_VIEWS = 32;
   /** The layout written; {@link #serde()} reads it and every earlier one. */
-  static final byte VERSION = 3;
+  static final byte VERSION = 4;
 
-  static final IncidentState EMPTY = new IncidentState(List.of(), null, null, new TreeMap<>(), null);
+  static final IncidentState EMPTY = new IncidentState(List.of(), null, null, new TreeMap<>(), null, Long.MIN_VALUE);
+
+  IncidentState(List<Episode> views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots,
+      Unproven unproven) {
+    this(views, signature, witness, roots, unproven, Long.MIN_VALUE);
+  }
 
   /**
    * A checkpoint whose consistency with the trusted head is not proven.
@@ -75,25 +84,30 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
   }
 
   IncidentState withViews(List<Episode> e) {
-    return new IncidentState(e, signature, witness, roots, unproven);
+    return new IncidentState(e, signature, witness, roots, unproven, incidentSeenAtMillis);
   }
 
   IncidentState withSignature(Episode e) {
-    return new IncidentState(views, e, witness, roots, unproven);
+    return new IncidentState(views, e, witness, roots, unproven, incidentSeenAtMillis);
   }
 
   IncidentState withWitness(Episode e) {
-    return new IncidentState(views, signature, e, roots, unproven);
+    return new IncidentState(views, signature, e, roots, unproven, incidentSeenAtMillis);
   }
 
   IncidentState withUnproven(Unproven u) {
-    return new IncidentState(views, signature, witness, roots, u);
+    return new IncidentState(views, signature, witness, roots, u, incidentSeenAtMillis);
   }
 
   IncidentState withRoot(long size, byte[] root) {
     TreeMap<Long, byte[]> r = new TreeMap<>(roots);
     r.put(size, root.clone());
-    return new IncidentState(views, signature, witness, r, unproven);
+    return new IncidentState(views, signature, witness, r, unproven, incidentSeenAtMillis);
+  }
+
+  /** This state, having seen a checkpoint of a view or signature incident at {@code atMillis} (the latest kept). */
+  IncidentState withIncidentSeen(long atMillis) {
+    return new IncidentState(views, signature, witness, roots, unproven, Math.max(incidentSeenAtMillis, atMillis));
   }
 
   boolean isEmpty() {
@@ -125,6 +139,7 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
           out.writeBoolean(s.unproven.alertId() != null);
           if (s.unproven.alertId() != null) out.writeUTF(s.unproven.alertId());
         }
+        out.writeLong(s.incidentSeenAtMillis);
         out.flush();
         return bytes.toByteArray();
       } catch (IOException e) {
@@ -158,7 +173,8 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
           long since = in.readLong();
           unproven = new Unproven(size, root, since, in.readBoolean() ? in.readUTF() : null);
         }
-        return new IncidentState(views, signature, witness, roots, unproven);
+        long incidentSeen = v >= 4 ? in.readLong() : Long.MIN_VALUE;
+        return new IncidentState(views, signature, witness, roots, unproven, incidentSeen);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -78,7 +78,7 @@ final class Incidents {
     } else {
       next.set(i, observe(cause, c, alert, open.get(i), subject, Map.of()));
     }
-    store.put(logId, s.withViews(next));
+    store.put(logId, s.withViews(next).withIncidentSeen(c.getObservedAtMillis()));
   }
 
   /**
@@ -89,6 +89,15 @@ final class Incidents {
    */
   static String subject(String type, long size, byte[] root) {
     return type + " " + size + " " + Findings.hex(root);
+  }
+
+  /**
+   * When the log last served a checkpoint of a split-view / rollback / fork or bad-signature / unknown-key incident
+   * (event time; kept after the episode closes), or {@link Long#MIN_VALUE}: a log that keeps serving checkpoints we
+   * cannot accept is not stale, the incident's alert already says what is wrong.
+   */
+  long lastSeenInIncident(String logId) {
+    return state(logId).incidentSeenAtMillis();
   }
 
   /** The unproven checkpoint of the log, or null. */
@@ -125,7 +134,8 @@ final class Incidents {
       resolved(cause, logId, e, c.getObservedAtMillis(), "another signer: " + subject);
       e = null;
     }
-    store.put(logId, s.withSignature(observe(cause, c, alert, e, subject, Map.of())));
+    store.put(logId, s.withSignature(observe(cause, c, alert, e, subject, Map.of()))
+        .withIncidentSeen(c.getObservedAtMillis()));
   }
 
   /** A validly signed checkpoint: ends a run of bad signatures. */
@@ -180,7 +190,8 @@ final class Incidents {
       Episode g = closeIfQuiet(cause, kv.key, kv.value.signature(), now);
       Episode w = closeIfQuiet(cause, kv.key, kv.value.witness(), now);
       if (v.size() != kv.value.views().size() || g != kv.value.signature() || w != kv.value.witness()) {
-        store.put(kv.key, new IncidentState(v, g, w, kv.value.roots(), kv.value.unproven()));
+        store.put(kv.key, new IncidentState(v, g, w, kv.value.roots(), kv.value.unproven(),
+            kv.value.incidentSeenAtMillis()));
       }
     }
   }

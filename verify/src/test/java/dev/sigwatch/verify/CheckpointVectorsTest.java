@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tree, size, proof from / to which size, signed how, observed when) and the verdict it must produce (alert types in
  * order, the sizes accepted as head, INCIDENT_CONTINUES and INCIDENT_RESOLVED counts, the sizes left unproven), named
  * by the rule it exercises. Trees: {@code honest}; {@code alt}, the same key sharing its first 99 leaves (another view
- * at 100 and beyond); {@code evil}, sharing 50; {@code signer: impostor}, a key the trusted root does not know.
+ * at 100 and beyond); {@code evil}, sharing 50; {@code signer: impostor}, a key the trusted root does not know. A step
+ * may also corrupt the signature ({@code corruptSignature}), list the tree as an inactive (frozen) shard
+ * ({@code inactive}) or carry a signed timestamp {@code signedAgo} seconds before it was observed.
  */
 class CheckpointVectorsTest {
 
@@ -35,7 +37,11 @@ class CheckpointVectorsTest {
   static final String[] NAMES = {"consistent-growth", "empty-tree-needs-no-proof", "unproven-no-proof",
       "unproven-proof-from-earlier-size", "unproven-past-the-bound", "fork-proof-from-head-fails",
       "split-view-same-size", "split-view-smaller-unproven", "split-view-smaller-disproven", "rollback-proven-prefix",
-      "rollback-to-a-verified-size", "distinct-facts-a-minute-apart", "quiet-period-closes-then-new-alert"};
+      "rollback-to-a-verified-size", "distinct-facts-a-minute-apart", "quiet-period-closes-then-new-alert",
+      "bad-signature-run-is-one-episode", "unknown-key-after-bad-signature-is-another-incident",
+      "fork-growing-on-is-one-episode", "split-view-repeats-fold", "rollback-repeats-fold",
+      "fork-keeps-the-verified-head", "rotation-is-no-alert-frozen-change-is", "frozen-shard-same-head-again",
+      "stale-by-signed-timestamp", "fresh-signed-timestamp-is-not-stale", "first-checkpoint-bad-signature-then-valid"};
 
   static Stream<String> vectors() {
     return Stream.of(NAMES);
@@ -80,6 +86,12 @@ class CheckpointVectorsTest {
           note = note.substring(0, i) + (note.charAt(i) == 'A' ? 'B' : 'A') + note.substring(i + 1);
           c = Checkpoint.newBuilder(c).setRawNote(ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8))).build();
         }
+        if (step.path("inactive").asBoolean()) {
+          c = Checkpoint.newBuilder(c).setShardState(dev.sigwatch.schemas.ShardState.INACTIVE).build();
+        }
+        if (step.has("signedAgo")) {
+          c = Checkpoint.newBuilder(c).setTimestampMillis(at - step.get("signedAgo").asLong() * 1000).build();
+        }
         h.checkpoint(c);
       }
       JsonNode want = v.get("want");
@@ -91,6 +103,10 @@ class CheckpointVectorsTest {
       assertThat(h.events("INCIDENT_CONTINUES")).as("continues").hasSize(want.get("continues").asInt());
       assertThat(h.events("CONSISTENCY_UNPROVEN")).as("unproven").extracting(LogEvent::getTreeSize)
           .containsExactlyElementsOf(longs(want.get("unproven")));
+      if (want.has("rotated")) {
+        assertThat(h.events("SHARD_ROTATED")).as("rotated").extracting(LogEvent::getTreeSize)
+            .containsExactlyElementsOf(longs(want.get("rotated")));
+      }
       if (want.has("resolved")) {
         assertThat(h.events("INCIDENT_RESOLVED")).as("resolved").hasSize(want.get("resolved").asInt());
       }

@@ -202,4 +202,26 @@ class DistinctIncidentsTest {
     assertThat(back.unproven().root()).isEqualTo(v1.tree.root(300));
     assertThat(back.unproven().alertId()).isEqualTo("a".repeat(64));
   }
+
+  @Test
+  void stateOfLayout3ReadsWithNoIncidentSeenAndLayout4KeepsIt() throws Exception {
+    Episode rollback = Episode.open("ROLLBACK", "r".repeat(64), "ROLLBACK 150 ab", T, 150);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(3); // version 3: a list of views episodes, signature, witness, roots, unproven
+      out.writeInt(1);
+      IncidentState.write(out, rollback);
+      IncidentState.write(out, null);
+      IncidentState.write(out, null);
+      out.writeInt(0);
+      out.writeBoolean(false);
+    }
+    IncidentState old = IncidentState.serde().deserializer().deserialize("t", bytes.toByteArray());
+    assertThat(old.views()).containsExactly(rollback);
+    assertThat(old.incidentSeenAtMillis()).isEqualTo(Long.MIN_VALUE);
+    var serde = IncidentState.serde();
+    IncidentState now = old.withIncidentSeen(T + 7);
+    assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", now)).incidentSeenAtMillis())
+        .isEqualTo(T + 7);
+  }
 }

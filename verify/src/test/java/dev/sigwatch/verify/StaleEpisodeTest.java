@@ -70,6 +70,24 @@ class StaleEpisodeTest {
   }
 
   @Test
+  void aLogServingAForkOrBadSignaturesIsNotAlsoStaleWhileItShowsThemButIsOnceItStops() throws Exception {
+    Harness h = harness(stateDir);
+    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(350, "evil");
+    grow(h, 0, 100, 0);
+    // From T+10 the log serves a fork that grows on (every checkpoint fails the proof from the head 100) until T+50.
+    for (int m = 10; m <= 50; m += 10) {
+      h.checkpoint(evil.checkpointWithProofFrom(100 + 5 * m, 100, T + m * MIN));
+      h.driver.advanceWallClockTime(Duration.ofMinutes(10));
+    }
+    assertThat(h.alerts()).extracting(Alert::getType).containsExactly(Findings.FORK);
+    // It stops at T+50: stale once nothing was seen for 30 min, neither growth nor the fork.
+    h.driver.advanceWallClockTime(Duration.ofMinutes(25)); // T+75
+    assertThat(h.alerts()).extracting(Alert::getType).containsExactly(Findings.FORK);
+    h.driver.advanceWallClockTime(Duration.ofMinutes(10)); // T+85
+    assertThat(h.alerts()).extracting(Alert::getType).containsExactly(Findings.FORK, Findings.STALE_LOG);
+  }
+
+  @Test
   void eachStaleEpisodeIsOneAlertEndedByRecoveredAndIncidentResolvedNamingIt() throws Exception {
     Harness h = harness(stateDir);
     twoEpisodes(h);

@@ -120,10 +120,26 @@ final class TiledLog {
       String why = unprovenBy(ref, c);
       if (why != null) {
         log.warn("{}: ignoring checkpoint size {}: {}; ingesting up to {}", name, c.size(), why, ref.size());
-        Checkpoint evidence = Checkpoint.newBuilder().setLogId(logId).setLogType(logType).setOrigin(c.origin())
-            .setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash())).setTimestampMillis(timestamp(note, c))
-            .setObservedAtMillis(clock.millis()).setRawNote(ByteBuffer.wrap(raw)).setSourceUrl(sourceUrl).build();
-        return new Poll(List.of(), ref.size(), List.of(evidence));
+        Checkpoint.Builder evidence = Checkpoint.newBuilder().setLogId(logId).setLogType(logType)
+            .setOrigin(c.origin()).setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash()))
+            .setTimestampMillis(timestamp(note, c)).setObservedAtMillis(clock.millis())
+            .setRawNote(ByteBuffer.wrap(raw)).setSourceUrl(sourceUrl);
+        // The proof the log's tiles give from the base, failing as it may: verify decides a fork on it (a tree whose
+        // tiles cannot prove the verified head a prefix of it), as it does on a Rekor v1 or CT log's failing proof.
+        Checkpoint base = bases.base(logId, lastPublished);
+        if (ProofBases.direction(base, c.size()) == ProofBases.Direction.FROM_BASE) {
+          try {
+            List<ByteBuffer> proof = new ArrayList<>();
+            for (byte[] h : TileProofs.consistencyProof(fetcher, base.getTreeSize(), c.size())) {
+              proof.add(ByteBuffer.wrap(h));
+            }
+            evidence.setProofFromSize(base.getTreeSize()).setProofFromRoot(base.getRootHash())
+                .setConsistencyProof(proof);
+          } catch (TileException | FileNotFoundException e) {
+            log.debug("{}: no tiles for a proof {} -> {}: {}", name, base.getTreeSize(), c.size(), e.getMessage());
+          }
+        }
+        return new Poll(List.of(), ref.size(), List.of(evidence.build()));
       }
       reference = ref = new Reference(c.size(), c.rootHash());
     }

@@ -2,7 +2,10 @@ package dev.sigwatch.testkit.sim;
 
 /** Log misbehaviour the simulator can stage on demand (see {@link SigstoreSimulator#trigger}). */
 public enum Incident {
-  /** The active Rekor v1 tree is replaced by one that diverges from the published one at half its size. */
+  /**
+   * The log's tree is replaced by one that diverges from the published one at half its size and is one entry larger
+   * (Rekor v1: the active shard; Rekor v2 and RFC 6962 CT too, not static-ct).
+   */
   FORK,
   /** Every other log-info request sees a different root at the same size. */
   SPLIT_VIEW,
@@ -14,6 +17,11 @@ public enum Incident {
   UNKNOWN_KEY,
   /** The newest entry is served with a body (CT: a leaf) that does not hash to its leaf in the tree. */
   TAMPERED_ENTRY,
+  /**
+   * The next entry logged is served with a body (CT: a leaf) that does not hash to its leaf in the tree: a tamper a
+   * monitor reading the log as it grows sees (the newest entry has usually been read already).
+   */
+  TAMPERED_NEXT_ENTRY,
   /** The logs stop growing (timed growth and {@code grow} publish nothing new). */
   STALE,
   /** Expected Rekor v1 shard rotation: a new active tree; the old one becomes inactive with its final size. */

@@ -44,9 +44,17 @@ final class IncidentDispatcher {
       case FORK -> v1.fork(t);
       case SPLIT_VIEW -> v1.splitView(t);
       case ROLLBACK -> v1.rollback();
-      case BAD_SIGNATURE -> v1.badSignature();
-      case UNKNOWN_KEY -> v1.unknownKey();
+      // A new head (one more entry) with the bad signature: a head seen before is not published again by a monitor.
+      case BAD_SIGNATURE -> {
+        rekorV1.append(t, nextDigest.get());
+        v1.badSignature();
+      }
+      case UNKNOWN_KEY -> {
+        rekorV1.append(t, nextDigest.get());
+        v1.unknownKey();
+      }
       case TAMPERED_ENTRY -> v1.tamperNewest();
+      case TAMPERED_NEXT_ENTRY -> v1.tamperNext();
       case SHARD_ROTATION -> rekorV1.rotate();
       case FROZEN_SHARD_CHANGE -> v1.changeFrozenShard(t);
       case MALFORMED_ENTRY -> {
@@ -59,6 +67,7 @@ final class IncidentDispatcher {
 
   private void rekorV2(Incident incident) {
     switch (incident) {
+      case FORK -> rekorV2.fork();
       case SPLIT_VIEW -> rekorV2.splitView();
       case ROLLBACK -> rekorV2.rollback();
       case BAD_SIGNATURE -> rekorV2.badSignature();
@@ -66,17 +75,23 @@ final class IncidentDispatcher {
       case WITNESS_MISSING -> rekorV2.witness(RekorV2Log.Witness.MISSING);
       case WITNESS_INVALID -> rekorV2.witness(RekorV2Log.Witness.INVALID);
       case TAMPERED_ENTRY -> rekorV2.tamperNewest();
+      case TAMPERED_NEXT_ENTRY -> rekorV2.tamper(rekorV2.tree().size());
       default -> throw unsupported(incident, LogTarget.REKOR_V2);
     }
   }
 
   private static void ct(Incident incident, CtLog log, LogTarget target) {
     switch (incident) {
+      case FORK -> {
+        if (target == LogTarget.STATIC_CT) throw unsupported(incident, target);
+        log.fork();
+      }
       case SPLIT_VIEW -> log.splitView();
       case ROLLBACK -> log.rollback();
       case BAD_SIGNATURE -> log.badSignature();
       case UNKNOWN_KEY -> log.unknownKey();
       case TAMPERED_ENTRY -> log.tamperNewest();
+      case TAMPERED_NEXT_ENTRY -> log.tamper(log.tree().size());
       default -> throw unsupported(incident, target);
     }
   }

@@ -83,8 +83,17 @@ class IncidentsAndGrowthSimulatorTest {
       s.trigger(Incident.UNKNOWN_KEY, LogTarget.REKOR_V2);
       String unknown = text(url);
       assertThatThrownBy(() -> v.verifyCheckpoint(unknown)).hasMessageContaining("no signature from a trusted key");
-      assertThatThrownBy(() -> s.trigger(Incident.FORK, LogTarget.REKOR_V2))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported on REKOR_V2");
+      // A fork: a validly signed, larger tree whose tiles do not prove the published one a prefix of it.
+      long before = s.rekorV2().publishedSize();
+      byte[] beforeRoot = s.rekorV2().tree().root(before);
+      s.trigger(Incident.FORK, LogTarget.REKOR_V2);
+      Checkpoint forked = v.verifyCheckpoint(text(url)).checkpoint();
+      assertThat(forked.size()).isEqualTo(before + 1);
+      assertThatThrownBy(() -> dev.sigwatch.core.merkle.MerkleVerifier.verifyConsistency(before, forked.size(),
+          s.rekorV2().tree().consistencyProof(before, forked.size()), beforeRoot, forked.rootHash()))
+          .isInstanceOf(dev.sigwatch.core.merkle.ProofException.class);
+      assertThatThrownBy(() -> s.trigger(Incident.FORK, LogTarget.STATIC_CT))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported on STATIC_CT");
     }
   }
 

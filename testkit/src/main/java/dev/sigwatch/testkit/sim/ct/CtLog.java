@@ -42,8 +42,9 @@ public final class CtLog implements PrecertLogger {
   private final SimKey key = SimKey.generate(SimKey.Alg.ECDSA_P256);
   private final Clock clock;
   private final Clock entryClock;
-  private final MerkleTree tree = new MerkleTree();
-  private final List<Entry> entries = new ArrayList<>();
+  /** Replaced by {@link #fork}; guarded by this. */
+  private volatile MerkleTree tree = new MerkleTree();
+  private List<Entry> entries = new ArrayList<>();
   private final Map<String, byte[]> issuers = new ConcurrentHashMap<>();
   private volatile Sth sth;
   private volatile Sth split;
@@ -141,10 +142,31 @@ public final class CtLog implements PrecertLogger {
     entries.set(Math.toIntExact(index), new Entry(e.leafInput(), extraData.clone(), e.tileLeaf()));
   }
 
-  /** Incident: the served head's signature no longer verifies. */
+  /**
+   * Incident: the log replaces its tree by one sharing the first half of the published one, followed by the rest of
+   * its entries in reverse order and the first of them again (one more entry than it had), and publishes it (validly
+   * signed; its proofs and entries are the only ones served). RFC 6962 logs only: a static-ct leaf names its index.
+   */
+  public synchronized void fork() {
+    long n = sth.size();
+    if (tiled) throw new IllegalStateException(origin + ": a static-ct leaf carries its index; fork an RFC 6962 log");
+    if (n < 3) throw new IllegalStateException(origin + ": fork needs >= 3 entries, has " + n);
+    int keep = (int) (n / 2);
+    List<Entry> e = new ArrayList<>(entries.subList(0, keep));
+    for (int i = (int) n - 1; i >= keep; i--) e.add(entries.get(i));
+    e.add(entries.get(keep));
+    MerkleTree f = new MerkleTree();
+    for (Entry x : e) f.append(Rfc6962.leafHash(x.leafInput()));
+    entries = e;
+    tree = f;
+    provable = 0;
+    publish();
+  }
+
+  /** Incident: the served head is re-signed (a new timestamp) and its signature no longer verifies. */
   public synchronized void badSignature() {
     split = null;
-    Sth h = sth;
+    Sth h = sign(sth.size(), sth.root()); // re-signed now: a tree head with a new timestamp, as a monitor sees it
     byte[] bad = h.signature().clone();
     bad[bad.length - 1] ^= 0x01;
     sth = new Sth(h.size(), h.timestamp(), h.root(), bad, h.signerLogId());

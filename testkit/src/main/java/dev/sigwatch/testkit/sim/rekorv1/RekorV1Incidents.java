@@ -55,26 +55,37 @@ public final class RekorV1Incidents {
     s.publish(log.head(s, n - 1, s.tree().root(n - 1), log.key()));
   }
 
-  public void badSignature() {
+  /**
+   * The active shard's head over its whole tree (entries appended since the last publish included) is published with
+   * a corrupted signature: a new head, as a monitor polling a running log sees it.
+   */
+  public synchronized void badSignature() {
     V1Shard s = log.active();
-    V1Shard.Head h = s.head();
-    String note = h.note();
+    long n = s.tree().size();
+    String note = log.head(s, n, s.tree().root(n), log.key()).note();
     int sig = note.lastIndexOf(' ') + 8; // inside the base64 signature, after the 4-byte key hint
     char c = note.charAt(sig);
     String bad = note.substring(0, sig) + (c == 'A' ? 'B' : 'A') + note.substring(sig + 1);
-    s.publish(new V1Shard.Head(h.size(), h.root(), bad));
+    s.publish(new V1Shard.Head(n, s.tree().root(n), bad));
   }
 
-  public void unknownKey() {
+  /** The active shard's head over its whole tree is published signed by a key the trusted root does not know. */
+  public synchronized void unknownKey() {
     V1Shard s = log.active();
-    V1Shard.Head h = s.head();
-    s.publish(log.head(s, h.size(), h.root(), SimKey.generate(SimKey.Alg.ECDSA_P256)));
+    long n = s.tree().size();
+    s.publish(log.head(s, n, s.tree().root(n), SimKey.generate(SimKey.Alg.ECDSA_P256)));
   }
 
   public void tamperNewest() {
     V1Shard s = log.active();
     requireSize(s.head().size(), 1);
     log.tampered.add(s.offset() + s.head().size() - 1);
+  }
+
+  /** The entry the active shard logs next will be served tampered. */
+  public void tamperNext() {
+    V1Shard s = log.active();
+    log.tampered.add(s.offset() + s.tree().size());
   }
 
   public synchronized void changeFrozenShard(BodyTemplate t) {

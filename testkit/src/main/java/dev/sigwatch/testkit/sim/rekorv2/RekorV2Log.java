@@ -15,7 +15,9 @@ import java.util.List;
 
 /**
  * A simulated Rekor v2 shard (C2SP tlog-tiles): hashedrekord v0.0.2 entries with RFC 8785 canonical bodies, Ed25519
- * checkpoints, and an optional witness cosignature. Appends and publishing are serialized; reads are thread-safe.
+ * checkpoints, and optional cosignatures of two witnesses: the first one's behaviour is {@link Witness} (the witness
+ * incidents), the second always cosigns validly when the log is witnessed (so a 2-of-2 policy sees one witness fail).
+ * Appends and publishing are serialized; reads are thread-safe.
  */
 public final class RekorV2Log {
   /** How the published checkpoint's witness line looks. */
@@ -27,9 +29,12 @@ public final class RekorV2Log {
   private final SimKey key = SimKey.generate(SimKey.Alg.ED25519);
   private final SimKey witnessKey = SimKey.generate(SimKey.Alg.ED25519);
   private final String witnessName;
+  private final SimKey secondWitnessKey = SimKey.generate(SimKey.Alg.ED25519);
+  private final String secondWitnessName;
   private final Clock clock;
-  private final MerkleTree tree = new MerkleTree();
-  private final List<Entry> entries = new ArrayList<>();
+  /** Replaced by {@link #fork}; guarded by this. */
+  private volatile MerkleTree tree = new MerkleTree();
+  private List<Entry> entries = new ArrayList<>();
   private volatile Witness witness;
   private volatile long publishedSize;
   /** The largest size ever published: its tiles stay served after a rollback of the checkpoint (static files). */
@@ -42,6 +47,7 @@ public final class RekorV2Log {
   public RekorV2Log(String origin, String witnessName, Witness witness, Clock clock) {
     this.origin = origin;
     this.witnessName = witnessName;
+    this.secondWitnessName = "second." + witnessName;
     this.witness = witness;
     this.clock = clock;
     publish();
@@ -86,6 +92,7 @@ public final class RekorV2Log {
       case INVALID -> sigs.add(Notes.cosignature(witnessName, witnessKey, body + "tampered\n", now));
       default -> { }
     }
+    if (witness != Witness.NONE) sigs.add(Notes.cosignature(secondWitnessName, secondWitnessKey, body, now));
     return Notes.note(body, sigs);
   }
 
@@ -96,6 +103,29 @@ public final class RekorV2Log {
     split = null;
     checkpoint = note(n - 1, tree.root(n - 1), key);
     publishedSize = n - 1;
+  }
+
+  /**
+   * Incident: the log replaces its tree by one sharing only the first half of the published one, with foreign entries
+   * after that, one more than it had, and publishes it (validly signed; its tiles are the only ones served).
+   */
+  public synchronized void fork() {
+    long n = publishedSize;
+    if (n < 2) throw new IllegalStateException(origin + ": fork needs >= 2 entries, has " + n);
+    long keep = n / 2;
+    MerkleTree f = new MerkleTree();
+    List<Entry> e = new ArrayList<>(entries.subList(0, (int) keep));
+    for (long i = 0; i < keep; i++) f.append(tree.leafHash(i));
+    BodyTemplate t = entries.get(0).t();
+    for (long i = keep; i <= n; i++) {
+      byte[] d = SimKey.sha256(("fork-" + origin + "-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      e.add(new Entry(t, d));
+      f.append(Rfc6962.leafHash(t.render(d)));
+    }
+    entries = e;
+    tree = f;
+    provableSize = 0;
+    publish();
   }
 
   /** Incident: the log's signature on the checkpoint no longer verifies. */
@@ -178,6 +208,11 @@ public final class RekorV2Log {
 
   public String origin() {
     return origin;
+  }
+
+  /** The vkey lines of both witnesses (the one {@link Witness} controls first). */
+  public List<String> witnessVkeys() {
+    return List.of(witnessVkey(), Notes.vkey(secondWitnessName, secondWitnessKey, (byte) 0x04));
   }
 
   /** The witness vkey line (cosignature/v1 key type 0x04). */

@@ -1,0 +1,401 @@
+package dev.sigwatch.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sigwatch.ingest.IngestMetrics;
+import dev.sigwatch.ingest.IngestService;
+import dev.sigwatch.ingest.IngestSettings;
+import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.ingest.StartMode;
+import dev.sigwatch.ingest.http.RetryPolicy;
+import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.LogEvent;
+import dev.sigwatch.schemas.topics.TopicAdmin;
+import dev.sigwatch.schemas.topics.Topics;
+import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
+import dev.sigwatch.testkit.kafka.KafkaTestBroker;
+import dev.sigwatch.testkit.sim.Incident;
+import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.testkit.sim.rekorv2.RekorV2Log;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 11's sequence: each log family goes through every incident it can have, a few seconds apart, on the real
+ * broker (simulator → ingest → verify), as a new user's private instance would: a Rekor v1 server whose hostname is
+ * unlike its URL (and a second, honest Rekor v1 server with the same hostname), a Rekor v2 log whose URL has a port and
+ * a path and whose origin is its hostname, witnessed by two witnesses under a 2-of-2 policy, an RFC 6962 CT log, a
+ * trusted root of their own, entries four months older than the clock, every log read from index 0 and each growing
+ * at its own pace.
+ *
+ * <p>Each incident must raise its own alert, of its type, on its log, after it was staged, with its evidence, before
+ * the next one is staged; at the end each log's alerts are exactly the multiset of its incidents: nothing missed,
+ * nothing extra (an expected rotation and the recoveries raise none; repeats of one fact fold into one episode; a
+ * rollback's open episode does not mask the fork that follows it). Sequence (Rekor v1: shards A frozen, B active, then
+ * C after the rotation): tamper (v1), bad signature, unknown key, witness missing and invalid (v2), split view, stale
+ * (then growth again), expected rotation (v1: B frozen, C active, no alert), frozen-shard change (v1, on B), rollback,
+ * fork. Not in it: tampered Rekor v2 / CT entries (the simulator serves those only on Rekor v1) and static-ct (its
+ * checkpoint is republished only when its tree changes, so a re-signed head with a bad or unknown signature is not
+ * read again, and a static-ct leaf names its index, so the simulator cannot fork it).
+ *
+ * <p>Between incidents a keeper grows every log each second, so no log idles past the short {@code staleAfter}; a log
+ * whose incident lives in its served head is held (not grown) until verify has alerted on it, then grown, which ends
+ * the incident as a recovering log would.
+ */
+@ExtendWith(KafkaBrokerExtension.class)
+class IncidentSequenceIT {
+
+  static final Topics TOPICS = VerifySimulatorIT.TOPICS.withPrefix(KafkaTestBroker.uniqueName("sequence") + ".");
+  /** Short windows so the sequence takes a minute or two; generous awaits so it holds on a loaded machine. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(20);
+  static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
+  static final String SHARED_HOSTNAME = "rekor-server-0c1d2e.sim.internal";
+
+  @TempDir Path stateDir;
+  final List<Alert> alerts = new ArrayList<>();
+  final List<LogEvent> events = new ArrayList<>();
+  final Set<SigstoreSimulator> held = ConcurrentHashMap.newKeySet();
+  /** When the incident being awaited was staged (set by {@link #stage}). */
+  volatile long stagedAt;
+
+  @Test
+  void eachFamilyGoesThroughEveryIncidentItCanHaveAndEachRaisesExactlyItsOwnAlert(KafkaTestBroker broker)
+      throws Exception {
+    try (Admin admin = broker.admin()) {
+      TopicAdmin.ensureTopics(admin, TOPICS.all());
+    }
+    SigstoreSimulator v1 = SigstoreSimulator.builder().threads(2).rekorV1Hostname(SHARED_HOSTNAME)
+        .inactiveShardEntries(150).build().start();
+    // Another Rekor v1 server with the same hostname, honest, growing on its own timer.
+    SigstoreSimulator twin = SigstoreSimulator.builder().threads(2).rekorV1Hostname(SHARED_HOSTNAME)
+        .inactiveShardEntries(40).entriesPerSecond(10).build().start();
+    SigstoreSimulator v2 = SigstoreSimulator.builder().threads(2).witnessed(true).build().start();
+    SigstoreSimulator ct = SigstoreSimulator.builder().threads(2).build().start();
+    v1.grow(200);
+    twin.grow(60);
+    v2.grow(120);
+    for (int i = 0; i < 6; i++) ct.grow(1); // one certificate (CT entry) per grow
+    String shardA = v1.rekorV1().origin(v1.rekorV1().inactive().get(0));
+    String shardB = v1.rekorV1().origin(v1.rekorV1().active());
+    String v2Log = v2.rekorV2Url().replaceFirst("^https?://", ""); // a Rekor v2 log id is its URL
+    String ctLog = ct.ctUrl().replaceFirst("^https?://", "");
+    assertThat(shardA).startsWith(SHARED_HOSTNAME + " - ");
+    assertThat(twin.rekorV1().origin(twin.rekorV1().active())).startsWith(SHARED_HOSTNAME + " - ");
+    assertThat(v2.rekorV2Url()).matches("https?://[^/]+:\\d+/.+");
+    assertThat(v2.rekorV2().origin()).isEqualTo(java.net.URI.create(v2.rekorV2Url()).getHost());
+
+    WitnessPolicy policy = WitnessPolicy.ofVkeys(v2.rekorV2().witnessVkeys(), 2);
+    VerifySettings vs = new VerifySettings(VerifySimulatorIT.trustedRoot(List.of(v1, twin, v2, ct)), policy,
+        STALE_AFTER, Duration.ofMillis(500), KafkaTestBroker.uniqueName("verify-sequence"), Duration.ofMinutes(5))
+        .withIncidentQuiet(Duration.ofMinutes(10)).withUnprovenAfter(Duration.ofMinutes(5));
+    List<LogTarget> targets = List.of(LogTarget.of("rekor-v1", v1.rekorV1Url()),
+        LogTarget.of("rekor-v1", twin.rekorV1Url()), LogTarget.of("rekor-v2", v2.rekorV2Url()),
+        LogTarget.of("ct", ct.ctUrl()));
+    Map<SigstoreSimulator, Integer> keep = Map.of(v1, 5, v2, 5, ct, 1);
+    ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor();
+    Predicate<String> ofV1 = id -> VerifySimulatorIT.owns(v1, id);
+    Predicate<String> ofTwin = id -> VerifySimulatorIT.owns(twin, id);
+    try (v1; twin; v2; ct; Pipeline p = new Pipeline(broker, targets, vs)) {
+      p.await(() -> {
+        assertThat(sizes(shardB::equals, "AUDITED")).contains(200L);
+        assertThat(sizes(v2Log::equals, "AUDITED")).contains(120L);
+        assertThat(sizes(ctLog::equals, "AUDITED")).contains(6L);
+        assertThat(sizes(ofTwin, "AUDITED")).isNotEmpty();
+      });
+      assertThat(alerts).as("no alert before the first incident").isEmpty();
+      keeper.scheduleWithFixedDelay(() -> keep.forEach((sim, n) -> {
+        if (!held.contains(sim)) sim.grow(n);
+      }), 1, 1, TimeUnit.SECONDS);
+
+      // Tamper: the next Rekor v1 entry is served with a body that does not hash to its leaf.
+      stage();
+      v1.trigger(Incident.TAMPERED_NEXT_ENTRY);
+      p.expect(Findings.TAMPERED_ENTRIES, shardB::equals);
+
+      // Signatures: a new head signed badly, then one signed by a key nobody trusts.
+      // An RFC 6962 tree head names no key: one signed by an unknown key is a bad signature of the log's key.
+      for (Incident i : List.of(Incident.BAD_SIGNATURE, Incident.UNKNOWN_KEY)) {
+        String type = i == Incident.BAD_SIGNATURE ? Findings.BAD_SIGNATURE : Findings.UNKNOWN_KEY;
+        hold(v1, v2, ct);
+        v1.trigger(i);
+        v2.trigger(i, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
+        ct.trigger(i, dev.sigwatch.testkit.sim.LogTarget.CT);
+        p.expect(type, shardB::equals, v2Log::equals);
+        p.expect(Findings.BAD_SIGNATURE, ctLog::equals);
+        release(v1, v2, ct);
+      }
+
+      // Witnesses (2-of-2): one withholds its cosignature while the log grows, later one cosigns invalidly.
+      stage();
+      v2.trigger(Incident.WITNESS_MISSING);
+      p.expect(Findings.WITNESS_POLICY, v2Log::equals);
+      v2.rekorV2().witness(RekorV2Log.Witness.VALID);
+      p.await(() -> assertThat(eventsOf(v2Log::equals, "INCIDENT_RESOLVED")).filteredOn(
+          e -> Findings.WITNESS_POLICY.equals(e.getDetail().get("incidentType"))).hasSize(1));
+      stage();
+      v2.trigger(Incident.WITNESS_INVALID);
+      p.expect(Findings.WITNESS_POLICY, v2Log::equals);
+      v2.rekorV2().witness(RekorV2Log.Witness.VALID);
+      p.await(() -> assertThat(eventsOf(v2Log::equals, "INCIDENT_RESOLVED")).filteredOn(
+          e -> Findings.WITNESS_POLICY.equals(e.getDetail().get("incidentType"))).hasSize(2));
+
+      // Split view: every other read of the head sees another root at the same size.
+      hold(v1, v2, ct);
+      v1.trigger(Incident.SPLIT_VIEW);
+      v2.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
+      ct.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.CT);
+      p.expect(Findings.SPLIT_VIEW, shardB::equals, v2Log::equals, ctLog::equals);
+      release(v1, v2, ct);
+
+      // Stale: the logs stop; after staleAfter each is one STALE_LOG alert; growing again resolves it (no alert).
+      stage();
+      for (SigstoreSimulator s : List.of(v1, v2, ct)) s.trigger(Incident.STALE);
+      p.expect(Findings.STALE_LOG, shardB::equals, v2Log::equals, ctLog::equals);
+      for (SigstoreSimulator s : List.of(v1, v2, ct)) s.resume();
+      p.await(() -> {
+        assertThat(eventsOf(shardB::equals, "RECOVERED")).hasSize(1);
+        assertThat(eventsOf(v2Log::equals, "RECOVERED")).hasSize(1);
+        assertThat(eventsOf(ctLog::equals, "RECOVERED")).hasSize(1);
+      });
+
+      // Expected rotation (Rekor v1): B frozen at its size, C active. An event, no alert.
+      int before = alerts.size();
+      v1.trigger(Incident.SHARD_ROTATION);
+      String shardC = v1.rekorV1().origin(v1.rekorV1().active());
+      p.await(() -> {
+        assertThat(eventsOf(shardB::equals, "SHARD_ROTATED")).hasSize(1);
+        assertThat(sizes(shardC::equals, "CHECKPOINT_VERIFIED")).anyMatch(n -> n >= 2);
+      });
+      assertThat(alerts).as("an expected rotation raises no alert").hasSize(before);
+
+      // The frozen shard B changes.
+      stage();
+      v1.trigger(Incident.FROZEN_SHARD_CHANGE);
+      p.expect(Findings.SHARD_CHANGED, shardB::equals);
+
+      // Rollback: the head goes back one entry (a proven prefix of the verified tree).
+      hold(v1, v2, ct);
+      v1.trigger(Incident.ROLLBACK);
+      v2.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
+      ct.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.CT);
+      p.expect(Findings.ROLLBACK, shardC::equals, v2Log::equals, ctLog::equals);
+      release(v1, v2, ct);
+      p.await(() -> {
+        assertThat(eventsOf(shardC::equals, "CHECKPOINT_VERIFIED")).last()
+            .satisfies(e -> assertThat(e.getAtMillis()).isGreaterThan(lastAlert(shardC::equals).getCreatedAtMillis()));
+        assertThat(eventsOf(v2Log::equals, "CHECKPOINT_VERIFIED")).last()
+            .satisfies(e -> assertThat(e.getAtMillis()).isGreaterThan(lastAlert(v2Log::equals).getCreatedAtMillis()));
+        assertThat(eventsOf(ctLog::equals, "CHECKPOINT_VERIFIED")).last()
+            .satisfies(e -> assertThat(e.getAtMillis()).isGreaterThan(lastAlert(ctLog::equals).getCreatedAtMillis()));
+      });
+
+      // Fork, while each log's rollback episode is still open: its own alert, never masked by the rollback.
+      hold(v1, v2, ct);
+      v1.trigger(Incident.FORK);
+      v2.trigger(Incident.FORK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
+      ct.trigger(Incident.FORK, dev.sigwatch.testkit.sim.LogTarget.CT);
+      p.expect(Findings.FORK, shardC::equals, v2Log::equals, ctLog::equals);
+      // The forked logs grow on: the same fact, folded into the open episodes.
+      release(v1, v2, ct);
+      p.await(() -> {
+        assertThat(eventsOf(shardC::equals, "INCIDENT_CONTINUES")).isNotEmpty();
+        assertThat(eventsOf(ctLog::equals, "INCIDENT_CONTINUES")).isNotEmpty();
+      });
+      keeper.shutdownNow();
+      // Every log read on: the honest twin audited past the last incident, so every earlier record is in.
+      long last = System.currentTimeMillis();
+      p.await(() -> assertThat(eventsOf(ofTwin, "AUDITED")).last()
+          .satisfies(e -> assertThat(e.getAtMillis()).isGreaterThan(last)));
+
+      Map<String, List<String>> want = new HashMap<>();
+      want.put(shardA, List.of());
+      want.put(shardB, List.of(Findings.TAMPERED_ENTRIES, Findings.BAD_SIGNATURE, Findings.UNKNOWN_KEY,
+          Findings.SPLIT_VIEW, Findings.STALE_LOG, Findings.SHARD_CHANGED));
+      want.put(shardC, List.of(Findings.ROLLBACK, Findings.FORK));
+      want.put(v2Log, List.of(Findings.BAD_SIGNATURE, Findings.UNKNOWN_KEY, Findings.WITNESS_POLICY,
+          Findings.WITNESS_POLICY, Findings.SPLIT_VIEW, Findings.STALE_LOG, Findings.ROLLBACK, Findings.FORK));
+      want.put(ctLog, List.of(Findings.BAD_SIGNATURE, Findings.BAD_SIGNATURE, Findings.SPLIT_VIEW, Findings.STALE_LOG,
+          Findings.ROLLBACK, Findings.FORK));
+      for (Map.Entry<String, List<String>> w : want.entrySet()) {
+        assertThat(alertsOf(w.getKey()::equals)).as(w.getKey()).extracting(Alert::getType)
+            .containsExactlyElementsOf(w.getValue());
+      }
+      assertThat(alertsOf(ofTwin)).as("the honest Rekor v1 server with the same hostname").isEmpty();
+      assertThat(alerts).as("no alert on any other log, nor a health alert")
+          .allMatch(a -> want.containsKey(a.getLogId()) && !a.getType().equals(Findings.HEALTH));
+      assertThat(alerts).extracting(Alert::getAlertId).doesNotHaveDuplicates();
+    } finally {
+      keeper.shutdownNow();
+    }
+    // Evidence: what each alert claims, proven from signed data.
+    Alert fork = only(Findings.FORK, id -> VerifySimulatorIT.owns(v1, id));
+    assertThat(fork.getEvidence()).containsKeys("checkpoint", "previousCheckpoint", "proof", "root1", "root2");
+    for (String log : List.of(v2Log, ctLog)) {
+      assertThat(only(Findings.FORK, log::equals).getEvidence()).containsKeys("checkpoint", "proof", "root1", "root2");
+      assertThat(only(Findings.ROLLBACK, log::equals).getEvidence()).containsEntry("prefixOfVerified", "proven");
+    }
+    Alert split = only(Findings.SPLIT_VIEW, v2Log::equals);
+    assertThat(split.getEvidence().get("root1")).isNotEqualTo(split.getEvidence().get("root2"));
+    Alert tampered = only(Findings.TAMPERED_ENTRIES, ofV1);
+    assertThat(tampered.getEvidence().get("signedRoot")).isNotEqualTo(tampered.getEvidence().get("computedRoot"));
+    List<Alert> witness = alertsOf(v2Log::equals).stream()
+        .filter(a -> a.getType().equals(Findings.WITNESS_POLICY)).toList();
+    String first = policy.witnesses().get(0).id();
+    assertThat(witness.get(0).getEvidence()).containsEntry("missing", first).containsEntry("invalid", "");
+    assertThat(witness.get(1).getEvidence()).containsEntry("invalid", first).containsEntry("missing", "");
+    assertThat(only(Findings.SHARD_CHANGED, ofV1).getSummary()).contains("frozen shard changed");
+    for (Alert a : alerts) {
+      if (!a.getType().equals(Findings.TAMPERED_ENTRIES)) {
+        assertThat(a.getEvidence()).as(a.getType() + " on " + a.getLogId()).containsKey("checkpoint");
+      }
+    }
+  }
+
+  /** Marks the time an incident is staged at; alerts for it must come from observations after that. */
+  void stage() {
+    stagedAt = System.currentTimeMillis();
+  }
+
+  /** Stops the keeper growing these logs (their incident lives in the served head) and marks the time. */
+  void hold(SigstoreSimulator... sims) {
+    held.addAll(List.of(sims));
+    stage();
+  }
+
+  void release(SigstoreSimulator... sims) {
+    List.of(sims).forEach(held::remove);
+  }
+
+  Alert only(String type, Predicate<String> log) {
+    List<Alert> of = alertsOf(log).stream().filter(a -> a.getType().equals(type)).toList();
+    assertThat(of).as(type).hasSize(1);
+    return of.get(0);
+  }
+
+  Alert lastAlert(Predicate<String> log) {
+    List<Alert> of = alertsOf(log);
+    return of.get(of.size() - 1);
+  }
+
+  List<Alert> alertsOf(Predicate<String> log) {
+    return alerts.stream().filter(a -> a.getLogId() != null && log.test(a.getLogId())).toList();
+  }
+
+  List<LogEvent> eventsOf(Predicate<String> log, String type) {
+    return events.stream().filter(e -> log.test(e.getLogId()) && e.getType().equals(type)).toList();
+  }
+
+  List<Long> sizes(Predicate<String> log, String type) {
+    return eventsOf(log, type).stream().map(LogEvent::getTreeSize).toList();
+  }
+
+  /** Ingest of the targets from index 0 (polled every 200 ms) and a verify stage on the broker; reads their output. */
+  final class Pipeline implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> out;
+    private IngestService ingest;
+    private VerifyService verify;
+
+    Pipeline(KafkaTestBroker broker, List<LogTarget> targets, VerifySettings settings) {
+      out = new KafkaConsumer<>(broker.consumerConfig(KafkaTestBroker.uniqueName("sequence-it")),
+          new StringDeserializer(), new ByteArrayDeserializer());
+      try {
+        out.subscribe(List.of(TOPICS.alerts().name(), TOPICS.logEvents().name()));
+        IngestSettings is = IngestSettings.defaults(targets).withStartMode(new StartMode.AtIndex(0))
+            .withPollInterval(Duration.ofMillis(200)).withRate(Double.POSITIVE_INFINITY).withInFlight(4)
+            .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)));
+        ingest = new IngestService(is, Map.of("bootstrap.servers", broker.bootstrapServers()), TOPICS,
+            IngestMetrics.unregistered()).start();
+        Map<String, Object> props = new HashMap<>();
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+        verify = new VerifyService(settings, props, TOPICS);
+        verify.start();
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    void poll() {
+      for (ConsumerRecord<String, byte[]> r : out.poll(Duration.ofMillis(200))) {
+        if (r.topic().equals(TOPICS.alerts().name())) {
+          alerts.add(TOPICS.alerts().valueSerde().deserializer().deserialize(r.topic(), r.value()));
+        } else {
+          events.add(TOPICS.logEvents().valueSerde().deserializer().deserialize(r.topic(), r.value()));
+        }
+      }
+    }
+
+    void await(ThrowingRunnable assertion) {
+      Awaitility.await().atMost(STEP_TIMEOUT).pollDelay(Duration.ZERO).untilAsserted(() -> {
+        poll();
+        assertion.run();
+      });
+    }
+
+    /**
+     * Waits until each log has one more alert of {@code type} than when called, raised after this call (by its event
+     * time), and no log has any other new alert.
+     */
+    @SafeVarargs
+    final void expect(String type, Predicate<String>... logs) {
+      poll();
+      long since = stagedAt;
+      List<Long> had = new ArrayList<>();
+      for (Predicate<String> l : logs) had.add(alertsOf(l).stream().filter(a -> a.getType().equals(type)).count());
+      int total = alerts.size();
+      await(() -> {
+        for (int i = 0; i < logs.length; i++) {
+          List<Alert> of = alertsOf(logs[i]).stream().filter(a -> a.getType().equals(type)).toList();
+          assertThat(of).as(type).hasSize((int) (had.get(i) + 1));
+          assertThat(of.get(of.size() - 1).getCreatedAtMillis()).as(type + " raised after it was staged")
+              .isGreaterThanOrEqualTo(since);
+        }
+      });
+      assertThat(alerts.subList(total, alerts.size())).as("only " + type + " alerts while it is staged")
+          .extracting(Alert::getType).containsOnly(type);
+      log(type);
+    }
+
+    private void log(String type) {
+      org.slf4j.LoggerFactory.getLogger(IncidentSequenceIT.class).info("sequence: {} raised on {}", type,
+          alerts.stream().filter(a -> a.getType().equals(type)).map(Alert::getLogId).collect(Collectors.toList()));
+    }
+
+    @Override
+    public void close() {
+      if (verify != null) verify.close();
+      if (ingest != null) {
+        try {
+          ingest.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      out.close();
+    }
+  }
+}
