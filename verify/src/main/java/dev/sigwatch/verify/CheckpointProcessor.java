@@ -109,10 +109,12 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     if (sig instanceof SignatureOutcome.Malformed m) {
       emit.reject(record, logId, SOURCE, m.reason());
     } else if (sig instanceof SignatureOutcome.UnknownKey u) {
+      extension(c, root);
       incidents.badSignature(record, c, build(c, Findings.UNKNOWN_KEY,
           logId + ": checkpoint of size " + c.getTreeSize() + " is not signed by a trusted key: " + u.reason(),
           null, Map.of("reason", u.reason(), "signers", Incidents.signers(c)), c.getTreeSize(), root));
     } else if (sig instanceof SignatureOutcome.Bad b) {
+      extension(c, root);
       incidents.badSignature(record, c, build(c, Findings.BAD_SIGNATURE,
           logId + ": bad signature on checkpoint of size " + c.getTreeSize() + ": " + b.reason(),
           null, Map.of("reason", b.reason(), "signers", Incidents.signers(c)), c.getTreeSize(), root));
@@ -198,6 +200,17 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       }
       return;
     }
+    byte[] ext = from == null || from <= prev.size() || from >= c.getTreeSize() ? null
+        : incidents.extension(logId, from);
+    if (ext != null && consistent(from, c, proof, ext)) {
+      // Proven from a root that was itself proven to extend the head (a checkpoint not accepted for its signature).
+      if (inactive) {
+        rotate(record, c, prev, root);
+      } else {
+        accept(record, c, root, prev, false, "consistent with size " + prev.size() + " via size " + from);
+      }
+      return;
+    }
     byte[] earlier = from == null || from >= c.getTreeSize() ? null : incidents.verifiedRoot(logId, from);
     if (earlier != null && !consistent(from, c, proof, earlier)) {
       // It does not even extend a size we verified: a fork of our tree from before the head.
@@ -209,6 +222,24 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       return;
     }
     unproven(record, c, root, prev, from, earlier != null);
+  }
+
+  /**
+   * A checkpoint not accepted for its signature that is larger than the head: if its proof from the head (or from an
+   * earlier such root) verifies, its root is kept as an extension of the head. Ingest proves the next checkpoint from
+   * it (ingest has no keys: its chain of proven heads takes any checkpoint whose proof verifies), and the chain head →
+   * this root → the next checkpoint proves the next one extends the head. Without it the head would be stuck.
+   */
+  private void extension(Checkpoint c, byte[] root) {
+    LogState prev = states.get(c.getLogId());
+    Long from = c.getProofFromSize();
+    if (prev == null || prev.frozen() || from == null || c.getTreeSize() <= prev.size() || from >= c.getTreeSize()) {
+      return;
+    }
+    byte[] fromRoot = from == prev.size() ? prev.root() : incidents.extension(c.getLogId(), from);
+    if (fromRoot != null && consistent(from, c, proof(c), fromRoot)) {
+      incidents.extension(c.getLogId(), c.getTreeSize(), root);
+    }
   }
 
   private static List<byte[]> proof(Checkpoint c) {

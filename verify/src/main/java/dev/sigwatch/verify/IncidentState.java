@@ -26,7 +26,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>Stored with {@link #serde()}, a versioned binary layout of this module's own (not an Avro schema): version 1
  * has one views episode, signature, roots; version 2 adds the witness episode after the signature one; version 3
  * holds a list of views episodes (one per distinct fact) and the unproven checkpoint after the roots; version 4 adds
- * when a checkpoint of a view or signature incident was last seen, at the end. Earlier
+ * when a checkpoint of a view or signature incident was last seen and the unsigned extensions of the head, at the
+ * end. Earlier
  * versions still read: their one views episode becomes a list of one, no witness episode (v1), nothing unproven. A
  * newer version than this code knows fails loudly rather than dropping episodes.
  *
@@ -39,9 +40,14 @@ import org.apache.kafka.common.serialization.Serializer;
  * @param incidentSeenAtMillis when (event time) the log last served a checkpoint of a view or signature incident, open
  *     or since closed ({@link Long#MIN_VALUE}: never, or not recorded by layouts before 4): such a log is publishing,
  *     and is not stale before {@code staleAfter} has passed since
+ * @param extensions roots, at sizes above the trusted head, of checkpoints that were not accepted (a bad or unknown
+ *     signature) but whose consistency proof from the head (or from another such root) verifies: a later validly
+ *     signed checkpoint proven consistent with one of them extends the head too (consistency is transitive, and a
+ *     proof needs no signature). Used only to accept, never to alert: an unsigned root may be anyone's. At most
+ *     {@link #MAX_EXTENSIONS}, the largest kept; those at or below a newly verified size are dropped
  */
 record IncidentState(List<Episode> views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots,
-    Unproven unproven, long incidentSeenAtMillis) {
+    Unproven unproven, long incidentSeenAtMillis, NavigableMap<Long, byte[]> extensions) {
 
   /** Bounds the state per log (32 bytes a root): a rollback further back than this is classified without it. */
   static final int MAX_ROOTS = 256;
@@ -50,11 +56,15 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
   /** The layout written; {@link #serde()} reads it and every earlier one. */
   static final byte VERSION = 4;
 
-  static final IncidentState EMPTY = new IncidentState(List.of(), null, null, new TreeMap<>(), null, Long.MIN_VALUE);
+  /** Bounds the unsigned extensions of the head kept per log. */
+  static final int MAX_EXTENSIONS = 16;
+
+  static final IncidentState EMPTY = new IncidentState(List.of(), null, null, new TreeMap<>(), null, Long.MIN_VALUE,
+      new TreeMap<>());
 
   IncidentState(List<Episode> views, Episode signature, Episode witness, NavigableMap<Long, byte[]> roots,
       Unproven unproven) {
-    this(views, signature, witness, roots, unproven, Long.MIN_VALUE);
+    this(views, signature, witness, roots, unproven, Long.MIN_VALUE, new TreeMap<>());
   }
 
   /**
@@ -81,33 +91,45 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
     TreeMap<Long, byte[]> copy = new TreeMap<>(roots);
     while (copy.size() > MAX_ROOTS) copy.pollFirstEntry();
     roots = Collections.unmodifiableNavigableMap(copy);
+    TreeMap<Long, byte[]> ext = new TreeMap<>(extensions);
+    while (ext.size() > MAX_EXTENSIONS) ext.pollFirstEntry();
+    extensions = Collections.unmodifiableNavigableMap(ext);
   }
 
   IncidentState withViews(List<Episode> e) {
-    return new IncidentState(e, signature, witness, roots, unproven, incidentSeenAtMillis);
+    return new IncidentState(e, signature, witness, roots, unproven, incidentSeenAtMillis, extensions);
   }
 
   IncidentState withSignature(Episode e) {
-    return new IncidentState(views, e, witness, roots, unproven, incidentSeenAtMillis);
+    return new IncidentState(views, e, witness, roots, unproven, incidentSeenAtMillis, extensions);
   }
 
   IncidentState withWitness(Episode e) {
-    return new IncidentState(views, signature, e, roots, unproven, incidentSeenAtMillis);
+    return new IncidentState(views, signature, e, roots, unproven, incidentSeenAtMillis, extensions);
   }
 
   IncidentState withUnproven(Unproven u) {
-    return new IncidentState(views, signature, witness, roots, u, incidentSeenAtMillis);
+    return new IncidentState(views, signature, witness, roots, u, incidentSeenAtMillis, extensions);
   }
 
   IncidentState withRoot(long size, byte[] root) {
     TreeMap<Long, byte[]> r = new TreeMap<>(roots);
     r.put(size, root.clone());
-    return new IncidentState(views, signature, witness, r, unproven, incidentSeenAtMillis);
+    TreeMap<Long, byte[]> ext = new TreeMap<>(extensions.tailMap(size, false));
+    return new IncidentState(views, signature, witness, r, unproven, incidentSeenAtMillis, ext);
+  }
+
+  /** This state with {@code root} at {@code size} as an unsigned extension of the head (see {@code extensions}). */
+  IncidentState withExtension(long size, byte[] root) {
+    TreeMap<Long, byte[]> ext = new TreeMap<>(extensions);
+    ext.put(size, root.clone());
+    return new IncidentState(views, signature, witness, roots, unproven, incidentSeenAtMillis, ext);
   }
 
   /** This state, having seen a checkpoint of a view or signature incident at {@code atMillis} (the latest kept). */
   IncidentState withIncidentSeen(long atMillis) {
-    return new IncidentState(views, signature, witness, roots, unproven, Math.max(incidentSeenAtMillis, atMillis));
+    return new IncidentState(views, signature, witness, roots, unproven, Math.max(incidentSeenAtMillis, atMillis),
+        extensions);
   }
 
   boolean isEmpty() {
@@ -140,6 +162,12 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
           if (s.unproven.alertId() != null) out.writeUTF(s.unproven.alertId());
         }
         out.writeLong(s.incidentSeenAtMillis);
+        out.writeInt(s.extensions.size());
+        for (Map.Entry<Long, byte[]> e : s.extensions.entrySet()) {
+          out.writeLong(e.getKey());
+          out.write(e.getValue().length);
+          out.write(e.getValue());
+        }
         out.flush();
         return bytes.toByteArray();
       } catch (IOException e) {
@@ -174,7 +202,12 @@ record IncidentState(List<Episode> views, Episode signature, Episode witness, Na
           unproven = new Unproven(size, root, since, in.readBoolean() ? in.readUTF() : null);
         }
         long incidentSeen = v >= 4 ? in.readLong() : Long.MIN_VALUE;
-        return new IncidentState(views, signature, witness, roots, unproven, incidentSeen);
+        TreeMap<Long, byte[]> ext = new TreeMap<>();
+        if (v >= 4) {
+          int k = in.readInt();
+          for (int i = 0; i < k; i++) ext.put(in.readLong(), in.readNBytes(in.readUnsignedByte()));
+        }
+        return new IncidentState(views, signature, witness, roots, unproven, incidentSeen, ext);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -100,6 +100,16 @@ final class Incidents {
     return state(logId).incidentSeenAtMillis();
   }
 
+  /** The root of an unsigned extension of the head at {@code size} (see {@link IncidentState#extensions}), or null. */
+  byte[] extension(String logId, long size) {
+    byte[] r = state(logId).extensions().get(size);
+    return r == null ? null : r.clone();
+  }
+
+  void extension(String logId, long size, byte[] root) {
+    store.put(logId, state(logId).withExtension(size, root));
+  }
+
   /** The unproven checkpoint of the log, or null. */
   IncidentState.Unproven unproven(String logId) {
     return state(logId).unproven();
@@ -191,7 +201,7 @@ final class Incidents {
       Episode w = closeIfQuiet(cause, kv.key, kv.value.witness(), now);
       if (v.size() != kv.value.views().size() || g != kv.value.signature() || w != kv.value.witness()) {
         store.put(kv.key, new IncidentState(v, g, w, kv.value.roots(), kv.value.unproven(),
-            kv.value.incidentSeenAtMillis()));
+            kv.value.incidentSeenAtMillis(), kv.value.extensions()));
       }
     }
   }

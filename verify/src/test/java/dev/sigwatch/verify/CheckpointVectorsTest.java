@@ -41,7 +41,8 @@ class CheckpointVectorsTest {
       "bad-signature-run-is-one-episode", "unknown-key-after-bad-signature-is-another-incident",
       "fork-growing-on-is-one-episode", "split-view-repeats-fold", "rollback-repeats-fold",
       "fork-keeps-the-verified-head", "rotation-is-no-alert-frozen-change-is", "frozen-shard-same-head-again",
-      "stale-by-signed-timestamp", "fresh-signed-timestamp-is-not-stale", "first-checkpoint-bad-signature-then-valid"};
+      "stale-by-signed-timestamp", "fresh-signed-timestamp-is-not-stale", "first-checkpoint-bad-signature-then-valid",
+      "proof-via-a-badly-signed-extension", "unsigned-extension-never-alerts"};
 
   static Stream<String> vectors() {
     return Stream.of(NAMES);

@@ -37,6 +37,11 @@ final class IncidentDispatcher {
     }
   }
 
+  /** Ends a Rekor v1 split view (Rekor v2's and CT's end at their next publish). */
+  void endSplitView() {
+    v1.clearSplitView();
+  }
+
   private void rekorV1(Incident incident) {
     BodyTemplate t = pool.v1(0);
     if (incident != Incident.SPLIT_VIEW) v1.clearSplitView();

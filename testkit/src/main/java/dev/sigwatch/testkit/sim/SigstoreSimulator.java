@@ -225,6 +225,15 @@ public final class SigstoreSimulator implements AutoCloseable {
     LOG.info("sigstore-sim: triggered {} on {}", incident, target);
   }
 
+  /**
+   * Ends a Rekor v1 {@link Incident#SPLIT_VIEW}: every reader sees the real head again. (A Rekor v1 split view outlasts
+   * growth, so a log growing on a timer still shows it; Rekor v2's and the CT logs' end at their next publish.)
+   */
+  public synchronized void endSplitView() {
+    incidents.endSplitView();
+    LOG.info("sigstore-sim: split view ended");
+  }
+
   /** Ends a {@link Incident#STALE} incident: growth (timed or {@code grow}) publishes again. Idempotent. */
   public synchronized void resume() {
     stale = false;

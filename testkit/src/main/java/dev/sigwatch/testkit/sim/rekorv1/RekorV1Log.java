@@ -88,9 +88,8 @@ public final class RekorV1Log {
     }
   }
 
-  /** Signs and publishes a checkpoint over the whole active shard; ends a split view (one head for every reader). */
+  /** Signs and publishes a checkpoint over the whole active shard. */
   public synchronized V1Shard.Head publish() {
-    splitHead = null;
     V1Shard s = active;
     long n = s.tree().size();
     V1Shard.Head h = head(s, n, s.tree().root(n), key);
