@@ -54,11 +54,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the next one is staged; at the end each log's alerts are exactly the multiset of its incidents: nothing missed,
  * nothing extra (an expected rotation and the recoveries raise none; repeats of one fact fold into one episode; a
  * rollback's open episode does not mask the fork that follows it). Sequence (Rekor v1: shards A frozen, B active, then
- * C after the rotation): tamper (v1), bad signature, unknown key, witness missing and invalid (v2), split view, stale
- * (then growth again), expected rotation (v1: B frozen, C active, no alert), frozen-shard change (v1, on B), rollback,
- * fork. Not in it: tampered Rekor v2 / CT entries (the simulator serves those only on Rekor v1) and static-ct (its
- * checkpoint is republished only when its tree changes, so a re-signed head with a bad or unknown signature is not
- * read again, and a static-ct leaf names its index, so the simulator cannot fork it).
+ * C after the rotation): tamper, bad signature, unknown key (CT: a bad signature, an RFC 6962 tree head names no key),
+ * witness missing and invalid (v2), split view, stale (then growth again), expected rotation (v1: B frozen, C active,
+ * no alert), frozen-shard change (v1, on B), rollback, fork. Not in it: static-ct (its checkpoint is republished only
+ * when its tree changes, so a re-signed head with a bad or unknown signature is not read again, and a static-ct leaf
+ * names its index, so the simulator cannot fork it).
  *
  * <p>Between incidents a keeper grows every log each second, so no log idles past the short {@code staleAfter}; a log
  * whose incident lives in its served head is held (not grown) until verify has alerted on it, then grown, which ends
@@ -135,10 +135,12 @@ class IncidentSequenceIT {
       });
       assertThat(alerts).as("no alert before the first incident").isEmpty();
 
-      // Tamper: the next Rekor v1 entry is served with a body that does not hash to its leaf.
+      // Tamper: the next entry of each log is served with a body (CT: a leaf) that does not hash to its leaf.
       stage();
       v1.trigger(Incident.TAMPERED_NEXT_ENTRY);
-      p.expect(Findings.TAMPERED_ENTRIES, shardB::equals);
+      v2.trigger(Incident.TAMPERED_NEXT_ENTRY, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
+      ct.trigger(Incident.TAMPERED_NEXT_ENTRY, dev.sigwatch.testkit.sim.LogTarget.CT);
+      p.expect(Findings.TAMPERED_ENTRIES, shardB::equals, v2Log::equals, ctLog::equals);
 
       // Signatures: a new head signed badly, then one signed by a key nobody trusts.
       // An RFC 6962 tree head names no key: one signed by an unknown key is a bad signature of the log's key.
@@ -213,8 +215,16 @@ class IncidentSequenceIT {
       release(v1, v2, ct);
       p.healed(shardC::equals, v2Log::equals, ctLog::equals);
 
-      // Fork, while each log's rollback episode is still open: its own alert, never masked by the rollback.
+      // Fork, while each log's rollback episode is still open: its own alert, never masked by the rollback. Held and
+      // audited to its head first: a log that replaces its tree while ingest still fetches the old one serves entries
+      // that do not hash to the signed root (TAMPERED_ENTRIES, rightly) or tiles that never authenticate.
       hold(v1, v2, ct);
+      p.await(() -> { // the heads as published now (a growth in flight when held may still publish one)
+        assertThat(sizes(shardC::equals, "AUDITED")).contains(v1.rekorV1().active().head().size());
+        assertThat(sizes(v2Log::equals, "AUDITED")).contains(v2.rekorV2().publishedSize());
+        assertThat(sizes(ctLog::equals, "AUDITED")).contains(ct.ct().sth().size());
+      });
+      stage();
       v1.trigger(Incident.FORK);
       v2.trigger(Incident.FORK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
       ct.trigger(Incident.FORK, dev.sigwatch.testkit.sim.LogTarget.CT);
@@ -236,9 +246,9 @@ class IncidentSequenceIT {
       want.put(shardB, List.of(Findings.TAMPERED_ENTRIES, Findings.BAD_SIGNATURE, Findings.UNKNOWN_KEY,
           Findings.SPLIT_VIEW, Findings.STALE_LOG, Findings.SHARD_CHANGED));
       want.put(shardC, List.of(Findings.ROLLBACK, Findings.FORK));
-      want.put(v2Log, List.of(Findings.BAD_SIGNATURE, Findings.UNKNOWN_KEY, Findings.WITNESS_POLICY,
+      want.put(v2Log, List.of(Findings.TAMPERED_ENTRIES, Findings.BAD_SIGNATURE, Findings.UNKNOWN_KEY, Findings.WITNESS_POLICY,
           Findings.WITNESS_POLICY, Findings.SPLIT_VIEW, Findings.STALE_LOG, Findings.ROLLBACK, Findings.FORK));
-      want.put(ctLog, List.of(Findings.BAD_SIGNATURE, Findings.BAD_SIGNATURE, Findings.SPLIT_VIEW, Findings.STALE_LOG,
+      want.put(ctLog, List.of(Findings.TAMPERED_ENTRIES, Findings.BAD_SIGNATURE, Findings.BAD_SIGNATURE, Findings.SPLIT_VIEW, Findings.STALE_LOG,
           Findings.ROLLBACK, Findings.FORK));
       for (Map.Entry<String, List<String>> w : want.entrySet()) {
         assertThat(alertsOf(w.getKey()::equals)).as(w.getKey()).extracting(Alert::getType)
