@@ -10,6 +10,7 @@ import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.deploy.runtime.Lifecycle;
 import dev.sigwatch.deploy.runtime.MetricsEndpoint;
+import dev.sigwatch.deploy.runtime.Stages;
 import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -53,7 +54,9 @@ public final class MatchCommand implements Callable<Integer> {
     // the JVM exit with the Streams app half-closed (a latch-only hook did).
     try (Lifecycle life = Lifecycle.start("sigwatch match")) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(c));
-      MatchService service = life.add(new MatchService(settings, kafka.clientProperties(), kafka.topics()));
+      // The state directory under dataDir (Stages.streamsProperties), not the OS temp dir: two match instances on
+      // one host would otherwise share /tmp/kafka-streams/sigwatch-match, and the second stops on its lock.
+      MatchService service = life.add(new MatchService(settings, Stages.streamsProperties(c, kafka), kafka.topics()));
       PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
       Health health = new Health();
       MetricsEndpoint.serve(c, kafka, life, registry, health);

@@ -57,7 +57,7 @@ public final class Stages {
   }
 
   /** Client properties plus the Kafka Streams state directory under {@code dataDir}, not the OS temp dir. */
-  static Map<String, Object> streamsProperties(SigwatchConfig cfg, KafkaRuntime kafka) {
+  public static Map<String, Object> streamsProperties(SigwatchConfig cfg, KafkaRuntime kafka) {
     Map<String, Object> props = new HashMap<>(kafka.clientProperties());
     props.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, cfg.dataDir().resolve("streams").toString());
     return props;
