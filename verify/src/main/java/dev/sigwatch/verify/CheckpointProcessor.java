@@ -66,7 +66,7 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
   private Incidents incidents;
 
   CheckpointProcessor(VerifySettings settings) {
-    this.signatures = new CheckpointSignatures(settings.trustedRoot(), settings.origins());
+    this.signatures = new CheckpointSignatures(settings::rootNow, settings.origins());
     this.witnesses = new WitnessCheck(settings.witnessPolicy());
     this.witnessPolicy = settings.witnessPolicy().enabled();
     this.witnessThreshold = settings.witnessPolicy().threshold();

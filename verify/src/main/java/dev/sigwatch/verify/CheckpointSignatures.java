@@ -42,8 +42,12 @@ final class CheckpointSignatures {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final TrustedRoot root;
-  private final LogBinding binding;
+  /** The trusted root and its binding, replaced together when the source hands out a new root. */
+  private record Trust(TrustedRoot root, LogBinding binding) {}
+
+  private final java.util.function.Supplier<TrustedRoot> source;
+  private final java.util.Map<String, String> origins;
+  private volatile Trust trust;
   private final java.util.Map<String, List<LogKey>> signersOf = new java.util.concurrent.ConcurrentHashMap<>();
 
   CheckpointSignatures(TrustedRoot root) {
@@ -52,11 +56,34 @@ final class CheckpointSignatures {
 
   /** @param origins configured checkpoint origins by log URL (see {@link LogBinding}) */
   CheckpointSignatures(TrustedRoot root, java.util.Map<String, String> origins) {
-    this.root = root;
-    this.binding = new LogBinding(root, origins);
+    this(() -> root, origins);
+  }
+
+  /**
+   * @param source the trusted root now (refreshed through TUF): read at every checkpoint; a new root (by identity)
+   *     rebuilds the binding, so keys added after startup verify and memory holds one root at a time
+   */
+  CheckpointSignatures(java.util.function.Supplier<TrustedRoot> source, java.util.Map<String, String> origins) {
+    this.source = source;
+    this.origins = java.util.Map.copyOf(origins);
+    TrustedRoot root = source.get();
+    this.trust = new Trust(root, new LogBinding(root, this.origins));
+  }
+
+  private Trust trust() {
+    Trust t = trust;
+    TrustedRoot now = source.get();
+    if (now != null && now != t.root()) {
+      t = new Trust(now, new LogBinding(now, origins));
+      trust = t;
+    }
+    return t;
   }
 
   SignatureOutcome verify(Checkpoint c) {
+    Trust t = trust();
+    TrustedRoot root = t.root();
+    LogBinding binding = t.binding();
     byte[] raw = bytes(c.getRawNote());
     Instant at = Instant.ofEpochMilli(c.getTimestampMillis() != null ? c.getTimestampMillis() : c.getObservedAtMillis());
     if (c.getLogType() == LogType.CT) {
@@ -150,6 +177,7 @@ final class CheckpointSignatures {
    * empty if any of them is open-ended or none is known.
    */
   java.util.Optional<Instant> endOf(String logId) {
+    TrustedRoot root = trust().root();
     List<LogKey> keys = signersOf.getOrDefault(logId, List.of());
     if (keys.isEmpty()) {
       keys = root.tlogs().stream().filter(l -> l.urlWithoutScheme().equals(logId)
@@ -168,6 +196,7 @@ final class CheckpointSignatures {
   }
 
   private SignatureOutcome verifySth(Checkpoint c, byte[] raw, Instant at) {
+    TrustedRoot root = trust().root();
     SignedTreeHead sth;
     try {
       JsonNode n = JSON.readTree(raw);

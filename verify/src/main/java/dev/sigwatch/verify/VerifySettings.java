@@ -31,10 +31,14 @@ import java.util.Objects;
  *     (32 MiB, over an hour of public Rekor v1)
  * @param origins configured checkpoint origins ({@code logs[].origin}) by log URL: a checkpoint read from that URL
  *     must carry that origin (Rekor v1: that hostname), whichever trusted key signed it (see {@link LogBinding})
+ * @param currentRoot where the trusted root comes from while the stage runs (TUF refreshes it: a key rotation after
+ *     startup verifies without a restart); null: {@code trustedRoot} for good. Read at every checkpoint, so it must be
+ *     cheap and thread-safe (an atomic reference).
  */
 public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
     Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
-    java.util.Map<String, String> origins, int auditBufferLimit, Duration unprovenAfter) {
+    java.util.Map<String, String> origins, int auditBufferLimit, Duration unprovenAfter,
+    java.util.function.Supplier<TrustedRoot> currentRoot) {
 
   /** Default of {@code unprovenAfter}: a checkpoint unproven consistent with the trusted head this long alerts. */
   public static final long DEFAULT_UNPROVEN_AFTER_MINUTES = 10;
@@ -78,7 +82,26 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
     }
   }
 
-  /** Settings without configured origins. */
+  /** Settings with a trusted root fixed for the stage's life. */
+  public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
+      Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
+      java.util.Map<String, String> origins, int auditBufferLimit, Duration unprovenAfter) {
+    this(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter, incidentQuiet, origins,
+        auditBufferLimit, unprovenAfter, null);
+  }
+
+  /** These settings with a refreshed trusted root ({@code trustedRoot} stays the one at startup). */
+  public VerifySettings withCurrentRoot(java.util.function.Supplier<TrustedRoot> source) {
+    return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
+        incidentQuiet, origins, auditBufferLimit, unprovenAfter, source);
+  }
+
+  /** The trusted root to verify with now. */
+  public TrustedRoot rootNow() {
+    TrustedRoot r = currentRoot == null ? null : currentRoot.get();
+    return r == null ? trustedRoot : r;
+  }
+
   /** Settings with the default bound on unproven consistency. */
   public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
       Duration livenessInterval, String applicationId, Duration backlogAfter, Duration incidentQuiet,
@@ -90,7 +113,7 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another bound on unproven consistency. */
   public VerifySettings withUnprovenAfter(Duration bound) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        incidentQuiet, origins, auditBufferLimit, bound);
+        incidentQuiet, origins, auditBufferLimit, bound, currentRoot);
   }
 
   public VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolicy, Duration staleAfter,
@@ -101,13 +124,13 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another audit buffer limit (leaves per log). */
   public VerifySettings withAuditBufferLimit(int limit) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        incidentQuiet, origins, limit, unprovenAfter);
+        incidentQuiet, origins, limit, unprovenAfter, currentRoot);
   }
 
   /** These settings with configured checkpoint origins by log URL. */
   public VerifySettings withOrigins(java.util.Map<String, String> byUrl) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        incidentQuiet, byUrl, auditBufferLimit, unprovenAfter);
+        incidentQuiet, byUrl, auditBufferLimit, unprovenAfter, currentRoot);
   }
 
   /** Settings with the default incident quiet period. */
@@ -119,7 +142,7 @@ public record VerifySettings(TrustedRoot trustedRoot, WitnessPolicy witnessPolic
   /** These settings with another incident quiet period. */
   public VerifySettings withIncidentQuiet(Duration quiet) {
     return new VerifySettings(trustedRoot, witnessPolicy, staleAfter, livenessInterval, applicationId, backlogAfter,
-        quiet, origins, auditBufferLimit, unprovenAfter);
+        quiet, origins, auditBufferLimit, unprovenAfter, currentRoot);
   }
 
   /** Settings with the default backlog bound ({@code staleAfter}). */
