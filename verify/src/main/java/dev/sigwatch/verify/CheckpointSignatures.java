@@ -164,7 +164,7 @@ final class CheckpointSignatures {
   java.util.Set<String> rekorV1Instance(byte[] rawNote) {
     try {
       java.util.Set<String> urls = new java.util.HashSet<>();
-      for (Signer s : LogNoteKeys.rekorV1(root, SignedNote.parse(rawNote))) urls.add(s.log().urlWithoutScheme());
+      for (Signer s : LogNoteKeys.rekorV1(trust().root(), SignedNote.parse(rawNote))) urls.add(s.log().urlWithoutScheme());
       return urls;
     } catch (NoteFormatException e) {
       return java.util.Set.of();

@@ -46,6 +46,6 @@ final class IngestLogs {
     // The trusted root is loaded (TUF, or the bundled fallback) only when the config lists no logs.
     if (!config.logs().isEmpty()) return LogDiscovery.configured(config);
     TrustSource trust = TrustSource.load(config);
-    return LogDiscovery.discover(trust.trustedRoot(), trust.signingConfig(), Instant.now());
+    return LogDiscovery.discover(trust.state(), Instant.now(), config.trust().retiredFor()).all();
   }
 }

@@ -9,6 +9,8 @@ import dev.sigwatch.deploy.metrics.StreamsMetrics;
 import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.deploy.runtime.Lifecycle;
+import dev.sigwatch.deploy.runtime.LogDiscovery;
+import dev.sigwatch.deploy.runtime.Pipeline;
 import dev.sigwatch.deploy.runtime.MetricsEndpoint;
 import dev.sigwatch.deploy.runtime.Stages;
 import dev.sigwatch.deploy.runtime.TrustSource;
@@ -52,7 +54,12 @@ public final class VerifyCommand implements Callable<Integer> {
     }
     try (Lifecycle life = Lifecycle.start("sigwatch verify")) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
-      VerifyService service = life.add(Stages.verify(cfg, trust, kafka));
+      dev.sigwatch.deploy.trust.LiveTrust live = life.add(Pipeline.liveTrust(cfg, trust, life.add(
+          new dev.sigwatch.deploy.trust.AlertPublisher(kafka.clientProperties(), kafka.topics().alerts(),
+              "sigwatch-trust"))));
+      java.util.Map<String, String> origins = cfg.logs().isEmpty() ? LogDiscovery.discover(trust.state(),
+          java.time.Instant.now(), cfg.trust().retiredFor()).origins() : java.util.Map.of();
+      VerifyService service = life.add(Stages.verify(cfg, live, origins, kafka));
       PrometheusRegistry registry = PrometheusRegistry.defaultRegistry;
       Health health = new Health();
       MetricsEndpoint.serve(cfg, kafka, life, registry, health);
@@ -61,6 +68,7 @@ public final class VerifyCommand implements Callable<Integer> {
         life.requestStop();
       });
       service.start();
+      if (trust.tuf().isPresent()) live.start();
       health.register("verify", StageChecks.streams("verify", service::state, life::stopRequested));
       life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", service::state, service::metrics,
           service::threadFailures))));

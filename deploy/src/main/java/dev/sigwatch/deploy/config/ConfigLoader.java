@@ -131,6 +131,7 @@ public final class ConfigLoader {
       problems.add("metrics.port must be 0 (disabled) or a TCP port, was " + c.metrics().port());
     }
     problems.addAll(c.store().problems());
+    problems.addAll(c.trust().problems());
     if (c.alerts().file() != null && c.alerts().file().getParent() != null
         && !Files.isDirectory(c.alerts().file().toAbsolutePath().getParent())) {
       problems.add("alerts.file " + c.alerts().file() + ": its directory does not exist; create it or choose another path");

@@ -14,6 +14,7 @@ import java.util.List;
  * @param signingConfig a signing config (Rekor v2 shard URLs); null = the one distributed with the trusted root
  * @param logs an explicit list of logs that overrides discovery from the trusted root
  * @param store the alert store ({@link StoreConfigSection})
+ * @param trust TUF repository, refresh and monitor config ({@link TrustConfigSection})
  */
 public record SigwatchConfig(
     @JsonProperty("dataDir") Path dataDir,
@@ -27,7 +28,8 @@ public record SigwatchConfig(
     @JsonProperty("ingest") IngestConfigSection ingest,
     @JsonProperty("monitoredValues") MonitoredValues monitoredValues,
     @JsonProperty("api") ApiConfigSection api,
-    @JsonProperty("store") StoreConfigSection store) {
+    @JsonProperty("store") StoreConfigSection store,
+    @JsonProperty("trust") TrustConfigSection trust) {
 
   public SigwatchConfig {
     dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".sigwatch") : dataDir;
@@ -40,17 +42,32 @@ public record SigwatchConfig(
     monitoredValues = monitoredValues == null ? MonitoredValues.EMPTY : monitoredValues;
     api = api == null ? ApiConfigSection.DEFAULT : api;
     store = store == null ? StoreConfigSection.DEFAULT : store;
+    trust = trust == null ? TrustConfigSection.DEFAULT : trust;
+  }
+
+  /** A configuration with the default {@code trust} section. */
+  public SigwatchConfig(Path dataDir, KafkaSettings kafka, Path trustedRoot, Path signingConfig, List<LogSettings> logs,
+      AlertSettings alerts, MetricsSettings metrics, VerifyConfigSection verify, IngestConfigSection ingest,
+      MonitoredValues monitoredValues, ApiConfigSection api, StoreConfigSection store) {
+    this(dataDir, kafka, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest, monitoredValues, api, store,
+        null);
+  }
+
+  /** This configuration with another {@code trust} section. */
+  public SigwatchConfig withTrust(TrustConfigSection t) {
+    return new SigwatchConfig(dataDir, kafka, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
+        monitoredValues, api, store, t);
   }
 
   /** The configuration used when no file is given. */
   public static SigwatchConfig defaults() {
-    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with other Kafka settings. */
   public SigwatchConfig withKafka(KafkaSettings k) {
     return new SigwatchConfig(dataDir, k, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
-        monitoredValues, api, store);
+        monitoredValues, api, store, trust);
   }
 
   /** Whether sigwatch must start its own in-process broker. */

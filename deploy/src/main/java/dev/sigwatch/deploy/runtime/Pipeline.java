@@ -20,7 +20,13 @@ import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.verify.VerifyService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import dev.sigwatch.deploy.trust.AlertPublisher;
+import dev.sigwatch.deploy.trust.LiveTrust;
+import dev.sigwatch.ingest.StartMode;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *                                     alerts + log events + identities ─► alert store (store.*: SQLite / PostgreSQL)
  *                                                                           └► HTTP API + web page (api.*)
  *   Prometheus /metrics (JVM, ingest, verify/match Streams clients, alerts by type)
+ *   trust refresh (TUF, every trust.refreshInterval) ─► verify's trusted root, TRUST_CHANGED alerts,
+ *                                                       new logs ─► another ingest from index 0
  * </pre>
  * Started in that order (consumers before producers is not needed: every stage resumes from committed offsets);
  * stopped in reverse, broker last.
@@ -47,12 +55,63 @@ public final class Pipeline {
   private final List<LogTarget> logs;
   private final Lifecycle life;
   private final ApiServer api;
+  private final LiveTrust trust;
 
-  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs, Lifecycle life, ApiServer api) {
+  private Pipeline(KafkaRuntime kafka, List<LogTarget> logs, Lifecycle life, ApiServer api, LiveTrust trust) {
     this.kafka = kafka;
     this.logs = logs;
     this.life = life;
     this.api = api;
+    this.trust = trust;
+  }
+
+  /** The trust state in use, refreshed through TUF when sigwatch follows a TUF repository. */
+  public LiveTrust trust() {
+    return trust;
+  }
+
+  /** The refresher of {@code trust}: the TUF repository it came from plus the configured overrides. */
+  public static LiveTrust liveTrust(SigwatchConfig cfg, TrustSource trust, AlertPublisher alerts) {
+    String name = trust.tuf().map(t -> t.name()).orElse(String.valueOf(cfg.trustedRoot()));
+    LiveTrust.Fetcher fetcher = () -> {
+      if (trust.tuf().isEmpty()) return trust.state();
+      return TrustSource.overrides(cfg, trust.tuf().get().fetch());
+    };
+    return new LiveTrust(name, fetcher, trust.state(), cfg.trust().refreshEvery(), cfg.trust().failureAlertAfter(),
+        Clock.systemUTC(), alerts);
+  }
+
+  /** Logs that appear after startup (announced, or found on a refresh): each read from index 0, so no entry is missed. */
+  private static final class NewLogs {
+    private final SigwatchConfig cfg;
+    private final KafkaRuntime kafka;
+    private final IngestMetrics metrics;
+    private final Lifecycle life;
+    private final java.util.Set<LogTarget> known;
+
+    NewLogs(SigwatchConfig cfg, KafkaRuntime kafka, IngestMetrics metrics, Lifecycle life, List<LogTarget> known) {
+      this.cfg = cfg;
+      this.kafka = kafka;
+      this.metrics = metrics;
+      this.life = life;
+      this.known = new java.util.HashSet<>(known);
+    }
+
+    void discover(dev.sigwatch.core.trust.TrustState state) {
+      List<LogTarget> found = LogDiscovery.discover(state, Instant.now(), cfg.trust().retiredFor()).all().stream()
+          .filter(known::add).toList();
+      if (!found.isEmpty()) {
+        log.info("trust: new log(s) in the trust state, reading each from index 0: {}", found);
+        start(found);
+      }
+    }
+
+    synchronized void start(List<LogTarget> logs) {
+      if (logs.isEmpty()) return;
+      known.addAll(logs);
+      life.add(new IngestService(cfg.ingest().toSettings(logs).withStartMode(new StartMode.AtIndex(0)),
+          kafka.clientProperties(), kafka.topics(), metrics)).start();
+    }
   }
 
   /** The HTTP API and web page, or null when not served. */
@@ -81,7 +140,10 @@ public final class Pipeline {
                                     Consumer<Pipeline> onStarted) throws Exception {
     TrustSource trust = TrustSource.load(cfg);
     cfg.verify().toSettings(trust.trustedRoot(), cfg.logs()); // fail on bad verify settings before starting anything
-    List<LogTarget> logs = Stages.logs(cfg, trust);
+    LogDiscovery.Discovered discovered = cfg.logs().isEmpty()
+        ? LogDiscovery.discover(trust.state(), Instant.now(), cfg.trust().retiredFor())
+        : new LogDiscovery.Discovered(LogDiscovery.configured(cfg), List.of(), Map.of());
+    List<LogTarget> logs = discovered.all();
     SinkFactory.closeAll(Stages.sinkSpecs(cfg)); // fail on bad sink settings before starting anything
     try (Lifecycle life = Lifecycle.start(name)) {
       KafkaRuntime kafka = life.add(KafkaRuntime.start(cfg));
@@ -99,7 +161,10 @@ public final class Pipeline {
       life.add(Stages.sinks(cfg, kafka, new SinkMetrics(registry))).start();
       AlertStore store = StoreStage.start(cfg, kafka, life, health, registry);
       ApiServer api = ApiStage.start(cfg, kafka, store, life);
-      VerifyService verify = life.add(Stages.verify(cfg, trust, kafka));
+      AlertPublisher trustAlerts = life.add(new AlertPublisher(kafka.clientProperties(), kafka.topics().alerts(),
+          "sigwatch-trust"));
+      LiveTrust live = life.add(liveTrust(cfg, trust, trustAlerts));
+      VerifyService verify = life.add(Stages.verify(cfg, live, discovered.origins(), kafka));
       verify.onError(() -> {
         log.error("{}: the verify stage stopped; stopping {} rather than running without verification", name, name);
         life.requestStop();
@@ -112,17 +177,24 @@ public final class Pipeline {
       life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", verify::state, verify::metrics,
           verify::threadFailures),
           new StreamsStage("match", match::state, match::metrics))));
+      IngestMetrics ingestMetrics = new IngestMetrics(registry);
       if (logs.isEmpty()) {
         log.warn("no logs to watch: the trusted root lists no log valid now and the config has no logs:");
-      } else {
-        IngestService ingest = life.add(new IngestService(cfg.ingest().toSettings(logs), kafka.clientProperties(),
-            kafka.topics(), new IngestMetrics(registry))).start();
+      } else if (!discovered.current().isEmpty()) {
+        IngestService ingest = life.add(new IngestService(cfg.ingest().toSettings(discovered.current()),
+            kafka.clientProperties(), kafka.topics(), ingestMetrics)).start();
         health.register("ingest", StageChecks.ingest("ingest", ingest));
       }
+      NewLogs newLogs = new NewLogs(cfg, kafka, ingestMetrics, life, logs);
+      newLogs.start(discovered.upcoming());
+      if (cfg.logs().isEmpty()) {
+        live.onChange(newLogs::discover);
+      }
+      if (trust.tuf().isPresent()) live.start();
       log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),
           logs.stream().map(l -> l.url().toString()).toList(), kafka.bootstrapServers(),
           cfg.alerts().file() == null ? "stdout" : cfg.alerts().file());
-      Pipeline pipeline = new Pipeline(kafka, logs, life, api);
+      Pipeline pipeline = new Pipeline(kafka, logs, life, api, live);
       onStarted.accept(pipeline);
       if (maxDuration != null) {
         Thread timer = new Thread(() -> {

@@ -30,6 +30,19 @@ public final class Stages {
     return new VerifyService(cfg.verify().toSettings(trust.trustedRoot(), cfg.logs()), streamsProperties(cfg, kafka), kafka.topics());
   }
 
+  /**
+   * The verify stage reading the trusted root from {@code live} at every checkpoint (refreshed through TUF), with the
+   * checkpoint origins a monitor config gives its read URLs besides the configured {@code logs[].origin}.
+   */
+  public static VerifyService verify(SigwatchConfig cfg, dev.sigwatch.deploy.trust.LiveTrust live,
+      Map<String, String> discoveredOrigins, KafkaRuntime kafka) throws ConfigException {
+    dev.sigwatch.verify.VerifySettings s = cfg.verify().toSettings(live.root(), cfg.logs());
+    Map<String, String> origins = new HashMap<>(discoveredOrigins);
+    origins.putAll(s.origins());
+    return new VerifyService(s.withOrigins(origins).withCurrentRoot(live::root), streamsProperties(cfg, kafka),
+        kafka.topics());
+  }
+
   /** The match stage; {@code joinWindow}: how long CT issuance and Rekor use wait for each other. */
   public static MatchService match(SigwatchConfig cfg, TrustSource trust, KafkaRuntime kafka, Duration joinWindow) {
     MatchSettings settings = new MatchSettings(trust.trustedRoot(), cfg.monitoredValues(), joinWindow,

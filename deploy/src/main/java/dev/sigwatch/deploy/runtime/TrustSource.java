@@ -1,22 +1,41 @@
 package dev.sigwatch.deploy.runtime;
 
+import dev.sigwatch.core.trust.MonitorConfig;
 import dev.sigwatch.core.trust.SigningConfig;
 import dev.sigwatch.core.trust.TrustException;
+import dev.sigwatch.core.trust.TrustState;
 import dev.sigwatch.core.trust.TrustedRoot;
-import dev.sigwatch.core.trust.TufTrustedRoots;
+import dev.sigwatch.core.trust.tuf.TufClient;
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
+import dev.sigwatch.deploy.config.TrustConfigSection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where the keys and CAs come from: the configured {@code trustedRoot} / {@code signingConfig} files (private
- * instances, tests, air-gapped hosts), or else the Sigstore public-good root through TUF, cached in
- * {@code <dataDir>/tuf}. TUF verifies the root's chain of signed metadata, so a mirror cannot hand us other keys.
+ * Where the keys, CAs and logs come from at startup: the configured {@code trustedRoot} / {@code signingConfig} files
+ * (private instances without TUF, tests, air-gapped hosts), or else a TUF repository ({@code trust.tuf}: Sigstore
+ * public-good by default, staging, or a private mirror with its root), cached in {@code <dataDir>/tuf/<name>}. TUF
+ * verifies the chain of signed metadata, so a mirror cannot hand us other keys. {@code trust.monitorConfig} and
+ * {@code signingConfig} files override what the repository says.
+ *
+ * @param state the trust state now
+ * @param tuf the repository to refresh from ({@link LiveTrust}); empty for files and the bundled fallback
  */
-public record TrustSource(TrustedRoot trustedRoot, Optional<SigningConfig> signingConfig) {
+public record TrustSource(TrustState state, Optional<TufClient> tuf) {
   private static final Logger log = LoggerFactory.getLogger(TrustSource.class);
+
+  public TrustedRoot trustedRoot() {
+    return state.trustedRoot();
+  }
+
+  public Optional<SigningConfig> signingConfig() {
+    return state.signingConfig();
+  }
 
   public static TrustSource load(SigwatchConfig config) throws ConfigException {
     try {
@@ -25,33 +44,57 @@ public record TrustSource(TrustedRoot trustedRoot, Optional<SigningConfig> signi
         Optional<SigningConfig> signing = config.signingConfig() == null ? Optional.empty()
             : Optional.of(SigningConfig.load(config.signingConfig()));
         log.info("trusted root from {}", config.trustedRoot());
-        return new TrustSource(root, signing);
+        return new TrustSource(overrides(config, TrustState.of(root, signing)), Optional.empty());
       }
-      log.info("no trustedRoot configured: fetching the Sigstore public-good root through TUF");
-      TufTrustedRoots.Instance tuf;
+      TufClient tuf = client(config);
+      log.info("no trustedRoot configured: fetching the trust state from TUF repository {}", tuf.name());
       try {
-        tuf = TufTrustedRoots.publicGood(config.dataDir().resolve("tuf"));
+        return new TrustSource(overrides(config, tuf.fetch()), Optional.of(tuf));
       } catch (TrustException e) {
-        return bundled(e);
+        if (config.trust().tuf().mirror() != null) {
+          throw new TrustException(e.getMessage() + " (a private repository has no bundled fallback)", e);
+        }
+        return new TrustSource(overrides(config, bundled(e)), Optional.of(tuf));
       }
-      SigningConfig signing = config.signingConfig() == null ? tuf.signingConfig()
-          : SigningConfig.load(config.signingConfig());
-      return new TrustSource(tuf.trustedRoot(), Optional.ofNullable(signing));
     } catch (TrustException e) {
-      throw new ConfigException("loading trustedRoot / signingConfig: " + e.getMessage(), e);
+      throw new ConfigException("loading the trust state (trustedRoot / signingConfig / trust.*): " + e.getMessage(), e);
     }
+  }
+
+  /** The TUF repository {@code trust.tuf} names. */
+  static TufClient client(SigwatchConfig config) throws TrustException {
+    TrustConfigSection.Tuf t = config.trust().tuf();
+    Path cache = config.dataDir().resolve("tuf");
+    if (t.mirror() != null) {
+      return TufClient.mirror(t.mirror(), t.root(), cache.resolve(t.mirror().getHost() + "-" + t.mirror().getPort()));
+    }
+    return "staging".equals(t.instance()) ? TufClient.staging(cache.resolve("staging"))
+        : TufClient.publicGood(cache.resolve("public-good"));
+  }
+
+  /** {@code state} with the configured signing config and monitor config files in place of the repository's. */
+  static TrustState overrides(SigwatchConfig config, TrustState state) throws TrustException {
+    TrustState s = state;
+    if (config.signingConfig() != null) {
+      s = new TrustState(s.trustedRoot(), Optional.of(SigningConfig.load(config.signingConfig())),
+          s.rekorV2SigningConfig(), s.monitorConfig(), s.digests());
+    }
+    if (config.trust().monitorConfig() != null) {
+      s = s.withMonitorConfig(Optional.of(MonitorConfig.load(config.trust().monitorConfig())));
+    }
+    return s;
   }
 
   /**
    * The public-good root shipped in this jar, used only when TUF cannot be reached at startup (no network, TUF
    * mirror down), so the monitor still starts and reports the logs it cannot reach. It is a snapshot: keys rotated
-   * after this build are unknown to it and show up as UNKNOWN_KEY alerts, which is the safe direction to fail.
+   * after this build are unknown to it until a refresh through TUF succeeds ({@link LiveTrust} keeps trying).
    */
-  static TrustSource bundled(TrustException tufFailure) throws TrustException {
-    log.warn("TUF unreachable ({}); using the public-good trusted root bundled with this build. Set trustedRoot "
-        + "to a current trusted_root.json to silence this.", tufFailure.getMessage());
-    return new TrustSource(TrustedRoot.parse(resource("trusted_root.json")),
-        Optional.of(SigningConfig.parse(resource("signing_config.json"))));
+  static TrustState bundled(TrustException tufFailure) throws TrustException {
+    log.warn("TUF unreachable ({}); using the public-good trusted root bundled with this build until a refresh "
+        + "succeeds. Set trustedRoot to a current trusted_root.json to silence this.", tufFailure.getMessage());
+    return new TrustState(TrustedRoot.parse(resource("trusted_root.json")),
+        Optional.of(SigningConfig.parse(resource("signing_config.json"))), Optional.empty(), Optional.empty(), Map.of());
   }
 
   private static String resource(String name) throws TrustException {
@@ -60,7 +103,7 @@ public record TrustSource(TrustedRoot trustedRoot, Optional<SigningConfig> signi
       if (in == null) {
         throw new TrustException("bundled " + path + " is missing from the jar");
       }
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
       throw new TrustException("reading bundled " + path + ": " + e.getMessage(), e);
     }

@@ -63,6 +63,8 @@ public final class SigstoreSimulator implements AutoCloseable {
   private final CtLog ct;
   private final CtLog staticCt;
   private final EntryPool pool;
+  /** Rekor v2 shards added after start (a yearly rollover), each grown like the first. */
+  private final List<RekorV2Log> extraV2 = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final AtomicLong artifacts = new AtomicLong();
   private final Instant start;
   private volatile boolean stale;
@@ -163,6 +165,7 @@ public final class SigstoreSimulator implements AutoCloseable {
       byte[] d = digest(a);
       rekorV1.append(pool.v1((int) a), d);
       rekorV2.append(pool.v2((int) a), d);
+      for (RekorV2Log x : extraV2) x.append(pool.v2((int) a), d);
     }
     ca.issue(pool.identity((int) artifacts.get()), entryClock.instant(), List.of(ct, staticCt));
     publishAll();
@@ -192,8 +195,27 @@ public final class SigstoreSimulator implements AutoCloseable {
     if (stale) return;
     rekorV1.publish();
     rekorV2.publish();
+    for (RekorV2Log x : extraV2) x.publish();
     ct.publish();
     staticCt.publish();
+  }
+
+  /**
+   * A new Rekor v2 shard (a yearly rollover, like {@code log2026-1}) served at {@code baseUrl() + "/" + path}, signing
+   * checkpoints with origin {@code origin} and its own Ed25519 key; grown from now on like the first shard.
+   */
+  public synchronized RekorV2Log addRekorV2Shard(String path, String origin) {
+    RekorV2Log shard = new RekorV2Log(origin, "witness.sigwatch.test",
+        config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
+    http.route("/" + path + "/api/v2", new RekorV2Routes(shard));
+    extraV2.add(shard);
+    shard.publish();
+    return shard;
+  }
+
+  /** When the simulated instance's trust starts (validity of its keys and CA). */
+  public Instant trustStart() {
+    return start;
   }
 
   public void inject(Fault f) {

@@ -23,9 +23,9 @@ import java.util.stream.IntStream;
  */
 public final class RekorV1Log {
   private final String host;
-  private final SimKey key;
+  private volatile SimKey key;
   private final Clock clock;
-  private final String logIdHex;
+  private volatile String logIdHex;
   private final List<V1Shard> inactive = new CopyOnWriteArrayList<>();
   private volatile V1Shard active;
   /** Split view: an alternative head for the active shard, served to every other log-info request. */
@@ -109,6 +109,20 @@ public final class RekorV1Log {
     V1Shard fresh = newShard(old.offset() + old.head().size());
     inactive.add(old);
     active = fresh;
+    publish();
+  }
+
+  /**
+   * A key rotation: the active shard freezes (signed by the old key) and a new shard becomes active, whose checkpoints
+   * and SETs are signed by {@code next} from now on (publish the new key in the trusted root first).
+   */
+  public synchronized void rotateKey(SimKey next) {
+    V1Shard old = active;
+    publish();
+    inactive.add(old);
+    key = next;
+    logIdHex = HexFormat.of().formatHex(next.logId());
+    active = newShard(old.offset() + old.head().size());
     publish();
   }
 

@@ -36,6 +36,16 @@ public final class TrustedRootWriter {
     return this;
   }
 
+  /** Like {@link #tlog(String, byte[], String, byte[], Instant)}, valid until {@code end} (a retired key). */
+  public TrustedRootWriter tlog(String baseUrl, byte[] spki, String keyDetails, byte[] logId, Instant start,
+                                Instant end) {
+    log(tlogs, baseUrl, spki, keyDetails, logId, start);
+    if (end != null) {
+      ((ObjectNode) tlogs.get(tlogs.size() - 1).get("publicKey").get("validFor")).put("end", end.toString());
+    }
+    return this;
+  }
+
   public TrustedRootWriter ctlog(String baseUrl, byte[] spki, byte[] logId, Instant start) {
     log(ctlogs, baseUrl, spki, "PKIX_ECDSA_P256_SHA_256", logId, start);
     return this;
