@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * authorities a monitor trusts, each with its validity period.
  *
  * <p>Immutable and safe to share between threads. Load it from a file with {@link #load(Path)}
- * (private instances, tests) or through TUF with {@link TufTrustedRoots}.
+ * (private instances, tests) or through TUF with {@link dev.sigwatch.core.trust.tuf.TufClient}.
  */
 public final class TrustedRoot {
   private static final ObjectMapper JSON = new ObjectMapper();
