@@ -44,6 +44,7 @@ import picocli.CommandLine.Command;
         BenchmarkCommand.class,
         CheckpointCommand.class,
         WatchlistCommand.class,
+        dev.sigwatch.deploy.cli.AuthorizeCommand.class,
         ApiCommand.class,
         ExplainCommand.class,
         ConfigCommand.class,

@@ -49,6 +49,11 @@ public final class WatchlistCommand {
 
   /** The Kafka to use, or null after printing why there is none. */
   KafkaRuntime kafka(PrintWriter err) throws Exception {
+    return kafka(config, err, "sigwatch watchlist");
+  }
+
+  /** The Kafka of {@code config} for an editing command ({@code who} names it in messages), or null after saying why. */
+  static KafkaRuntime kafka(Path config, PrintWriter err, String who) throws Exception {
     SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
     return existingKafka(c, err, "sigwatch watchlist");
   }

@@ -18,6 +18,8 @@ import java.util.Map;
  */
 public final class Alerts {
   public static final String IDENTITY_MATCH = "IDENTITY_MATCH";
+  /** A watchlist match on an expected signing ({@code sigwatch authorize}): INFO instead of HIGH. */
+  public static final String AUTHORIZED = "AUTHORIZED";
   public static final String LOOKALIKE = "LOOKALIKE";
   public static final String UNUSED_CERTIFICATE = "UNUSED_CERTIFICATE";
   public static final String UNLOGGED_CERTIFICATE = "UNLOGGED_CERTIFICATE";

@@ -42,7 +42,7 @@ final class MatchProcessor implements Processor<String, IdentityEvent, String, S
     IdentityEvent e = record.value();
     List<Alert> out;
     try {
-      out = alerts(e, watchlist.current().match(e), chains);
+      out = alerts(e, watchlist.current().match(e), chains, watchlist.authorizations().current());
     } catch (Throwable t) {
       RecordBoundary.rethrowIfFatal(t);
       byte[] raw = null;
@@ -62,11 +62,32 @@ final class MatchProcessor implements Processor<String, IdentityEvent, String, S
 
   /** The alerts for an event's matches (empty when nothing matched; the chain is checked only then). */
   static List<Alert> alerts(IdentityEvent e, List<RuleMatch> matches, ChainCheck chains) {
+    return alerts(e, matches, chains, dev.sigwatch.match.authorize.Authorizations.EMPTY);
+  }
+
+  /**
+   * Like {@link #alerts(IdentityEvent, List, ChainCheck)}; a Fulcio-chained match that an authorization covers is
+   * AUTHORIZED (INFO) instead of IDENTITY_MATCH (a lookalike stays a lookalike: authorizing a digest does not vouch for
+   * a certificate no Fulcio CA issued).
+   */
+  static List<Alert> alerts(IdentityEvent e, List<RuleMatch> matches, ChainCheck chains,
+                            dev.sigwatch.match.authorize.Authorizations authorized) {
     if (matches.isEmpty()) {
       return List.of();
     }
     ChainStatus chain = chains.verify(e);
     boolean lookalike = chain instanceof ChainStatus.Lookalike;
+    java.util.Optional<dev.sigwatch.schemas.Authorization> covered = lookalike ? java.util.Optional.empty()
+        : authorized.covering(e);
+    if (covered.isPresent()) {
+      dev.sigwatch.schemas.Authorization a = covered.get();
+      String where = e.getSource() == IdentitySource.CT ? "certificate issued (CT " + e.getLogId() + ")"
+          : "signed in " + e.getLogId();
+      return matches.stream().map(m -> Alerts.about(Alerts.AUTHORIZED, Severity.INFO, e, m.ruleId(), m.identity(),
+          "authorized: " + where + " #" + e.getLogIndex() + " for " + m.identity() + " (expected: "
+              + a.getAuthorizationId() + (a.getDescription() == null ? "" : ", " + a.getDescription()) + ")",
+          chain, Map.of("why", m.why(), "authorization", a.getAuthorizationId()))).toList();
+    }
     String type = lookalike ? Alerts.LOOKALIKE : Alerts.IDENTITY_MATCH;
     Severity severity = lookalike ? Severity.MEDIUM : Severity.HIGH;
     String where = e.getSource() == IdentitySource.CT ? "certificate issued (CT " : "signed in ";

@@ -18,6 +18,7 @@ import org.apache.kafka.streams.state.Stores;
 /** Builds the match stage's Kafka Streams topology. */
 public final class MatchTopology {
   static final String WATCHLIST_STORE = "match-watchlist";
+  static final String AUTHORIZATIONS_STORE = "match-authorizations";
   static final String LOG_EVIDENCE_STORE = "match-log-evidence";
 
   private MatchTopology() {}
@@ -55,6 +56,13 @@ public final class MatchTopology {
             topics.watchlist().valueSerde()).withLoggingDisabled(),
         topics.watchlist().name(), topics.watchlist().consumed(),
         () -> new WatchlistUpdater(WATCHLIST_STORE, watchlist));
+
+    // Authorizations (sigwatch authorize): a global store mirrored into the watchlist's shared authorization state.
+    b.addGlobalStore(
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AUTHORIZATIONS_STORE), Serdes.String(),
+            topics.authorizations().valueSerde()).withLoggingDisabled(),
+        topics.authorizations().name(), topics.authorizations().consumed(),
+        () -> new AuthorizationUpdater(AUTHORIZATIONS_STORE, watchlist.authorizations()));
 
     // What verify proved about each log: a global store (every task needs every log) mirrored into LogEvidence.
     LogEvidence evidence = new LogEvidence();

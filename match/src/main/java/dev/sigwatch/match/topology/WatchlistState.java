@@ -18,6 +18,13 @@ public final class WatchlistState {
 
   private final Map<String, WatchRule> rules = new TreeMap<>();
   private volatile Watchlist current = Watchlist.EMPTY;
+  private final dev.sigwatch.match.authorize.AuthorizationState authorizations =
+      new dev.sigwatch.match.authorize.AuthorizationState();
+
+  /** Expected signings: a match on one of them is AUTHORIZED (INFO), not IDENTITY_MATCH. */
+  public dev.sigwatch.match.authorize.AuthorizationState authorizations() {
+    return authorizations;
+  }
 
   public Watchlist current() {
     return current;

@@ -39,7 +39,8 @@ public final class SchemaStore {
   /** The record types of the topics; their history is loaded by {@link #shipped()}. */
   public static final List<Class<? extends SpecificRecord>> SHIPPED_TYPES = List.of(
       Checkpoint.class, RekorEntry.class, CtEntry.class, LogEvent.class, IdentityEvent.class,
-      Alert.class, WatchRule.class, RejectedRecord.class, IngestPosition.class);
+      Alert.class, WatchRule.class, RejectedRecord.class, IngestPosition.class,
+      dev.sigwatch.schemas.Authorization.class);
 
   static final String HISTORY_PATH = "/dev/sigwatch/schemas/history/";
 

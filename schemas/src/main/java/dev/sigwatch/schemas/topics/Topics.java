@@ -41,6 +41,7 @@ public final class Topics {
   public static final String IDENTITIES = "sigwatch.identities";
   public static final String ALERTS = "sigwatch.alerts";
   public static final String WATCHLIST = "sigwatch.watchlist";
+  public static final String AUTHORIZATIONS = "sigwatch.authorizations";
   public static final String DLQ = "sigwatch.dlq";
   public static final String INGEST_POSITIONS = "sigwatch.ingest.positions";
   /** Prefix of a forensic replay's own output topic, {@code sigwatch.replay.<name>}: never the live alerts. */
@@ -58,6 +59,7 @@ public final class Topics {
   private final Topic<String, IdentityEvent> identities;
   private final Topic<String, Alert> alerts;
   private final Topic<String, WatchRule> watchlist;
+  private final Topic<String, dev.sigwatch.schemas.Authorization> authorizations;
   private final Topic<String, RejectedRecord> dlq;
   private final Topic<String, IngestPosition> ingestPositions;
 
@@ -75,6 +77,9 @@ public final class Topics {
     alerts = topic(ALERTS, Alert.class, 3, CleanupPolicy.DELETE, Duration.ofDays(365));
     // The watchlist is state, not history: compacted, a tombstone removes a rule.
     watchlist = topic(WATCHLIST, WatchRule.class, 1, CleanupPolicy.COMPACT, Topic.FOREVER);
+    // Authorizations (expected signings) are state like the watchlist: compacted, a tombstone removes one.
+    authorizations = topic(AUTHORIZATIONS, dev.sigwatch.schemas.Authorization.class, 1, CleanupPolicy.COMPACT,
+        Topic.FOREVER);
     dlq = topic(DLQ, RejectedRecord.class, 1, CleanupPolicy.DELETE, Duration.ofDays(30));
     // Ingest's position per log (and per backfill range), written in the entries' transaction: state, not history.
     // Compacted, and its segments roll hourly so the compactor keeps the uncompacted tail short: a restart scans the
@@ -145,6 +150,11 @@ public final class Topics {
     return watchlist;
   }
 
+  /** Expected signings ({@code sigwatch authorize}); compacted, key = the authorization id. */
+  public Topic<String, dev.sigwatch.schemas.Authorization> authorizations() {
+    return authorizations;
+  }
+
   public Topic<String, RejectedRecord> dlq() {
     return dlq;
   }
@@ -171,7 +181,8 @@ public final class Topics {
 
   /** Every topic, in pipeline order, for creation ({@link TopicAdmin#ensureTopics}). */
   public List<Topic<String, ?>> all() {
-    return List.of(checkpoints, rekorEntries, ctEntries, logEvents, identities, alerts, watchlist, dlq, ingestPositions);
+    return List.of(checkpoints, rekorEntries, ctEntries, logEvents, identities, alerts, watchlist, dlq, ingestPositions,
+        authorizations);
   }
 
   /** The topic of that name, or empty. */

@@ -29,10 +29,10 @@ class TopicsTest {
   void catalogueNamesEveryTopicOnceWithItsValueType() {
     assertThat(topics.all()).extracting(Topic::name).containsExactly("sigwatch.checkpoints", "sigwatch.rekor.entries",
         "sigwatch.ct.entries", "sigwatch.log.events", "sigwatch.identities", "sigwatch.alerts", "sigwatch.watchlist",
-        "sigwatch.dlq", "sigwatch.ingest.positions");
+        "sigwatch.dlq", "sigwatch.ingest.positions", "sigwatch.authorizations");
     assertThat(topics.all()).extracting(t -> (Object) ((AvroSerde<?>) t.valueSerde()).type()).containsExactly(
         Checkpoint.class, RekorEntry.class, CtEntry.class, LogEvent.class, IdentityEvent.class, Alert.class,
-        WatchRule.class, RejectedRecord.class, IngestPosition.class);
+        WatchRule.class, RejectedRecord.class, IngestPosition.class, dev.sigwatch.schemas.Authorization.class);
     assertThat(topics.byName("sigwatch.alerts")).containsSame(topics.alerts());
     assertThat(topics.byName("sigwatch.nope")).isEmpty();
   }
@@ -69,7 +69,9 @@ class TopicsTest {
         .containsEntry("segment.ms", "3600000");
     assertThat(topics.withPrefix("p.").ingestPositions().configs()).isEqualTo(topics.ingestPositions().configs());
     assertThat(topics.ingestPositions().newTopic((short) 1).configs()).containsEntry("segment.ms", "3600000");
-    assertThat(topics.all()).filteredOn(t -> t != topics.watchlist() && t != topics.ingestPositions())
+    assertThat(topics.authorizations().configs()).isEqualTo(topics.watchlist().configs());
+    assertThat(topics.all()).filteredOn(t -> t != topics.watchlist() && t != topics.ingestPositions()
+            && t != topics.authorizations())
         .allSatisfy(t -> assertThat(t.cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE));
     assertThat(topics.rekorEntries().configs().get("retention.ms")).isEqualTo(Long.toString(Duration.ofDays(90).toMillis()));
   }
