@@ -132,6 +132,7 @@ public final class ConfigLoader {
     }
     problems.addAll(c.store().problems());
     problems.addAll(c.trust().problems());
+    for (int i = 0; i < c.canaries().size(); i++) problems.addAll(c.canaries().get(i).problems("canaries[" + i + "]"));
     if (c.alerts().file() != null && c.alerts().file().getParent() != null
         && !Files.isDirectory(c.alerts().file().toAbsolutePath().getParent())) {
       problems.add("alerts.file " + c.alerts().file() + ": its directory does not exist; create it or choose another path");

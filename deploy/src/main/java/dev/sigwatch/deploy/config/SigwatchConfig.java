@@ -15,6 +15,7 @@ import java.util.List;
  * @param logs an explicit list of logs that overrides discovery from the trusted root
  * @param store the alert store ({@link StoreConfigSection})
  * @param trust TUF repository, refresh and monitor config ({@link TrustConfigSection})
+ * @param canaries expected identities whose silence means the monitoring path may be broken
  */
 public record SigwatchConfig(
     @JsonProperty("dataDir") Path dataDir,
@@ -29,7 +30,8 @@ public record SigwatchConfig(
     @JsonProperty("monitoredValues") MonitoredValues monitoredValues,
     @JsonProperty("api") ApiConfigSection api,
     @JsonProperty("store") StoreConfigSection store,
-    @JsonProperty("trust") TrustConfigSection trust) {
+    @JsonProperty("trust") TrustConfigSection trust,
+    @JsonProperty("canaries") List<CanarySettings> canaries) {
 
   public SigwatchConfig {
     dataDir = dataDir == null ? Path.of(System.getProperty("user.home"), ".sigwatch") : dataDir;
@@ -43,6 +45,15 @@ public record SigwatchConfig(
     api = api == null ? ApiConfigSection.DEFAULT : api;
     store = store == null ? StoreConfigSection.DEFAULT : store;
     trust = trust == null ? TrustConfigSection.DEFAULT : trust;
+    canaries = canaries == null ? List.of() : List.copyOf(canaries);
+  }
+
+  /** A configuration without canaries. */
+  public SigwatchConfig(Path dataDir, KafkaSettings kafka, Path trustedRoot, Path signingConfig, List<LogSettings> logs,
+      AlertSettings alerts, MetricsSettings metrics, VerifyConfigSection verify, IngestConfigSection ingest,
+      MonitoredValues monitoredValues, ApiConfigSection api, StoreConfigSection store, TrustConfigSection trust) {
+    this(dataDir, kafka, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest, monitoredValues, api, store,
+        trust, null);
   }
 
   /** A configuration with the default {@code trust} section. */
@@ -50,24 +61,30 @@ public record SigwatchConfig(
       AlertSettings alerts, MetricsSettings metrics, VerifyConfigSection verify, IngestConfigSection ingest,
       MonitoredValues monitoredValues, ApiConfigSection api, StoreConfigSection store) {
     this(dataDir, kafka, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest, monitoredValues, api, store,
-        null);
+        null, null);
   }
 
   /** This configuration with another {@code trust} section. */
   public SigwatchConfig withTrust(TrustConfigSection t) {
     return new SigwatchConfig(dataDir, kafka, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
-        monitoredValues, api, store, t);
+        monitoredValues, api, store, t, canaries);
   }
 
   /** The configuration used when no file is given. */
   public static SigwatchConfig defaults() {
-    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+    return new SigwatchConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /** This configuration with other Kafka settings. */
   public SigwatchConfig withKafka(KafkaSettings k) {
     return new SigwatchConfig(dataDir, k, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
-        monitoredValues, api, store, trust);
+        monitoredValues, api, store, trust, canaries);
+  }
+
+  /** This configuration with other canaries. */
+  public SigwatchConfig withCanaries(List<CanarySettings> c) {
+    return new SigwatchConfig(dataDir, kafka, trustedRoot, signingConfig, logs, alerts, metrics, verify, ingest,
+        monitoredValues, api, store, trust, c);
   }
 
   /** Whether sigwatch must start its own in-process broker. */

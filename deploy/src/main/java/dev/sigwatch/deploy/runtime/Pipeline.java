@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *                                     alerts + log events + identities ─► alert store (store.*: SQLite / PostgreSQL)
  *                                                                           └► HTTP API + web page (api.*)
  *   Prometheus /metrics (JVM, ingest, verify/match Streams clients, alerts by type)
+ *   canaries[] (expected identities) ◄── sigwatch.alerts; silence ─► CANARY_MISSING
  *   trust refresh (TUF, every trust.refreshInterval) ─► verify's trusted root, TRUST_CHANGED alerts,
  *                                                       new logs ─► another ingest from index 0
  * </pre>
@@ -191,6 +192,10 @@ public final class Pipeline {
         live.onChange(newLogs::discover);
       }
       if (trust.tuf().isPresent()) live.start();
+      if (!cfg.canaries().isEmpty()) {
+        life.add(new dev.sigwatch.deploy.canary.CanaryWatch(cfg.canaries(), kafka.clientProperties(),
+            kafka.topics().alerts(), Clock.systemUTC(), trustAlerts)).start();
+      }
       log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),
           logs.stream().map(l -> l.url().toString()).toList(), kafka.bootstrapServers(),
           cfg.alerts().file() == null ? "stdout" : cfg.alerts().file());

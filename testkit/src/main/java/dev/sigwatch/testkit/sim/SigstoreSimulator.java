@@ -149,6 +149,16 @@ public final class SigstoreSimulator implements AutoCloseable {
     return c;
   }
 
+  /** Issues a certificate for {@code id} (logged to both CT logs) without signing anything with it yet. */
+  public IssuedCert issue(Identity id) {
+    return ca.issue(id, entryClock.instant(), List.of(ct, staticCt));
+  }
+
+  /** Signs an artifact with {@code c} and logs it to Rekor v1 and v2 (a release signed with an issued certificate). */
+  public void sign(IssuedCert c) {
+    logSigned(c);
+  }
+
   private void logSigned(IssuedCert c) {
     byte[] digest = SimKey.sha256(("artifact-" + artifacts.incrementAndGet()).getBytes(StandardCharsets.UTF_8));
     byte[] sig = V1Bodies.signDigest(c.subjectKey().getPrivate(), digest);
