@@ -36,8 +36,11 @@ public final class SinkHealth {
         .build();
   }
 
-  /** Hex SHA-256 over the parts, newline-separated (the same construction as every other alert id). */
-  static String id(String... parts) {
+  /**
+   * Hex SHA-256 over the parts, newline-separated (the same construction as every other alert id); also the id of
+   * the alerts raised outside the stream stages (trust changes, canaries).
+   */
+  public static String id(String... parts) {
     MessageDigest md;
     try {
       md = MessageDigest.getInstance("SHA-256");

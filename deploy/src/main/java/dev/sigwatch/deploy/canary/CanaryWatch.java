@@ -4,15 +4,11 @@ import dev.sigwatch.deploy.config.CanarySettings;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.topics.Topic;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,7 +118,8 @@ public final class CanaryWatch implements AutoCloseable {
       if (c.alerted || now.isBefore(c.lastSeen.plus(c.period))) continue;
       c.alerted = true;
       Alert a = Alert.newBuilder()
-          .setAlertId(id(CANARY_MISSING, c.settings.name(), Long.toString(c.lastSeen.toEpochMilli())))
+          .setAlertId(dev.sigwatch.alert.sink.SinkHealth.id(CANARY_MISSING, c.settings.name(),
+              Long.toString(c.lastSeen.toEpochMilli())))
           .setType(CANARY_MISSING)
           .setSeverity(Severity.HIGH)
           .setIdentity(c.settings.identity())
@@ -140,19 +137,6 @@ public final class CanaryWatch implements AutoCloseable {
         log.error("canary: sending {} failed: {}", a.getAlertId(), e.getMessage());
         c.alerted = false;
       }
-    }
-  }
-
-  static String id(String... parts) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (int i = 0; i < parts.length; i++) {
-        if (i > 0) md.update((byte) '\n');
-        md.update(parts[i].getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
     }
   }
 

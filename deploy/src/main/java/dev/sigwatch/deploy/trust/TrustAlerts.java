@@ -3,11 +3,7 @@ package dev.sigwatch.deploy.trust;
 import dev.sigwatch.core.trust.TrustChange;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Severity;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -68,16 +64,6 @@ public final class TrustAlerts {
   }
 
   static String id(String... parts) {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
-    for (int i = 0; i < parts.length; i++) {
-      if (i > 0) md.update((byte) '\n');
-      md.update(parts[i].getBytes(StandardCharsets.UTF_8));
-    }
-    return HexFormat.of().formatHex(md.digest());
+    return dev.sigwatch.alert.sink.SinkHealth.id(parts);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sigwatch.core.ct.PrecertTbs;
 import dev.sigwatch.deploy.Sigwatch;
 import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.ApiConfigSection;
 import dev.sigwatch.deploy.config.CanarySettings;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
@@ -56,7 +57,7 @@ class AuthorizeCanaryIT {
       SigwatchConfig cfg = new SigwatchConfig(data, new KafkaSettings(null, null, null, null, null), trustedRoot, null,
           List.of(new LogSettings("rekor-v1", sim.rekorV1Url(), null, null)),
           new AlertSettings(out), new MetricsSettings(0, null), null, new IngestConfigSection(300L, 2, 1000.0, "0"),
-          watch, null, null, null, List.of(new CanarySettings("nightly", "^nightly@acme\\.example$", "PT40S")));
+          watch, ApiConfigSection.DISABLED, null, null, List.of(new CanarySettings("nightly", "^nightly@acme\\.example$", "PT40S")));
       Path cfgFile = Files.writeString(dir.resolve("sigwatch.yaml"), "dataDir: " + data + "\n");
       AtomicReference<Pipeline> started = new AtomicReference<>();
       AtomicReference<Throwable> failed = new AtomicReference<>();

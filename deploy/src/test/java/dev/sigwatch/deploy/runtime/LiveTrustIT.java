@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sigwatch.core.trust.TrustDiff;
 import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.ApiConfigSection;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.MetricsSettings;
@@ -63,7 +64,7 @@ class LiveTrustIT {
         Path out = dir.resolve("alerts.jsonl");
         SigwatchConfig cfg = new SigwatchConfig(dir.resolve("data"), new KafkaSettings(null, null, null, null, null),
             null, null, List.of(), new AlertSettings(out), new MetricsSettings(0, null), null,
-            new IngestConfigSection(300L, 2, 1000.0, "0"), null, null, null,
+            new IngestConfigSection(300L, 2, 1000.0, "0"), null, ApiConfigSection.DISABLED, null,
             new TrustConfigSection(new TrustConfigSection.Tuf(null, tuf.mirror(),
                 tuf.writeInitialRoot(dir.resolve("tuf-root.json"))), "PT2S", "PT8S", null, null));
         AtomicReference<Pipeline> started = new AtomicReference<>();
