@@ -93,7 +93,9 @@ class LiveTrustIT {
           sim.grow(30);
           long sizeBeforeAnnounced = shard.publishedSize();
           SimKey nextV1 = SimKey.generate(SimKey.Alg.ECDSA_P256);
-          Instant rotation = Instant.now();
+          // Announced ahead, as Sigstore does: the new key is valid from now, the old one until a little after the log
+          // switches (so the old key's last checkpoints, read before the switch, are still in its validity).
+          Instant rotation = Instant.now().plus(Duration.ofMinutes(2));
           String shardRead = sim.baseUrl() + "/rekor2-2026";
           tuf.rotateRoot();
           tuf.publish(Map.of(
@@ -158,7 +160,7 @@ class LiveTrustIT {
     TrustedRootWriter w = new TrustedRootWriter();
     w.tlog(sim.rekorV1Url(), v1.spki(), "PKIX_ECDSA_P256_SHA_256", v1.logId(), start, rotation);
     if (nextV1 != null) {
-      w.tlog(sim.rekorV1Url(), nextV1.spki(), "PKIX_ECDSA_P256_SHA_256", nextV1.logId(), rotation.minusSeconds(60));
+      w.tlog(sim.rekorV1Url(), nextV1.spki(), "PKIX_ECDSA_P256_SHA_256", nextV1.logId(), Instant.now().minusSeconds(60));
     }
     w.tlog(sim.rekorV2Url(), sim.rekorV2().key().spki(), "PKIX_ED25519", sim.rekorV2().logId(), start);
     if (shard != null) {
