@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sigwatch.alert.store.AlertQuery;
+import dev.sigwatch.deploy.TopicContents;
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.store.AlertStores;
 import dev.sigwatch.alert.store.Page;
@@ -36,7 +37,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -263,23 +263,7 @@ class ClusterIT {
 
   /** Every committed value of {@code topic}. */
   private static <V> List<V> all(String bootstrap, Topic<String, V> topic) {
-    Map<String, Object> c = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed"));
-    List<V> got = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
-          .map(i -> new TopicPartition(topic.name(), i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() != null) got.add(r.value());
-        });
-      }
-    }
-    return got;
+    return TopicContents.readAll(Map.of("bootstrap.servers", bootstrap), topic);
   }
 
   private static long secs(long t0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sigwatch.deploy.TopicContents;
 import dev.sigwatch.deploy.config.AlertSettings;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
@@ -19,14 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,23 +133,6 @@ class HostileLogIT {
 
   /** Every committed value of {@code topic}, read with the pipeline's own (SASL) client settings. */
   private static <V> List<V> readAll(Pipeline p, Topic<String, V> topic) {
-    Map<String, Object> c = new HashMap<>(p.kafka().clientProperties());
-    c.put("isolation.level", "read_committed");
-    List<V> got = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(c, topic.keySerde().deserializer(),
-        topic.valueSerde().deserializer())) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic.name()).stream()
-          .map(i -> new TopicPartition(topic.name(), i.partition())).toList();
-      consumer.assign(parts);
-      consumer.seekToBeginning(parts);
-      Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-          if (r.value() != null) got.add(r.value());
-        });
-      }
-    }
-    return got;
+    return TopicContents.readAll(p.kafka().clientProperties(), topic);
   }
 }
