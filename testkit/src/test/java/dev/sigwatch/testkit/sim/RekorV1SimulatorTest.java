@@ -223,6 +223,11 @@ class RekorV1SimulatorTest {
       JsonNode changed = http.json(s.rekorV1Url() + "/api/v1/log").get("inactiveShards").get(0);
       assertThat(changed.get("treeSize").asLong()).isEqualTo(13);
       assertThat(changed.get("rootHash").asText()).isNotEqualTo(shard.get("rootHash").asText());
+      // Global index ranges stay as fixed at rotation (as in Rekor): the active shard's first entry is still served
+      // from the active shard, never as the changed frozen shard's extra leaf.
+      JsonNode first = http.json(s.rekorV1Url() + "/api/v1/log/entries?logIndex=12").elements().next();
+      assertThat(first.get("verification").get("inclusionProof").get("logIndex").asLong()).isZero();
+      assertThat(first.get("verification").get("inclusionProof").get("treeSize").asLong()).isEqualTo(3);
     }
   }
 }

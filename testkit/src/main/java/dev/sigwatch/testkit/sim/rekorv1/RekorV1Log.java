@@ -137,10 +137,19 @@ public final class RekorV1Log {
     return host + " - " + s.treeId();
   }
 
-  /** The shard holding global index {@code global} within its published head, or null. */
+  /**
+   * The shard holding global index {@code global} within its published head, or null. As in Rekor, the global index
+   * ranges are fixed at rotation: a frozen shard ends where the next one starts, even if it later signs a larger tree
+   * (FROZEN_SHARD_CHANGE) — that tree's extra leaves are not reachable by global index, they would collide with the
+   * next shard's first entries.
+   */
   public V1Shard shardOf(long global) {
-    for (V1Shard s : shards()) {
-      if (global >= s.offset() && global < s.offset() + s.head().size()) return s;
+    List<V1Shard> all = shards();
+    for (int i = 0; i < all.size(); i++) {
+      V1Shard s = all.get(i);
+      long end = s.offset() + s.head().size();
+      if (i + 1 < all.size()) end = Math.min(end, all.get(i + 1).offset());
+      if (global >= s.offset() && global < end) return s;
     }
     return null;
   }
