@@ -191,7 +191,13 @@ class CorrelationIT {
     if (!Files.exists(file)) return List.of();
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+    // The pipeline appends to the file while tests read it: only complete lines (up to the last newline) count.
+    // (Bytes first: a half-written UTF-8 character at the end must not fail the decode.)
+    byte[] bytes = Files.readAllBytes(file);
+    int end = bytes.length - 1;
+    while (end >= 0 && bytes[end] != '\n') end--;
+    if (end < 0) return out;
+    for (String line : new String(bytes, 0, end, StandardCharsets.UTF_8).split("\n")) {
       if (!line.isBlank()) out.add(json.readTree(line));
     }
     return out;
