@@ -120,7 +120,11 @@ class ClusterIT {
       for (String stage : List.of("ingest", "verify-a", "match-a", "alert")) kill(stage);
       identity(sim, expected);
       sim.grow(20);
-      Thread.sleep(3000);
+      // The cluster runs on without broker 2 (the others see it gone) before anything comes back.
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+            .until(() -> admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == 2);
+      }
       cluster.startNode(1);
       for (String stage : List.of("ingest", "verify-a", "match-a", "alert")) {
         start(stage, jar, config(stage, bootstrap, trustedRoot, sim));
