@@ -9,7 +9,7 @@ import dev.sigwatch.schemas.RekorEntry;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
-import dev.sigwatch.testkit.sim.rekorv1.BodyTemplate;
+import dev.sigwatch.simulator.rekorv1.BodyTemplate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -14,7 +14,7 @@ import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
-import dev.sigwatch.testkit.sim.faults.Fault;
+import dev.sigwatch.simulator.faults.Fault;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;

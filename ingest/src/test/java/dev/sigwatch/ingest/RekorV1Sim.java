@@ -1,12 +1,12 @@
 package dev.sigwatch.ingest;
 
-import dev.sigwatch.testkit.sim.crypto.SimKey;
-import dev.sigwatch.testkit.sim.faults.FaultInjector;
-import dev.sigwatch.testkit.sim.http.SimHttpServer;
-import dev.sigwatch.testkit.sim.rekorv1.BodyTemplate;
-import dev.sigwatch.testkit.sim.rekorv1.RekorV1Log;
-import dev.sigwatch.testkit.sim.rekorv1.RekorV1Routes;
-import dev.sigwatch.testkit.sim.rekorv1.V1Bodies;
+import dev.sigwatch.simulator.crypto.SimKey;
+import dev.sigwatch.simulator.faults.FaultInjector;
+import dev.sigwatch.simulator.http.SimHttpServer;
+import dev.sigwatch.simulator.rekorv1.BodyTemplate;
+import dev.sigwatch.simulator.rekorv1.RekorV1Log;
+import dev.sigwatch.simulator.rekorv1.RekorV1Routes;
+import dev.sigwatch.simulator.rekorv1.V1Bodies;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;

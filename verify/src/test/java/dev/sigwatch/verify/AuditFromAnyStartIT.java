@@ -20,7 +20,7 @@ import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.simulator.SigstoreSimulator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -14,9 +14,9 @@ import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
-import dev.sigwatch.testkit.sim.Incident;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
-import dev.sigwatch.testkit.sim.rekorv2.RekorV2Log;
+import dev.sigwatch.simulator.Incident;
+import dev.sigwatch.simulator.SigstoreSimulator;
+import dev.sigwatch.simulator.rekorv2.RekorV2Log;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,8 +138,8 @@ class IncidentSequenceIT {
       // Tamper: the next entry of each log is served with a body (CT: a leaf) that does not hash to its leaf.
       stage();
       v1.trigger(Incident.TAMPERED_NEXT_ENTRY);
-      v2.trigger(Incident.TAMPERED_NEXT_ENTRY, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
-      ct.trigger(Incident.TAMPERED_NEXT_ENTRY, dev.sigwatch.testkit.sim.LogTarget.CT);
+      v2.trigger(Incident.TAMPERED_NEXT_ENTRY, dev.sigwatch.simulator.LogTarget.REKOR_V2);
+      ct.trigger(Incident.TAMPERED_NEXT_ENTRY, dev.sigwatch.simulator.LogTarget.CT);
       p.expect(Findings.TAMPERED_ENTRIES, shardB::equals, v2Log::equals, ctLog::equals);
 
       // Signatures: a new head signed badly, then one signed by a key nobody trusts.
@@ -148,8 +148,8 @@ class IncidentSequenceIT {
         String type = i == Incident.BAD_SIGNATURE ? Findings.BAD_SIGNATURE : Findings.UNKNOWN_KEY;
         hold(v1, v2, ct);
         v1.trigger(i);
-        v2.trigger(i, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
-        ct.trigger(i, dev.sigwatch.testkit.sim.LogTarget.CT);
+        v2.trigger(i, dev.sigwatch.simulator.LogTarget.REKOR_V2);
+        ct.trigger(i, dev.sigwatch.simulator.LogTarget.CT);
         p.expect(List.of(new Want(type, shardB::equals), new Want(type, v2Log::equals),
             new Want(Findings.BAD_SIGNATURE, ctLog::equals)));
         release(v1, v2, ct);
@@ -173,8 +173,8 @@ class IncidentSequenceIT {
       // Split view: every other read of the head sees another root at the same size.
       hold(v1, v2, ct);
       v1.trigger(Incident.SPLIT_VIEW);
-      v2.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
-      ct.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.CT);
+      v2.trigger(Incident.SPLIT_VIEW, dev.sigwatch.simulator.LogTarget.REKOR_V2);
+      ct.trigger(Incident.SPLIT_VIEW, dev.sigwatch.simulator.LogTarget.CT);
       p.expect(Findings.SPLIT_VIEW, shardB::equals, v2Log::equals, ctLog::equals);
       v1.endSplitView(); // Rekor v2's and CT's end with the next growth
       release(v1, v2, ct);
@@ -209,8 +209,8 @@ class IncidentSequenceIT {
       // Rollback: the head goes back one entry (a proven prefix of the verified tree).
       hold(v1, v2, ct);
       v1.trigger(Incident.ROLLBACK);
-      v2.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
-      ct.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.CT);
+      v2.trigger(Incident.ROLLBACK, dev.sigwatch.simulator.LogTarget.REKOR_V2);
+      ct.trigger(Incident.ROLLBACK, dev.sigwatch.simulator.LogTarget.CT);
       p.expect(Findings.ROLLBACK, shardC::equals, v2Log::equals, ctLog::equals);
       release(v1, v2, ct);
       p.healed(shardC::equals, v2Log::equals, ctLog::equals);
@@ -226,8 +226,8 @@ class IncidentSequenceIT {
       });
       stage();
       v1.trigger(Incident.FORK);
-      v2.trigger(Incident.FORK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2);
-      ct.trigger(Incident.FORK, dev.sigwatch.testkit.sim.LogTarget.CT);
+      v2.trigger(Incident.FORK, dev.sigwatch.simulator.LogTarget.REKOR_V2);
+      ct.trigger(Incident.FORK, dev.sigwatch.simulator.LogTarget.CT);
       p.expect(Findings.FORK, shardC::equals, v2Log::equals, ctLog::equals);
       // The forked logs grow on: the same fact, folded into the open episodes.
       release(v1, v2, ct);

@@ -11,7 +11,7 @@ import dev.sigwatch.deploy.config.StoreConfigSection;
 import dev.sigwatch.deploy.runtime.Pipeline;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.match.watchlist.MonitoredValues;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.simulator.SigstoreSimulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

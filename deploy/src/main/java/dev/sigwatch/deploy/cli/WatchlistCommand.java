@@ -9,7 +9,7 @@ import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.RuleType;
 import dev.sigwatch.schemas.WatchRule;
-import dev.sigwatch.testkit.kafka.EmbeddedKafkaBroker;
+import dev.sigwatch.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;

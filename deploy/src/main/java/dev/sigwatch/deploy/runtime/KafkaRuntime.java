@@ -4,7 +4,7 @@ import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
-import dev.sigwatch.testkit.kafka.EmbeddedKafkaBroker;
+import dev.sigwatch.broker.EmbeddedKafkaBroker;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;

@@ -9,7 +9,7 @@ import dev.sigwatch.schemas.topics.Topic;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.simulator.SigstoreSimulator;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

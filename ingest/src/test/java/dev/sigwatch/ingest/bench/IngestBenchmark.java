@@ -11,7 +11,7 @@ import dev.sigwatch.ingest.http.RetryPolicy;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
-import dev.sigwatch.testkit.kafka.EmbeddedKafkaBroker;
+import dev.sigwatch.broker.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;

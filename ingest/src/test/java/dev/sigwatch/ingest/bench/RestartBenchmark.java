@@ -10,7 +10,7 @@ import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
-import dev.sigwatch.testkit.kafka.EmbeddedKafkaBroker;
+import dev.sigwatch.broker.EmbeddedKafkaBroker;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package dev.sigwatch.ingest.bench;
 
 import dev.sigwatch.ingest.RekorV1Sim;
-import dev.sigwatch.testkit.sim.faults.Fault;
+import dev.sigwatch.simulator.faults.Fault;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -8,7 +8,7 @@ import dev.sigwatch.ingest.LogTarget;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topics;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.simulator.SigstoreSimulator;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;

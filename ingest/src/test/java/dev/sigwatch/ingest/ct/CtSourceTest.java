@@ -17,9 +17,9 @@ import dev.sigwatch.schemas.CtEntry;
 import dev.sigwatch.schemas.LogType;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topics;
-import dev.sigwatch.testkit.sim.Incident;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
-import dev.sigwatch.testkit.sim.faults.Fault;
+import dev.sigwatch.simulator.Incident;
+import dev.sigwatch.simulator.SigstoreSimulator;
+import dev.sigwatch.simulator.faults.Fault;
 import java.net.http.HttpClient;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -112,7 +112,7 @@ class CtSourceTest {
     String logId = source.name();
     Checkpoint c = source.poll(Map.of()).checkpoints().get(0);
     try {
-      sim.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.CT);
+      sim.trigger(Incident.ROLLBACK, dev.sigwatch.simulator.LogTarget.CT);
       Poll rolledBack = source.poll(Map.of(logId, c));
       Checkpoint rb = rolledBack.checkpoints().get(0);
       assertThat(rb.getTreeSize()).isEqualTo(c.getTreeSize() - 1);
@@ -127,7 +127,7 @@ class CtSourceTest {
       growCt(1);
       source = source(sim.ctUrl(), 10); // started afresh: the honest head is the first it publishes
       Checkpoint honest = source.poll(Map.of()).checkpoints().get(0);
-      sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.CT);
+      sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.simulator.LogTarget.CT);
       List<Checkpoint> seen = new java.util.ArrayList<>();
       for (int i = 0; i < 2; i++) seen.addAll(source.poll(Map.of(logId, honest)).checkpoints()); // alternate reads
       assertThat(seen).hasSize(1);

@@ -8,7 +8,7 @@ import dev.sigwatch.ingest.LogTarget;
 import dev.sigwatch.schemas.RekorEntry;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topics;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
+import dev.sigwatch.simulator.SigstoreSimulator;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;

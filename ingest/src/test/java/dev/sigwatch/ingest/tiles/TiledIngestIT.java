@@ -23,11 +23,11 @@ import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
-import dev.sigwatch.testkit.sim.Incident;
-import dev.sigwatch.testkit.sim.SigstoreSimulator;
-import dev.sigwatch.testkit.sim.faults.Fault;
+import dev.sigwatch.simulator.Incident;
+import dev.sigwatch.simulator.SigstoreSimulator;
+import dev.sigwatch.simulator.faults.Fault;
 import java.nio.ByteBuffer;
-import dev.sigwatch.testkit.sim.ca.Identity;
+import dev.sigwatch.simulator.ca.Identity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -182,11 +182,11 @@ class TiledIngestIT {
             Map.of("bootstrap.servers", broker.bootstrapServers()), topics, IngestMetrics.unregistered()).start();
         try {
           await().atMost(Duration.ofSeconds(20)).until(() -> entries.poll().size() >= 300);
-          sim.trigger(Incident.ROLLBACK, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2); // size 299, validly signed
+          sim.trigger(Incident.ROLLBACK, dev.sigwatch.simulator.LogTarget.REKOR_V2); // size 299, validly signed
           await().atMost(Duration.ofSeconds(10)).until(() -> checkpoints.poll().stream()
               .anyMatch(r -> r.value().getTreeSize() == 299));
           sim.grow(50);
-          sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.testkit.sim.LogTarget.REKOR_V2); // another root at 350
+          sim.trigger(Incident.SPLIT_VIEW, dev.sigwatch.simulator.LogTarget.REKOR_V2); // another root at 350
           await().atMost(Duration.ofSeconds(10)).until(() -> checkpoints.poll().stream()
               .filter(r -> r.value().getTreeSize() == 350).count() >= 2);
           sim.grow(30); // ends the split view

@@ -7,7 +7,7 @@ import dev.sigwatch.match.authorize.Authorizations;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Authorization;
 import dev.sigwatch.schemas.Severity;
-import dev.sigwatch.testkit.sim.ca.IssuedCert;
+import dev.sigwatch.simulator.ca.IssuedCert;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 /** An authorized signing (sigwatch authorize) is an INFO AUTHORIZED alert, not a HIGH IDENTITY_MATCH. */
 class AuthorizeTopologyTest {
   static final java.time.Instant T0 = MatchTopologyTest.T0;
-  static final dev.sigwatch.testkit.sim.ca.SimCa FULCIO = MatchTopologyTest.FULCIO;
-  static final dev.sigwatch.testkit.sim.ca.SimCa LOOKALIKE = MatchTopologyTest.LOOKALIKE;
-  static final dev.sigwatch.testkit.sim.ca.Identity ALICE = MatchTopologyTest.ALICE;
+  static final dev.sigwatch.simulator.ca.SimCa FULCIO = MatchTopologyTest.FULCIO;
+  static final dev.sigwatch.simulator.ca.SimCa LOOKALIKE = MatchTopologyTest.LOOKALIKE;
+  static final dev.sigwatch.simulator.ca.Identity ALICE = MatchTopologyTest.ALICE;
 
   final dev.sigwatch.schemas.topics.Topics topics =
       dev.sigwatch.schemas.topics.Topics.create(dev.sigwatch.schemas.serde.SerdeConfig.embedded());

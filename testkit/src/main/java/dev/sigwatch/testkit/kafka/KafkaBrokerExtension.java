@@ -1,5 +1,6 @@
 package dev.sigwatch.testkit.kafka;
 
+import dev.sigwatch.broker.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.sigwatch.testkit.kafka;
 
+import dev.sigwatch.broker.EmbeddedKafkaBroker;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;

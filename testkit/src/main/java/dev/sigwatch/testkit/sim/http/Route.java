@@ -1,8 +1,0 @@
-package dev.sigwatch.testkit.sim.http;
-
-/** Serves the requests below one path prefix. Implementations must be thread-safe. */
-@FunctionalInterface
-public interface Route {
-  /** Returns the response for {@code request}; never null. */
-  Response handle(Request request) throws Request.BadRequest;
-}
