@@ -2,6 +2,7 @@ package dev.sigwatch.alert.api;
 
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.web.WebAssets;
+import dev.sigwatch.match.watchlist.WatchlistTopic;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -6,6 +6,7 @@ import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.RuleType;
 import dev.sigwatch.schemas.WatchRule;
+import dev.sigwatch.match.watchlist.WatchlistTopic;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -13,6 +13,7 @@ import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
+import dev.sigwatch.match.watchlist.WatchlistTopic;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.sigwatch.deploy.cli;
 
-import dev.sigwatch.alert.api.CompactedTopic;
+import dev.sigwatch.match.CompactedTopic;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
 import dev.sigwatch.match.authorize.Authorizations;
 import dev.sigwatch.schemas.Authorization;

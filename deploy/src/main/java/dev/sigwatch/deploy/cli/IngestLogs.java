@@ -2,9 +2,10 @@ package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
-import dev.sigwatch.deploy.runtime.LogDiscovery;
+import dev.sigwatch.deploy.runtime.Stages;
 import dev.sigwatch.deploy.runtime.TrustSource;
 import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.ingest.discovery.LogDiscovery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +45,7 @@ final class IngestLogs {
 
   private static List<LogTarget> watched(SigwatchConfig config) throws ConfigException {
     // The trusted root is loaded (TUF, or the bundled fallback) only when the config lists no logs.
-    if (!config.logs().isEmpty()) return LogDiscovery.configured(config);
+    if (!config.logs().isEmpty()) return Stages.configuredLogs(config);
     TrustSource trust = TrustSource.load(config);
     return LogDiscovery.discover(trust.state(), Instant.now(), config.trust().retiredFor()).all();
   }

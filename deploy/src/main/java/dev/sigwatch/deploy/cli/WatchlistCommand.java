@@ -1,6 +1,6 @@
 package dev.sigwatch.deploy.cli;
 
-import dev.sigwatch.alert.api.WatchlistTopic;
+import dev.sigwatch.match.watchlist.WatchlistTopic;
 import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.SigwatchConfig;

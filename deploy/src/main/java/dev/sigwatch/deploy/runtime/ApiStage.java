@@ -2,7 +2,7 @@ package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.alert.api.AlertApi;
 import dev.sigwatch.alert.api.ApiServer;
-import dev.sigwatch.alert.api.WatchlistTopic;
+import dev.sigwatch.match.watchlist.WatchlistTopic;
 import dev.sigwatch.alert.replay.ReplayService;
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.deploy.config.SigwatchConfig;

@@ -16,6 +16,7 @@ import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
 import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.ingest.discovery.LogDiscovery;
 import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.verify.VerifyService;
@@ -143,7 +144,7 @@ public final class Pipeline {
     cfg.verify().toSettings(trust.trustedRoot(), cfg.logs()); // fail on bad verify settings before starting anything
     LogDiscovery.Discovered discovered = cfg.logs().isEmpty()
         ? LogDiscovery.discover(trust.state(), Instant.now(), cfg.trust().retiredFor())
-        : new LogDiscovery.Discovered(LogDiscovery.configured(cfg), List.of(), Map.of());
+        : new LogDiscovery.Discovered(Stages.configuredLogs(cfg), List.of(), Map.of());
     List<LogTarget> logs = discovered.all();
     SinkFactory.closeAll(Stages.sinkSpecs(cfg)); // fail on bad sink settings before starting anything
     try (Lifecycle life = Lifecycle.start(name)) {

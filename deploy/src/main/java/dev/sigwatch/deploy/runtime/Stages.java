@@ -11,6 +11,7 @@ import dev.sigwatch.match.MatchService;
 import dev.sigwatch.match.MatchSettings;
 import dev.sigwatch.verify.VerifyService;
 import dev.sigwatch.ingest.LogTarget;
+import dev.sigwatch.ingest.discovery.LogDiscovery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +67,13 @@ public final class Stages {
 
   /** The logs to ingest: the config's {@code logs:} list, else every log of the trusted root valid now. */
   public static List<LogTarget> logs(SigwatchConfig cfg, TrustSource trust) {
-    return LogDiscovery.configuredOrDiscovered(cfg, trust, Instant.now());
+    return cfg.logs().isEmpty() ? LogDiscovery.discover(trust.state(), Instant.now(), cfg.trust().retiredFor()).current()
+        : configuredLogs(cfg);
+  }
+
+  /** The config's {@code logs}, without repeats. */
+  public static List<LogTarget> configuredLogs(SigwatchConfig cfg) {
+    return cfg.logs().stream().map(l -> LogTarget.of(l.type(), l.url())).distinct().toList();
   }
 
   /** Client properties plus the Kafka Streams state directory under {@code dataDir}, not the OS temp dir. */

@@ -1,5 +1,6 @@
-package dev.sigwatch.alert.api;
+package dev.sigwatch.match.watchlist;
 
+import dev.sigwatch.match.CompactedTopic;
 import dev.sigwatch.schemas.WatchRule;
 import dev.sigwatch.schemas.topics.Topic;
 import java.util.Map;

@@ -1,11 +1,10 @@
-package dev.sigwatch.deploy.runtime;
+package dev.sigwatch.ingest.discovery;
 
 import dev.sigwatch.core.trust.LogKey;
 import dev.sigwatch.core.trust.LogNoteKeys;
 import dev.sigwatch.core.trust.MonitorConfig;
 import dev.sigwatch.core.trust.ServiceEndpoint;
 import dev.sigwatch.core.trust.TrustState;
-import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.ingest.LogTarget;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,16 +57,6 @@ public final class LogDiscovery {
   }
 
   private LogDiscovery() {}
-
-  /** The config's {@code logs} if it has any, else the logs discovered from {@code trust} at {@code at}. */
-  public static List<LogTarget> configuredOrDiscovered(SigwatchConfig cfg, TrustSource trust, Instant at) {
-    return cfg.logs().isEmpty() ? discover(trust.state(), at, cfg.trust().retiredFor()).current() : configured(cfg);
-  }
-
-  /** The config's {@code logs}, without repeats. */
-  public static List<LogTarget> configured(SigwatchConfig cfg) {
-    return cfg.logs().stream().map(l -> LogTarget.of(l.type(), l.url())).distinct().toList();
-  }
 
   /** The logs of {@code root} valid at {@code at}, transparency logs first, in the root's order, without repeats. */
   public static List<LogTarget> discover(dev.sigwatch.core.trust.TrustedRoot root,
@@ -132,7 +121,7 @@ public final class LogDiscovery {
     return Optional.empty();
   }
 
-  static String normalize(String url) {
+  private static String normalize(String url) {
     String u = url.trim().toLowerCase(Locale.ROOT);
     while (u.endsWith("/")) u = u.substring(0, u.length() - 1);
     return u;

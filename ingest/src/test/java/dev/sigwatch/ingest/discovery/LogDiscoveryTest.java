@@ -1,4 +1,4 @@
-package dev.sigwatch.deploy.runtime;
+package dev.sigwatch.ingest.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.sigwatch.alert.api;
+package dev.sigwatch.match;
 
 import dev.sigwatch.schemas.topics.Topic;
 import java.time.Duration;
