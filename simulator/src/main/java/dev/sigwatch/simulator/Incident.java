@@ -4,7 +4,7 @@ package dev.sigwatch.simulator;
 public enum Incident {
   /**
    * The log's tree is replaced by one that diverges from the published one at half its size and is one entry larger
-   * (Rekor v1: the active shard; Rekor v2 and RFC 6962 CT too, not static-ct).
+   * (Rekor v1: the active shard; Rekor v2, RFC 6962 CT and static-ct, whose moved entries name their new index).
    */
   FORK,
   /** Every other log-info request sees a different root at the same size. */

@@ -87,10 +87,7 @@ final class IncidentDispatcher {
 
   private static void ct(Incident incident, CtLog log, LogTarget target) {
     switch (incident) {
-      case FORK -> {
-        if (target == LogTarget.STATIC_CT) throw unsupported(incident, target);
-        log.fork();
-      }
+      case FORK -> log.fork();
       case SPLIT_VIEW -> log.splitView();
       case ROLLBACK -> log.rollback();
       case BAD_SIGNATURE -> log.badSignature();

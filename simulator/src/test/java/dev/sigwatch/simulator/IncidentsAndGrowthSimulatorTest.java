@@ -92,8 +92,44 @@ class IncidentsAndGrowthSimulatorTest {
       assertThatThrownBy(() -> dev.sigwatch.core.merkle.MerkleVerifier.verifyConsistency(before, forked.size(),
           s.rekorV2().tree().consistencyProof(before, forked.size()), beforeRoot, forked.rootHash()))
           .isInstanceOf(dev.sigwatch.core.merkle.ProofException.class);
-      assertThatThrownBy(() -> s.trigger(Incident.FORK, LogTarget.STATIC_CT))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not supported on STATIC_CT");
+    }
+  }
+
+  @Test
+  void aStaticCtForkIsAValidlySignedLargerTreeWhoseMovedEntriesNameTheirNewIndex() throws Exception {
+    try (SigstoreSimulator s = SigstoreSimulator.builder().build().start()) {
+      for (int i = 0; i < 7; i++) s.grow(1); // one certificate per grow
+      LogKey k = root(s).ctlogs().stream().filter(t -> t.baseUrl().equals(s.staticCtUrl())).findFirst().orElseThrow();
+      // the origin is the submission prefix without its scheme (static-ct-api)
+      NoteVerifier v = new NoteVerifier(List.of(NoteKey.rfc6962(s.staticCtUrl().replaceFirst("^https?://", ""), k.key())));
+      String url = s.staticCtUrl() + "/checkpoint";
+      Checkpoint before = v.verifyCheckpoint(text(url)).checkpoint();
+      List<dev.sigwatch.core.ct.TileLeaf> old = dev.sigwatch.core.ct.TileLeaf.parseTile(
+          http.get(s.staticCtUrl() + "/tile/data/000.p/" + before.size()).body());
+
+      s.trigger(Incident.FORK, LogTarget.STATIC_CT);
+      Checkpoint forked = v.verifyCheckpoint(text(url)).checkpoint();
+      assertThat(forked.size()).isEqualTo(before.size() + 1);
+      assertThatThrownBy(() -> MerkleVerifier.verifyConsistency(before.size(), forked.size(),
+          s.staticCt().tree().consistencyProof(before.size(), forked.size()), before.rootHash(), forked.rootHash()))
+          .isInstanceOf(ProofException.class);
+      byte[] data = http.get(s.staticCtUrl() + "/tile/data/000.p/" + forked.size()).body();
+      byte[] hashes = http.get(s.staticCtUrl() + "/tile/0/000.p/" + forked.size()).body();
+      List<dev.sigwatch.core.ct.TileLeaf> leaves = dev.sigwatch.core.ct.TileLeaf.parseTile(data);
+      dev.sigwatch.core.merkle.MerkleTree tree = new dev.sigwatch.core.merkle.MerkleTree();
+      for (int i = 0; i < leaves.size(); i++) {
+        var leaf = leaves.get(i);
+        assertThat(dev.sigwatch.core.ct.CtExtensions.leafIndex(leaf.entry().extensions())).hasValue(i);
+        byte[] h = leaf.merkleTreeLeaf().leafHash();
+        assertThat(h).isEqualTo(java.util.Arrays.copyOfRange(hashes, i * 32, i * 32 + 32));
+        tree.append(h);
+      }
+      assertThat(tree.root(forked.size())).isEqualTo(forked.rootHash());
+      int keep = (int) (before.size() / 2);
+      assertThat(leaves.subList(0, keep)).isEqualTo(old.subList(0, keep));
+      // the moved entries are the old ones sequenced again: the same certificates, at other indexes
+      assertThat(leaves.get(keep).preCertificate()).isEqualTo(old.get((int) before.size() - 1).preCertificate());
+      assertThat(leaves.get(keep)).isNotEqualTo(old.get((int) before.size() - 1));
     }
   }
 

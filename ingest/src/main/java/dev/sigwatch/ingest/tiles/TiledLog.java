@@ -145,10 +145,11 @@ final class TiledLog {
     }
     Checkpoint prev = lastPublished.get(logId);
     Checkpoint base = bases.base(logId, lastPublished);
-    // A Rekor v2 tree head is published again when its note changed: other witness cosignatures on it (a witness that
-    // stopped cosigning, or signs badly, must reach verify even while the log does not grow). Other tiled logs' notes
-    // are not checked for witnesses, and a log that re-signs its head with a new timestamp would republish every poll.
-    boolean sameNote = logType != LogType.REKOR_V2 || ByteBuffer.wrap(raw).equals(prev == null ? null : prev.getRawNote());
+    // A tree head is published again whenever its signed note changed, on every tiled log: other witness cosignatures
+    // on a Rekor v2 head (a witness that stopped cosigning, or signs badly), a static-ct head re-signed with a new
+    // timestamp, a bad signature or another key, must reach verify even while the log does not grow. Dedupe is on the
+    // note's bytes, not on the tree: a log that re-signs an unchanged head publishes one record per new signature.
+    boolean sameNote = ByteBuffer.wrap(raw).equals(prev == null ? null : prev.getRawNote());
     boolean sameHead = prev != null && prev.getTreeSize() == c.size() && ByteBuffer.wrap(c.rootHash()).equals(prev.getRootHash());
     // A head published without its proof (a tile fetch failed) is published again once the proof can be computed:
     // until then verify keeps its last proven head.

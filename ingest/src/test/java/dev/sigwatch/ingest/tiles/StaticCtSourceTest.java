@@ -138,6 +138,29 @@ class StaticCtSourceTest {
     }
   }
 
+  @Test
+  void aHeadReSignedAtTheSameTreeIsPublishedAgainAnUnchangedNoteIsNot() throws Exception {
+    logCerts(3);
+    StaticCtSource source = new StaticCtSource(target, fetcher, topics, Clock.systemUTC());
+    Checkpoint first = source.poll(Map.of()).checkpoints().get(0);
+    Map<String, Checkpoint> published = new java.util.HashMap<>(Map.of(logId, first));
+    assertThat(source.poll(published).checkpoints()).as("the same note").isEmpty();
+    // A bad signature, then another key, on the same tree: each a new note, each published (verify judges them).
+    for (Runnable incident : List.<Runnable>of(() -> sim.staticCt().badSignature(), () -> sim.staticCt().unknownKey())) {
+      incident.run();
+      List<Checkpoint> got = source.poll(published).checkpoints();
+      assertThat(got).hasSize(1);
+      Checkpoint c = got.get(0);
+      assertThat(c.getTreeSize()).isEqualTo(first.getTreeSize());
+      assertThat(c.getRootHash()).isEqualTo(first.getRootHash());
+      assertThat(c.getRawNote()).isNotEqualTo(published.get(logId).getRawNote());
+      assertThat(c.getProofFromSize()).as("nothing to prove at the same size").isNull();
+      assertThat(c.getFrontier()).as("an anchor for the audit").isEqualTo(first.getFrontier());
+      published.put(logId, c);
+      assertThat(source.poll(published).checkpoints()).as("served again unchanged").isEmpty();
+    }
+  }
+
   static byte[] bytes(ByteBuffer b) {
     ByteBuffer d = b.duplicate();
     byte[] out = new byte[d.remaining()];

@@ -145,22 +145,41 @@ public final class CtLog implements PrecertLogger {
   /**
    * Incident: the log replaces its tree by one sharing the first half of the published one, followed by the rest of
    * its entries in reverse order and the first of them again (one more entry than it had), and publishes it (validly
-   * signed; its proofs and entries are the only ones served). RFC 6962 logs only: a static-ct leaf names its index.
+   * signed; its proofs and entries are the only ones served). On a static-ct log the moved entries are sequenced again,
+   * as a log restored from an old backup would sequence its pending submissions: each carries the {@code leaf_index}
+   * extension of its new place (the leaf, the tile leaf and so the tree change with it), so every served data tile is
+   * well-formed and names its own indexes.
    */
   public synchronized void fork() {
     long n = sth.size();
-    if (tiled) throw new IllegalStateException(origin + ": a static-ct leaf carries its index; fork an RFC 6962 log");
     if (n < 3) throw new IllegalStateException(origin + ": fork needs >= 3 entries, has " + n);
     int keep = (int) (n / 2);
     List<Entry> e = new ArrayList<>(entries.subList(0, keep));
     for (int i = (int) n - 1; i >= keep; i--) e.add(entries.get(i));
     e.add(entries.get(keep));
+    if (tiled) {
+      for (int i = keep; i < e.size(); i++) e.set(i, reindexed(e.get(i), i));
+    }
     MerkleTree f = new MerkleTree();
     for (Entry x : e) f.append(Rfc6962.leafHash(x.leafInput()));
     entries = e;
     tree = f;
     provable = 0;
     publish();
+  }
+
+  /** A static-ct entry sequenced at {@code index}: its TimestampedEntry's extensions name that index. */
+  private static Entry reindexed(Entry e, long index) {
+    try {
+      TileLeaf old = TileLeaf.parseTile(e.tileLeaf()).get(0);
+      TimestampedEntry t = old.entry();
+      TimestampedEntry te = new TimestampedEntry(t.timestamp(), t.entryType(), t.issuerKeyHash(), t.certificate(),
+          CtExtensions.ofLeafIndex(index));
+      return new Entry(new MerkleTreeLeaf(te).encode(), e.extraData(),
+          new TileLeaf(te, old.preCertificate(), old.chainFingerprints()).encode());
+    } catch (dev.sigwatch.core.ct.CtFormatException ex) {
+      throw new IllegalStateException("re-reading a tile leaf this log encoded", ex);
+    }
   }
 
   /** Incident: the served head is re-signed (a new timestamp) and its signature no longer verifies. */
