@@ -1,6 +1,7 @@
 package dev.sigwatch.deploy.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.sigwatch.alert.canary.Canary;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -20,12 +21,9 @@ import java.util.regex.PatternSyntaxException;
 public record CanarySettings(@JsonProperty("name") String name, @JsonProperty("identity") String identity,
     @JsonProperty("period") String period) {
 
-  public Duration periodDuration() {
-    return Duration.parse(period);
-  }
-
-  public Pattern pattern() {
-    return Pattern.compile(identity);
+  /** The canary the alert stage watches for (call after the config validated it). */
+  public Canary toCanary() {
+    return new Canary(name, Pattern.compile(identity), Duration.parse(period));
   }
 
   List<String> problems(String at) {

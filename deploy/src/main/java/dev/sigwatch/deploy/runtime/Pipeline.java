@@ -1,6 +1,9 @@
 package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.alert.api.ApiServer;
+import dev.sigwatch.alert.canary.CanaryWatch;
+import dev.sigwatch.alert.sink.AlertMetrics;
+import dev.sigwatch.alert.sink.AlertPrinter;
 import dev.sigwatch.alert.sink.AlertSink;
 import dev.sigwatch.alert.sink.JsonLinesSink;
 import dev.sigwatch.alert.sink.SinkFactory;
@@ -10,7 +13,6 @@ import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.health.Health;
 import dev.sigwatch.deploy.health.StageChecks;
-import dev.sigwatch.deploy.metrics.AlertMetrics;
 import dev.sigwatch.deploy.metrics.StreamsMetrics;
 import dev.sigwatch.deploy.metrics.StreamsStage;
 import dev.sigwatch.ingest.IngestMetrics;
@@ -194,7 +196,7 @@ public final class Pipeline {
       }
       if (trust.tuf().isPresent()) live.start();
       if (!cfg.canaries().isEmpty()) {
-        life.add(new dev.sigwatch.deploy.canary.CanaryWatch(cfg.canaries(), kafka.clientProperties(),
+        life.add(new CanaryWatch(cfg.canaries().stream().map(c -> c.toCanary()).toList(), kafka.clientProperties(),
             kafka.topics().alerts(), Clock.systemUTC(), trustAlerts)).start();
       }
       log.info("{} is running: {} log(s) {}, Kafka at {}; alerts go to {}. Ctrl-C to stop.", name, logs.size(),

@@ -6,7 +6,7 @@ import dev.sigwatch.deploy.config.ConfigException;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.config.StoreConfigSection;
 import dev.sigwatch.deploy.health.Health;
-import dev.sigwatch.deploy.metrics.LogStatusMetrics;
+import dev.sigwatch.alert.store.LogStatusMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.sigwatch.deploy.health.StageChecks;
 import java.time.Clock;

@@ -1,7 +1,5 @@
-package dev.sigwatch.deploy.runtime;
+package dev.sigwatch.alert.sink;
 
-import dev.sigwatch.alert.sink.AlertSink;
-import dev.sigwatch.deploy.metrics.AlertMetrics;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.topics.Topic;
 import java.time.Duration;

@@ -1,7 +1,5 @@
-package dev.sigwatch.deploy.metrics;
+package dev.sigwatch.alert.store;
 
-import dev.sigwatch.alert.store.AlertStore;
-import dev.sigwatch.alert.store.LogStatus;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;

@@ -1,6 +1,6 @@
-package dev.sigwatch.deploy.canary;
+package dev.sigwatch.alert.canary;
 
-import dev.sigwatch.deploy.config.CanarySettings;
+import dev.sigwatch.alert.sink.SinkHealth;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.topics.Topic;
@@ -34,7 +34,7 @@ public final class CanaryWatch implements AutoCloseable {
   public static final String CANARY_MISSING = "CANARY_MISSING";
   private static final Set<String> SIGNS = Set.of("IDENTITY_MATCH", "AUTHORIZED");
 
-  private final List<Canary> canaries = new ArrayList<>();
+  private final List<Watched> canaries = new ArrayList<>();
   private final KafkaConsumer<String, Alert> consumer;
   private final Topic<String, Alert> topic;
   private final Clock clock;
@@ -42,28 +42,30 @@ public final class CanaryWatch implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
 
-  private static final class Canary {
-    final CanarySettings settings;
-    final java.util.regex.Pattern pattern;
+  private static final class Watched {
+    final Canary settings;
     final Duration period;
     Instant lastSeen;
     boolean alerted;
 
-    Canary(CanarySettings s, Instant start) {
+    Watched(Canary s, Instant start) {
       settings = s;
-      pattern = s.pattern();
-      period = s.periodDuration();
+      period = s.period();
       lastSeen = start;
+    }
+
+    String identity() {
+      return settings.identity().pattern();
     }
   }
 
-  public CanaryWatch(List<CanarySettings> settings, Map<String, Object> clientProperties, Topic<String, Alert> topic,
+  public CanaryWatch(List<Canary> settings, Map<String, Object> clientProperties, Topic<String, Alert> topic,
                      Clock clock, Consumer<Alert> alerts) {
     this.topic = topic;
     this.clock = clock;
     this.alerts = alerts;
     Instant now = clock.instant();
-    settings.forEach(s -> canaries.add(new Canary(s, now)));
+    settings.forEach(s -> canaries.add(new Watched(s, now)));
     Map<String, Object> p = new HashMap<>(clientProperties);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sigwatch-canary");
@@ -80,7 +82,7 @@ public final class CanaryWatch implements AutoCloseable {
     consumer.seekToEnd(parts);
     parts.forEach(consumer::position); // fix the start now: alerts after startup count
     canaries.forEach(c -> log.info("canary {}: expecting an entry for /{}/ at least every {}", c.settings.name(),
-        c.settings.identity(), c.period));
+        c.identity(), c.period));
     thread.start();
     return this;
   }
@@ -102,8 +104,8 @@ public final class CanaryWatch implements AutoCloseable {
 
   private void seen(Alert a) {
     if (a == null || a.getIdentity() == null || !SIGNS.contains(a.getType())) return;
-    for (Canary c : canaries) {
-      if (c.pattern.matcher(a.getIdentity()).find()) {
+    for (Watched c : canaries) {
+      if (c.settings.identity().matcher(a.getIdentity()).find()) {
         if (c.alerted) log.info("canary {}: seen again ({}), after a silence since {}", c.settings.name(),
             a.getIdentity(), c.lastSeen);
         c.lastSeen = clock.instant();
@@ -114,16 +116,16 @@ public final class CanaryWatch implements AutoCloseable {
 
   private void check() {
     Instant now = clock.instant();
-    for (Canary c : canaries) {
+    for (Watched c : canaries) {
       if (c.alerted || now.isBefore(c.lastSeen.plus(c.period))) continue;
       c.alerted = true;
       Alert a = Alert.newBuilder()
-          .setAlertId(dev.sigwatch.alert.sink.SinkHealth.id(CANARY_MISSING, c.settings.name(),
+          .setAlertId(SinkHealth.id(CANARY_MISSING, c.settings.name(),
               Long.toString(c.lastSeen.toEpochMilli())))
           .setType(CANARY_MISSING)
           .setSeverity(Severity.HIGH)
-          .setIdentity(c.settings.identity())
-          .setSummary("canary '" + c.settings.name() + "': no entry for /" + c.settings.identity() + "/ since "
+          .setIdentity(c.identity())
+          .setSummary("canary '" + c.settings.name() + "': no entry for /" + c.identity() + "/ since "
               + c.lastSeen + " (expected at least every " + c.period + "): the monitoring path (log reading, ingest, "
               + "match, the watchlist) may be broken, or the expected signing job did not run")
           .setEvidence(Map.of("canary", c.settings.name(), "lastSeen", c.lastSeen.toString(),

@@ -1,4 +1,4 @@
-package dev.sigwatch.deploy.metrics;
+package dev.sigwatch.alert.sink;
 
 import dev.sigwatch.schemas.Alert;
 import io.prometheus.metrics.core.metrics.Counter;
