@@ -27,6 +27,11 @@ public final class CompactedTopic<V> {
     this.topic = topic;
   }
 
+  /** The topic's name. */
+  public String name() {
+    return topic.name();
+  }
+
   /** Writes {@code value} under {@code key}, or a tombstone for it when {@code value} is null. */
   public void send(String key, V value) throws InterruptedException {
     try (KafkaProducer<String, V> p = new KafkaProducer<>(new HashMap<>(clientProperties),

@@ -32,8 +32,8 @@ public final class AuthorizeCommand {
   @Option(names = "--config", description = "sigwatch YAML config (kafka)")
   Path config;
 
-  KafkaRuntime kafka(PrintWriter err) throws Exception {
-    return WatchlistCommand.kafka(config, err, "sigwatch authorize");
+  int onKafka(CommandSpec spec, TopicEdit.OnKafka work) throws Exception {
+    return TopicEdit.onKafka(config, spec, "sigwatch authorize", work);
   }
 
   static CompactedTopic<Authorization> topic(KafkaRuntime k) {
@@ -83,12 +83,11 @@ public final class AuthorizeCommand {
         spec.commandLine().getErr().println("sigwatch authorize add: " + problem);
         return 2;
       }
-      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
-        if (k == null) return 1;
+      return parent.onKafka(spec, k -> {
         topic(k).send(id, a);
-      }
-      spec.commandLine().getOut().println(id);
-      return 0;
+        spec.commandLine().getOut().println(id);
+        return 0;
+      });
     }
   }
 
@@ -101,18 +100,7 @@ public final class AuthorizeCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
-        if (k == null) return 1;
-        CompactedTopic<Authorization> topic = topic(k);
-        if (!topic.current().containsKey(id)) {
-          spec.commandLine().getErr().println("sigwatch authorize remove: no authorization " + id
-              + " (see 'sigwatch authorize list')");
-          return 1;
-        }
-        topic.send(id, null);
-      }
-      spec.commandLine().getOut().println("removed " + id);
-      return 0;
+      return TopicEdit.remove(parent.config, spec, "sigwatch authorize", "authorization", AuthorizeCommand::topic, id);
     }
   }
 
@@ -124,13 +112,12 @@ public final class AuthorizeCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
-        if (k == null) return 1;
+      return parent.onKafka(spec, k -> {
         PrintWriter out = spec.commandLine().getOut();
         topic(k).current().values().forEach(a -> out.println(a.getAuthorizationId() + "\t"
             + (a.getDescription() == null ? "" : a.getDescription())));
-      }
-      return 0;
+        return 0;
+      });
     }
   }
 }

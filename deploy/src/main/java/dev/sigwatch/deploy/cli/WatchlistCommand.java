@@ -1,10 +1,10 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.match.watchlist.WatchlistTopic;
-import dev.sigwatch.deploy.config.ConfigLoader;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.SigwatchConfig;
 import dev.sigwatch.deploy.runtime.KafkaRuntime;
+import dev.sigwatch.match.CompactedTopic;
 import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.RuleType;
@@ -46,17 +46,6 @@ public final class WatchlistCommand {
 
   @Option(names = "--config", description = "sigwatch YAML config (kafka)")
   Path config;
-
-  /** The Kafka to use, or null after printing why there is none. */
-  KafkaRuntime kafka(PrintWriter err) throws Exception {
-    return kafka(config, err, "sigwatch watchlist");
-  }
-
-  /** The Kafka of {@code config} for an editing command ({@code who} names it in messages), or null after saying why. */
-  static KafkaRuntime kafka(Path config, PrintWriter err, String who) throws Exception {
-    SigwatchConfig c = config == null ? SigwatchConfig.defaults() : ConfigLoader.withSystemEnv().load(config);
-    return existingKafka(c, err, "sigwatch watchlist");
-  }
 
   /**
    * The cluster of {@code c}: its {@code kafka.bootstrapServers}, or else the embedded broker of a running
@@ -107,6 +96,10 @@ public final class WatchlistCommand {
     return new WatchlistTopic(k.clientProperties(), k.topics().watchlist());
   }
 
+  int onKafka(CommandSpec spec, TopicEdit.OnKafka work) throws Exception {
+    return TopicEdit.onKafka(config, spec, "sigwatch watchlist", work);
+  }
+
   @Command(name = "add", mixinStandardHelpOptions = true,
       description = {"Add a rule (rekor-monitor monitoredValues semantics); prints its id, which is derived from "
           + "the rule's content, so adding the same rule twice keeps one rule.",
@@ -131,14 +124,11 @@ public final class WatchlistCommand {
         spec.commandLine().getErr().println("sigwatch watchlist add: " + problem);
         return 2;
       }
-      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
-        if (k == null) {
-          return 1;
-        }
+      return parent.onKafka(spec, k -> {
         topic(k).put(r);
-      }
-      spec.commandLine().getOut().println(r.getRuleId());
-      return 0;
+        spec.commandLine().getOut().println(r.getRuleId());
+        return 0;
+      });
     }
   }
 
@@ -151,20 +141,8 @@ public final class WatchlistCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
-        if (k == null) {
-          return 1;
-        }
-        WatchlistTopic topic = topic(k);
-        if (!topic.current().containsKey(ruleId)) {
-          spec.commandLine().getErr().println("sigwatch watchlist remove: no rule " + ruleId
-              + " in the watchlist topic (see 'sigwatch watchlist list')");
-          return 1;
-        }
-        topic.remove(ruleId);
-      }
-      spec.commandLine().getOut().println("removed " + ruleId);
-      return 0;
+      return TopicEdit.remove(parent.config, spec, "sigwatch watchlist", "rule",
+          k -> new CompactedTopic<>(k.clientProperties(), k.topics().watchlist()), ruleId);
     }
   }
 
@@ -176,16 +154,13 @@ public final class WatchlistCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (KafkaRuntime k = parent.kafka(spec.commandLine().getErr())) {
-        if (k == null) {
-          return 1;
-        }
+      return parent.onKafka(spec, k -> {
         PrintWriter out = spec.commandLine().getOut();
         topic(k).current().values().forEach(r -> out.println(r.getRuleId() + "\t" + r.getType() + "\t"
             + (r.getCertSubject() != null ? r.getCertSubject() + " " + r.getIssuers()
                 : r.getValue() != null ? r.getValue() : r.getOid() + " " + r.getValues())));
-      }
-      return 0;
+        return 0;
+      });
     }
   }
 }

@@ -95,7 +95,7 @@ class WatchlistCommandTest {
 
     assertThat(run("--config", cfg, "remove", id)).isEqualTo(1);
     assertThat(err.toString().trim()).isEqualTo("sigwatch watchlist remove: no rule " + id
-        + " in the watchlist topic (see 'sigwatch watchlist list')");
+        + " in sigwatch.watchlist (see 'sigwatch watchlist list')");
   }
 
   @Test
