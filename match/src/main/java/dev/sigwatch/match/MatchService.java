@@ -1,6 +1,5 @@
 package dev.sigwatch.match;
 
-import dev.sigwatch.core.trust.CertificateAuthority;
 import dev.sigwatch.match.topology.ChainCheck;
 import dev.sigwatch.match.topology.MatchTopology;
 import dev.sigwatch.match.topology.WatchlistState;
@@ -65,9 +64,9 @@ public final class MatchService implements AutoCloseable {
       throw new IllegalStateException("MatchService already started");
     }
     publishConfiguredRules();
-    List<dev.sigwatch.core.x509.TrustedCa> cas = settings.trustedRoot().certificateAuthorities().stream()
-        .map(CertificateAuthority::toTrustedCa).toList();
-    var topology = MatchTopology.build(topics, new WatchlistState(), new ChainCheck(cas), settings.joinWindow(), clock);
+    // The Fulcio CAs of the trusted root now, at every chain check (a root TUF refreshes brings its new CAs along).
+    ChainCheck chains = ChainCheck.following(settings::root);
+    var topology = MatchTopology.build(topics, new WatchlistState(), chains, settings.joinWindow(), clock);
     Properties p = new Properties();
     p.putAll(clientProperties);
     p.putAll(DlqDeserializationExceptionHandler.settings("match", SerdeConfig.fromProperties(clientProperties)));

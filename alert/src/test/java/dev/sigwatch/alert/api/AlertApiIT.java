@@ -278,6 +278,55 @@ class AlertApiIT {
         + "x".repeat(ApiFixture.MAX_BODY + 1000) + "\"}").status()).isEqualTo(413);
   }
 
+  // ---- authorizations ----
+
+  @Test
+  void authorizationsAreAddedListedAndRemovedThroughTheTopic() throws Exception {
+    String tbs = "ab".repeat(32);
+    String run = "https://github.com/acme/app/actions/runs/123/attempts/1";
+    Http.Resp added = http.post("/api/v1/authorizations", admin,
+        "{\"kind\":\"tbs\",\"value\":\"" + tbs.toUpperCase(java.util.Locale.ROOT) + "\",\"description\":\"release v1.2\"}");
+    assertThat(added.status()).as(added.raw().body()).isEqualTo(201);
+    assertThat(added.json().get("authorizationId").asText()).isEqualTo("TBS:" + tbs);
+    assertThat(added.json().get("value").asText()).isEqualTo(tbs);
+    // The same authorization again keeps one; a workflow run's id holds '/' and is removed URL-encoded.
+    assertThat(http.post("/api/v1/authorizations", admin, "{\"kind\":\"TBS\",\"value\":\"" + tbs + "\"}").status())
+        .isEqualTo(201);
+    assertThat(http.post("/api/v1/authorizations", admin, "{\"kind\":\"WORKFLOW_RUN\",\"value\":\"" + run + "\"}")
+        .status()).isEqualTo(201);
+    JsonNode listed = http.get("/api/v1/authorizations", reader).json().get("authorizations");
+    assertThat(listed).extracting(n -> n.get("authorizationId").asText())
+        .containsExactlyInAnyOrder("TBS:" + tbs, "WORKFLOW_RUN:" + run);
+    assertThat(f.authorizations.current()).containsKeys("TBS:" + tbs, "WORKFLOW_RUN:" + run);
+
+    assertThat(http.delete("/api/v1/authorizations/" + enc("WORKFLOW_RUN:" + run), null).status()).isEqualTo(401);
+    assertThat(http.delete("/api/v1/authorizations/" + enc("WORKFLOW_RUN:" + run), reader).status()).isEqualTo(403);
+    assertThat(http.delete("/api/v1/authorizations/" + enc("WORKFLOW_RUN:" + run), admin).json().get("removed")
+        .asText()).isEqualTo("WORKFLOW_RUN:" + run);
+    assertThat(http.delete("/api/v1/authorizations/" + enc("TBS:" + tbs), admin).status()).isEqualTo(200);
+    assertThat(http.get("/api/v1/authorizations", reader).json().get("authorizations")).isEmpty();
+    assertThat(http.delete("/api/v1/authorizations/" + enc("TBS:" + tbs), admin).status()).isEqualTo(404);
+  }
+
+  @Test
+  void badAuthorizationsAre400NamingTheFieldAndNeedAnAdminToken() throws Exception {
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"kind\":\"EVERYTHING\",\"value\":\"x\"}"), "kind");
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"value\":\"" + "ab".repeat(32) + "\"}"), "kind");
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"kind\":\"TBS\"}"), "value");
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"kind\":\"TBS\",\"value\":\"abc\"}"), "value");
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"kind\":\"CERTIFICATE\",\"value\":[1]}"), "value");
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"kind\":\"ARTIFACT_DIGEST\",\"value\":\"4f1c\"}"),
+        "value");
+    assertBad(http.post("/api/v1/authorizations", admin,
+        "{\"kind\":\"WORKFLOW_RUN\",\"value\":\"http://github.com/acme/app/actions/runs/1\"}"), "value");
+    assertBad(http.post("/api/v1/authorizations", admin, "{\"kind\":\"TBS\",\"value\":\"" + "ab".repeat(32)
+        + "\",\"description\":{}}"), "description");
+    String good = "{\"kind\":\"TBS\",\"value\":\"" + "cd".repeat(32) + "\"}";
+    assertThat(http.post("/api/v1/authorizations", null, good).status()).isEqualTo(401);
+    assertThat(http.post("/api/v1/authorizations", reader, good).status()).isEqualTo(403);
+    assertThat(f.authorizations.current()).doesNotContainKey("TBS:" + "cd".repeat(32));
+  }
+
   // ---- replays ----
 
   @Test
@@ -396,7 +445,8 @@ class AlertApiIT {
   void everyEndpointButTheDocumentNeedsAToken() throws Exception {
     for (Route r : f.server.routes()) {
       String path = r.template().replace("{alertId}", f.ids.get("split")).replace("{logId}", enc(ApiFixture.CT))
-          .replace("{ruleId}", "r-0000000000000000").replace("{name}", "q4-review");
+          .replace("{ruleId}", "r-0000000000000000")
+          .replace("{authorizationId}", enc("TBS:" + "0".repeat(64))).replace("{name}", "q4-review");
       Http.Resp resp = switch (r.method()) {
         case "GET" -> http.get(path, null);
         case "POST" -> http.post(path, null, "{}");

@@ -1,5 +1,6 @@
 package dev.sigwatch.alert.api;
 
+import dev.sigwatch.match.CompactedTopic;
 import dev.sigwatch.alert.replay.ReplayService;
 import dev.sigwatch.alert.store.AlertStore;
 import dev.sigwatch.alert.store.AlertStores;
@@ -56,6 +57,7 @@ public final class ApiFixture implements AutoCloseable {
   public final String readToken = ApiToken.generate();
   public final AlertStore store;
   public final WatchlistTopic watchlist;
+  public final CompactedTopic<dev.sigwatch.schemas.Authorization> authorizations;
   public final ApiServer server;
   /** Runs POST /api/v1/replays over this store, as {@code ApiStage} wires it. */
   public final ReplayService replays;
@@ -67,15 +69,16 @@ public final class ApiFixture implements AutoCloseable {
     store = AlertStores.open(AlertStores.sqliteUrl(dir.resolve("store.db")), null, null);
     Topics topics = Topics.create(SerdeConfig.embedded()).withPrefix(KafkaTestBroker.uniqueName("api") + ".");
     try (Admin admin = broker.admin()) {
-      TopicAdmin.ensureTopics(admin, List.of(topics.watchlist()));
+      TopicAdmin.ensureTopics(admin, List.of(topics.watchlist(), topics.authorizations()));
     }
     watchlist = new WatchlistTopic(broker.producerConfig(), topics.watchlist());
+    authorizations = new CompactedTopic<>(broker.producerConfig(), topics.authorizations());
     seed();
     server = AlertApi.start(new ApiSettings("127.0.0.1", 0, List.of(
         new ApiToken("alice", Scope.ADMIN, ApiToken.hash(adminToken)),
         new ApiToken("dashboard", Scope.READ, ApiToken.hash(readToken))),
         MAX_BODY, ApiSettings.DEFAULT_MAX_QUERY_CHARS, 10_000, 10_000, 4), store,
-        watchlist, replays = new ReplayService(store, java.time.Clock.systemUTC()));
+        watchlist, authorizations, replays = new ReplayService(store, java.time.Clock.systemUTC()));
   }
 
   public String baseUrl() {

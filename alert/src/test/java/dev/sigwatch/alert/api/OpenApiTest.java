@@ -14,7 +14,7 @@ class OpenApiTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() {
     Set<String> routes = new TreeSet<>();
-    for (Route r : AlertApi.routes(null, null, null, Clock.systemUTC())) {
+    for (Route r : AlertApi.routes(null, null, null, null, Clock.systemUTC())) {
       routes.add(r.method() + " " + r.template());
     }
     JsonNode doc = new MetaRoutes().openApi();
@@ -27,7 +27,7 @@ class OpenApiTest {
   @Test
   void adminRoutesAreDocumentedAsAdminAndPublicOnesAsPublic() {
     JsonNode paths = new MetaRoutes().openApi().get("paths");
-    for (Route r : AlertApi.routes(null, null, null, Clock.systemUTC())) {
+    for (Route r : AlertApi.routes(null, null, null, null, Clock.systemUTC())) {
       JsonNode op = paths.get(r.template()).get(r.method().toLowerCase(Locale.ROOT));
       String security = op.get("security").toString();
       if (r.scope() == null) {

@@ -38,6 +38,7 @@ public final class ApiStage {
     // service is stopped (the running replay CANCELLED, resumable) before the store closes.
     ReplayService replays = life.add(new ReplayService(store, Clock.systemUTC()));
     return life.add(AlertApi.start(cfg.api().toSettings(), store,
-        new WatchlistTopic(kafka.clientProperties(), kafka.topics().watchlist()), replays));
+        new WatchlistTopic(kafka.clientProperties(), kafka.topics().watchlist()),
+        new dev.sigwatch.match.CompactedTopic<>(kafka.clientProperties(), kafka.topics().authorizations()), replays));
   }
 }

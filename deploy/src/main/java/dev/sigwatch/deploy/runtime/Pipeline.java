@@ -75,7 +75,7 @@ public final class Pipeline {
   }
 
   /** The refresher of {@code trust}: the TUF repository it came from plus the configured overrides. */
-  public static LiveTrust liveTrust(SigwatchConfig cfg, TrustSource trust, AlertPublisher alerts) {
+  public static LiveTrust liveTrust(SigwatchConfig cfg, TrustSource trust, Consumer<dev.sigwatch.schemas.Alert> alerts) {
     String name = trust.tuf().map(t -> t.name()).orElse(String.valueOf(cfg.trustedRoot()));
     LiveTrust.Fetcher fetcher = () -> {
       if (trust.tuf().isEmpty()) return trust.state();
@@ -175,7 +175,7 @@ public final class Pipeline {
       });
       verify.start();
       health.register("verify", StageChecks.streams("verify", verify::state, life::stopRequested));
-      MatchService match = life.add(Stages.match(cfg, trust, kafka, MatchSettings.DEFAULT_JOIN_WINDOW));
+      MatchService match = life.add(Stages.match(cfg, live, kafka, MatchSettings.DEFAULT_JOIN_WINDOW));
       match.start();
       health.register("match", StageChecks.streams("match", match::state, life::stopRequested));
       life.add(StreamsMetrics.register(registry, List.of(new StreamsStage("verify", verify::state, verify::metrics,

@@ -51,6 +51,17 @@ public final class Stages {
     return new MatchService(settings, streamsProperties(cfg, kafka), kafka.topics());
   }
 
+  /**
+   * The match stage judging certificates by the Fulcio CAs of the trusted root in {@code live} at each check (a CA
+   * TUF publishes counts as Fulcio-issued without a restart).
+   */
+  public static MatchService match(SigwatchConfig cfg, dev.sigwatch.deploy.trust.LiveTrust live, KafkaRuntime kafka,
+                                   Duration joinWindow) {
+    MatchSettings settings = new MatchSettings(live.root(), cfg.monitoredValues(), joinWindow,
+        MatchSettings.DEFAULT_APPLICATION_ID).withCurrentRoot(live::root);
+    return new MatchService(settings, streamsProperties(cfg, kafka), kafka.topics());
+  }
+
   /** The sinks of {@code alerts.sinks[]}, built (no connection opened); a bad setting is a ConfigException. */
   public static List<SinkSpec> sinkSpecs(SigwatchConfig cfg) throws ConfigException {
     try {

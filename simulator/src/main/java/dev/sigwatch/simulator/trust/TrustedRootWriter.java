@@ -53,6 +53,11 @@ public final class TrustedRootWriter {
 
   /** A Fulcio CA: chain from the intermediate to the root. */
   public TrustedRootWriter ca(String uri, List<X509Certificate> chain, Instant start) {
+    return ca(uri, chain, start, null);
+  }
+
+  /** A Fulcio CA that issues until {@code end} (null: open-ended): a retired CA. */
+  public TrustedRootWriter ca(String uri, List<X509Certificate> chain, Instant start, Instant end) {
     ObjectNode ca = cas.addObject();
     ca.putObject("subject").put("organization", "sigstore.dev").put("commonName", "sigstore");
     ca.put("uri", uri);
@@ -62,7 +67,8 @@ public final class TrustedRootWriter {
     } catch (CertificateEncodingException e) {
       throw new IllegalStateException(e);
     }
-    ca.putObject("validFor").put("start", start.toString());
+    ObjectNode validFor = ca.putObject("validFor").put("start", start.toString());
+    if (end != null) validFor.put("end", end.toString());
     return this;
   }
 
