@@ -11,10 +11,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,56 +25,49 @@ import org.slf4j.LoggerFactory;
  * INCIDENT_RESOLVED: at the next observation (by its event time, so a replay of the same input closes at the same
  * place and raises the same alert ids) or at the wall-clock punctuation. A stale log is an incident too, but not an
  * episode of this store: its alert lives in {@link LogState} and {@link StaleLog} ends it with the same
- * INCIDENT_RESOLVED event ({@link #resolvedEvent}). Confined to one processor's thread.
+ * INCIDENT_RESOLVED event ({@link #resolvedEvent}).
+ *
+ * <p>Pure: each operation reads and replaces the {@link IncidentState} of a judge's {@link Step} and adds what it
+ * emits to that step. Immutable and thread-safe.
  */
 final class Incidents {
 
   private static final Logger log = LoggerFactory.getLogger(Incidents.class);
 
-  private final KeyValueStore<String, IncidentState> store;
-  private final Emitter emit;
   private final long quietMillis;
 
-  Incidents(KeyValueStore<String, IncidentState> store, Emitter emit, Duration quiet) {
-    this.store = store;
-    this.emit = emit;
+  Incidents(Duration quiet) {
     this.quietMillis = quiet.toMillis();
   }
 
-  private IncidentState state(String logId) {
-    IncidentState s = store.get(logId);
-    return s == null ? IncidentState.EMPTY : s;
-  }
-
   /** Remembers the root of a verified checkpoint. */
-  void verified(String logId, long size, byte[] root) {
-    store.put(logId, state(logId).withRoot(size, root));
+  static void verified(Step s, long size, byte[] root) {
+    s.incidents = s.incidents.withRoot(size, root);
   }
 
   /** The root we verified at {@code size}, or null if it is not (or no longer) remembered. */
-  byte[] verifiedRoot(String logId, long size) {
-    byte[] r = state(logId).roots().get(size);
+  static byte[] verifiedRoot(IncidentState s, long size) {
+    byte[] r = s.roots().get(size);
     return r == null ? null : r.clone();
   }
 
   /**
-   * A second view of the log's tree (split view, rollback, fork): raises {@code alert} unless an open views episode
-   * has the same {@code subject} (the same type and the same conflicting checkpoint, see {@link #subject}), which it
+   * A second view of the log's tree (split view, rollback, fork): raises its alert unless an open views episode
+   * has the same subject (the same type and the same conflicting checkpoint, see {@link #subject}), which it
    * continues with an event. A different fact on the same log is its own episode with its own alert, however close
    * in time: a rollback never masks a later fork.
    */
-  void view(Record<?, ?> cause, Checkpoint c, Alert alert, String subject) {
-    String logId = c.getLogId();
-    IncidentState s = state(logId);
-    List<Episode> open = closeQuietViews(cause, logId, s.views(), c.getObservedAtMillis());
-    int i = indexOf(open, subject);
+  void view(Step s, Checkpoint c, LogIncident incident) {
+    s.judged(incident);
+    List<Episode> open = closeQuietViews(s, s.incidents.views(), c.getObservedAtMillis());
+    int i = indexOf(open, incident.subject());
     List<Episode> next = new ArrayList<>(open);
     if (i < 0) {
-      next.add(observe(cause, c, alert, null, subject, Map.of()));
+      next.add(observe(s, c, incident, null, Map.of()));
     } else {
-      next.set(i, observe(cause, c, alert, open.get(i), subject, Map.of()));
+      next.set(i, observe(s, c, incident, open.get(i), Map.of()));
     }
-    store.put(logId, s.withViews(next).withIncidentSeen(c.getObservedAtMillis()));
+    s.incidents = s.incidents.withViews(next).withIncidentSeen(c.getObservedAtMillis());
   }
 
   /**
@@ -91,32 +80,10 @@ final class Incidents {
     return type + " " + size + " " + Findings.hex(root);
   }
 
-  /**
-   * When the log last served a checkpoint of a split-view / rollback / fork or bad-signature / unknown-key incident
-   * (event time; kept after the episode closes), or {@link Long#MIN_VALUE}: a log that keeps serving checkpoints we
-   * cannot accept is not stale, the incident's alert already says what is wrong.
-   */
-  long lastSeenInIncident(String logId) {
-    return state(logId).incidentSeenAtMillis();
-  }
-
   /** The root of an unsigned extension of the head at {@code size} (see {@link IncidentState#extensions}), or null. */
-  byte[] extension(String logId, long size) {
-    byte[] r = state(logId).extensions().get(size);
+  static byte[] extension(IncidentState s, long size) {
+    byte[] r = s.extensions().get(size);
     return r == null ? null : r.clone();
-  }
-
-  void extension(String logId, long size, byte[] root) {
-    store.put(logId, state(logId).withExtension(size, root));
-  }
-
-  /** The unproven checkpoint of the log, or null. */
-  IncidentState.Unproven unproven(String logId) {
-    return state(logId).unproven();
-  }
-
-  void unproven(String logId, IncidentState.Unproven u) {
-    store.put(logId, state(logId).withUnproven(u));
   }
 
   private static int indexOf(List<Episode> episodes, String subject) {
@@ -126,93 +93,83 @@ final class Incidents {
     return -1;
   }
 
-  private List<Episode> closeQuietViews(Record<?, ?> cause, String logId, List<Episode> views, long now) {
+  private List<Episode> closeQuietViews(Step s, List<Episode> views, long now) {
     List<Episode> open = new ArrayList<>(views.size());
     for (Episode e : views) {
-      if (closeIfQuiet(cause, logId, e, now) != null) open.add(e);
+      if (closeIfQuiet(s, e, now) != null) open.add(e);
     }
     return open;
   }
 
-  /** A checkpoint not validly signed by a trusted key: raises {@code alert} unless the same signer's episode is open. */
-  void badSignature(Record<?, ?> cause, Checkpoint c, Alert alert) {
-    String logId = c.getLogId();
-    IncidentState s = state(logId);
-    Episode e = closeIfQuiet(cause, logId, s.signature(), c.getObservedAtMillis());
-    String subject = alert.getType() + " " + signers(c);
+  /** A checkpoint not validly signed by a trusted key: raises its alert unless the same signer's episode is open. */
+  void badSignature(Step s, Checkpoint c, LogIncident incident) {
+    s.judged(incident);
+    Episode e = closeIfQuiet(s, s.incidents.signature(), c.getObservedAtMillis());
+    String subject = incident.subject();
     if (e != null && !e.subject().equals(subject)) {
-      resolved(cause, logId, e, c.getObservedAtMillis(), "another signer: " + subject);
+      resolved(s, e, c.getObservedAtMillis(), "another signer: " + subject);
       e = null;
     }
-    store.put(logId, s.withSignature(observe(cause, c, alert, e, subject, Map.of()))
-        .withIncidentSeen(c.getObservedAtMillis()));
+    s.incidents = s.incidents.withSignature(observe(s, c, incident, e, Map.of()))
+        .withIncidentSeen(c.getObservedAtMillis());
   }
 
   /** A validly signed checkpoint: ends a run of bad signatures. */
-  void goodSignature(Record<?, ?> cause, Checkpoint c) {
-    IncidentState s = store.get(c.getLogId());
-    if (s == null || s.signature() == null) return;
-    resolved(cause, c.getLogId(), s.signature(), c.getObservedAtMillis(), "validly signed checkpoint");
-    store.put(c.getLogId(), s.withSignature(null));
+  void goodSignature(Step s, Checkpoint c) {
+    if (s.incidents.signature() == null) return;
+    resolved(s, s.incidents.signature(), c.getObservedAtMillis(), "validly signed checkpoint");
+    s.incidents = s.incidents.withSignature(null);
   }
 
   /**
-   * A Rekor v2 checkpoint that fails the witness policy: raises {@code alert} if no witness episode is open, else an
-   * INCIDENT_CONTINUES event carrying {@code detail} (the checkpoint's cosigned / missing / invalid witnesses).
+   * A Rekor v2 checkpoint that fails the witness policy: raises its alert if no witness episode is open, else an
+   * INCIDENT_CONTINUES event carrying the failure's detail (the checkpoint's cosigned / missing / invalid witnesses).
    *
-   * <p>{@code subject} is the part of the failure that must stay the same for the episode to continue: the witnesses
+   * <p>The subject is the part of the failure that must stay the same for the episode to continue: the witnesses
    * whose cosignature is <em>invalid</em>. Which witnesses are merely missing may change freely (an outage that
    * spreads or recovers witness by witness, or witnesses that time out on alternate checkpoints, stays one incident:
    * the policy was unmet throughout, and each event names the current set). A change in the invalid set is another
    * incident: a cosignature line under a witness's key that does not verify is a bug or a forgery, not an outage, and
-   * needs its own alert; the open episode is resolved ("witness failure changed") and a new one opens with
-   * {@code alert}. Its alert id must therefore differ from the open episode's.
+   * needs its own alert; the open episode is resolved ("witness failure changed") and a new one opens with the
+   * incident's alert. Its alert id must therefore differ from the open episode's.
    */
-  void witnessFailed(Record<?, ?> cause, Checkpoint c, Alert alert, String subject, Map<String, String> detail) {
-    String logId = c.getLogId();
-    IncidentState s = state(logId);
-    Episode e = closeIfQuiet(cause, logId, s.witness(), c.getObservedAtMillis());
+  void witnessFailed(Step s, Checkpoint c, LogIncident.WitnessFailure incident) {
+    s.judged(incident);
+    String subject = incident.subject();
+    Episode e = closeIfQuiet(s, s.incidents.witness(), c.getObservedAtMillis());
     if (e != null && !e.subject().equals(subject)) {
-      resolved(cause, logId, e, c.getObservedAtMillis(), "witness failure changed: " + subject);
+      resolved(s, e, c.getObservedAtMillis(), "witness failure changed: " + subject);
       e = null;
     }
-    store.put(logId, s.withWitness(observe(cause, c, alert, e, subject, detail)));
+    s.incidents = s.incidents.withWitness(observe(s, c, incident, e, incident.detail()));
   }
 
   /** A Rekor v2 checkpoint that satisfies the witness policy: ends the witness episode. */
-  void witnessSatisfied(Record<?, ?> cause, Checkpoint c) {
-    IncidentState s = store.get(c.getLogId());
-    if (s == null || s.witness() == null) return;
-    Episode e = closeIfQuiet(cause, c.getLogId(), s.witness(), c.getObservedAtMillis());
-    if (e != null) resolved(cause, c.getLogId(), e, c.getObservedAtMillis(), "witness policy satisfied");
-    store.put(c.getLogId(), s.withWitness(null));
+  void witnessSatisfied(Step s, Checkpoint c) {
+    if (s.incidents.witness() == null) return;
+    Episode e = closeIfQuiet(s, s.incidents.witness(), c.getObservedAtMillis());
+    if (e != null) resolved(s, e, c.getObservedAtMillis(), "witness policy satisfied");
+    s.incidents = s.incidents.withWitness(null);
   }
 
-  /** Closes every episode quiet at wall-clock {@code now}. */
-  void closeQuiet(long now) {
-    List<KeyValue<String, IncidentState>> all = new ArrayList<>();
-    try (KeyValueIterator<String, IncidentState> it = store.all()) {
-      while (it.hasNext()) all.add(it.next());
-    }
-    for (KeyValue<String, IncidentState> kv : all) {
-      Record<String, Void> cause = new Record<>(kv.key, null, now);
-      List<Episode> v = closeQuietViews(cause, kv.key, kv.value.views(), now);
-      Episode g = closeIfQuiet(cause, kv.key, kv.value.signature(), now);
-      Episode w = closeIfQuiet(cause, kv.key, kv.value.witness(), now);
-      if (v.size() != kv.value.views().size() || g != kv.value.signature() || w != kv.value.witness()) {
-        store.put(kv.key, new IncidentState(v, g, w, kv.value.roots(), kv.value.unproven(),
-            kv.value.incidentSeenAtMillis(), kv.value.extensions()));
-      }
+  /** Closes every episode of the step's log quiet at wall-clock {@code now}. */
+  void closeQuiet(Step s, long now) {
+    IncidentState i = s.incidents;
+    List<Episode> v = closeQuietViews(s, i.views(), now);
+    Episode g = closeIfQuiet(s, i.signature(), now);
+    Episode w = closeIfQuiet(s, i.witness(), now);
+    if (v.size() != i.views().size() || g != i.signature() || w != i.witness()) {
+      s.incidents = new IncidentState(v, g, w, i.roots(), i.unproven(), i.incidentSeenAtMillis(), i.extensions());
     }
   }
 
-  /** Opens an episode with {@code alert}, or continues {@code open} with an event that also carries {@code detail}. */
-  private Episode observe(Record<?, ?> cause, Checkpoint c, Alert alert, Episode open, String subject,
-      Map<String, String> detail) {
+  /** Opens an episode with the incident's alert, or continues {@code open} with an event that also carries {@code detail}. */
+  private Episode observe(Step s, Checkpoint c, LogIncident incident, Episode open, Map<String, String> detail) {
+    Alert alert = incident.alert();
     long at = c.getObservedAtMillis();
     if (open == null) {
-      emit.alert(cause, alert);
-      return Episode.open(alert.getType(), alert.getAlertId(), subject, at, c.getTreeSize());
+      s.alert(alert);
+      return Episode.open(alert.getType(), alert.getAlertId(), incident.subject(), at, c.getTreeSize());
     }
     Episode e = open.seen(at, c.getTreeSize());
     Map<String, String> d = new HashMap<>(detail);
@@ -221,23 +178,23 @@ final class Incidents {
     LogEvent ev = Findings.event("INCIDENT_CONTINUES", c.getLogId(), c.getTreeSize(),
         CheckpointSignatures.bytes(c.getRootHash()), at, d);
     ev.setEventId(Findings.id("INCIDENT_CONTINUES", c.getLogId(), e.alertId(), e.observations()));
-    emit.event(cause, ev);
+    s.event(ev);
     log.debug("{}: {} incident {} continues ({} observations): {}", c.getLogId(), e.type(), e.alertId(),
         e.observations(), alert.getSummary());
     return e;
   }
 
-  private Episode closeIfQuiet(Record<?, ?> cause, String logId, Episode e, long now) {
+  private Episode closeIfQuiet(Step s, Episode e, long now) {
     if (e == null || !e.quietAt(now, quietMillis)) return e;
-    resolved(cause, logId, e, now, "quiet for " + Duration.ofMillis(quietMillis));
+    resolved(s, e, now, "quiet for " + Duration.ofMillis(quietMillis));
     return null;
   }
 
-  private void resolved(Record<?, ?> cause, String logId, Episode e, long at, String why) {
-    emit.event(cause, resolvedEvent(logId, e.type(), e.alertId(), e.observations(), e.lastSize(), at, why, Map.of(
+  private void resolved(Step s, Episode e, long at, String why) {
+    s.event(resolvedEvent(s.logId, e.type(), e.alertId(), e.observations(), e.lastSize(), at, why, Map.of(
         "openedAtMillis", Long.toString(e.openedAtMillis()),
         "lastSeenAtMillis", Long.toString(e.lastSeenAtMillis()))));
-    log.info("{}: {} incident {} resolved after {} observations ({})", logId, e.type(), e.alertId(),
+    log.info("{}: {} incident {} resolved after {} observations ({})", s.logId, e.type(), e.alertId(),
         e.observations(), why);
   }
 
