@@ -5,6 +5,7 @@ import dev.sigwatch.schemas.LogType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,9 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
     List<Map.Entry<String, LogState>> unlisted = List.of();
     if (sig instanceof SignatureOutcome.Valid v) {
       if (witnessPolicy && c.getLogType() == LogType.REKOR_V2 && v.note() != null) w = witnesses.check(v.note());
-      unlisted = unlisted(c);
+      try (KeyValueIterator<String, LogState> all = states.all()) {
+        unlisted = unlisted(signatures, c, all);
+      }
     }
     LogView view = load(logId);
     Judgement j = judge.judge(view, new Judge.Observation(c, sig, w, unlisted), record.timestamp());
@@ -119,20 +122,21 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
    * instance is the trusted root's log URL the shards' keys belong to ({@link CheckpointSignatures#rekorV1Instance}),
    * not the hostname in the log id: two Rekor v1 servers may share a hostname (it defaults to the machine's name), and
    * one never lists the other's shards. A shard whose instance cannot be told is never reported.
+   *
+   * @param all every log's stored head (the iterator is not closed here)
    */
-  private List<Map.Entry<String, LogState>> unlisted(Checkpoint c) {
+  static List<Map.Entry<String, LogState>> unlisted(CheckpointSignatures signatures, Checkpoint c,
+      Iterator<KeyValue<String, LogState>> all) {
     if (c.getLogType() != LogType.REKOR_V1 || c.getActiveShards().isEmpty()) return List.of();
     Set<String> instance = signatures.rekorV1Instance(CheckpointSignatures.bytes(c.getRawNote()));
     if (instance.isEmpty()) return List.of();
     List<String> listed = c.getActiveShards().stream().map(CharSequence::toString).toList();
     List<Map.Entry<String, LogState>> gone = new ArrayList<>();
-    try (KeyValueIterator<String, LogState> it = states.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, LogState> kv = it.next();
-        if (kv.value.frozen() && !listed.contains(kv.key) && kv.key.contains(" - ")
-            && !Collections.disjoint(instance, signatures.rekorV1Instance(kv.value.rawNote()))) {
-          gone.add(Map.entry(kv.key, kv.value));
-        }
+    while (all.hasNext()) {
+      KeyValue<String, LogState> kv = all.next();
+      if (kv.value.frozen() && !listed.contains(kv.key) && kv.key.contains(" - ")
+          && !Collections.disjoint(instance, signatures.rekorV1Instance(kv.value.rawNote()))) {
+        gone.add(Map.entry(kv.key, kv.value));
       }
     }
     return gone;
