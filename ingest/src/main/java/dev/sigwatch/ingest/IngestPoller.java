@@ -72,6 +72,8 @@ final class IngestPoller implements Runnable {
   private volatile boolean healthy = true;
   private volatile boolean broken;
   private volatile String step = "starting";
+  /** The last "tree not served" failure reported to the DLQ: a log that stays forked is reported once. */
+  private volatile String lastTreeNotServed;
   private int failuresInARow;
   private final TransactionalPublisher publisher;
   private final long heldLimit;
@@ -330,6 +332,13 @@ final class IngestPoller implements Runnable {
         }
         HeldBatch batch = window.poll().join();
         if (batch == null) break; // stopping
+        if (batch == HeldBatch.TREE_NOT_SERVED) {
+          // The log replaced the tree these batches authenticate against: publish what came before, poll (which
+          // publishes its new checkpoint with the proof that fails), then fetch from here again.
+          log.warn("{}: the log no longer serves the tree at size {} from index {}: polling its checkpoint again",
+              source.name(), end, position);
+          break;
+        }
         step = "publishing from " + position;
         for (Fetched f : batch.fetched()) {
           if (f.index() != position) {
@@ -437,7 +446,10 @@ final class IngestPoller implements Runnable {
   }
 
   /** A fetched batch and the bytes of the budget it holds until published. */
-  private record HeldBatch(List<Fetched> fetched, long bytes) {}
+  private record HeldBatch(List<Fetched> fetched, long bytes) {
+    /** Not a batch: the log no longer serves the tree it would be authenticated against (compared by identity). */
+    static final HeldBatch TREE_NOT_SERVED = new HeldBatch(List.of(), 0);
+  }
 
   /**
    * Fetches one batch, retrying until it is served (never skipping), and holds it within {@code budget}: a batch that
@@ -461,6 +473,13 @@ final class IngestPoller implements Runnable {
         metrics.refetched(source.name());
         log.debug("{}: [{}, {}) fetched ({} bytes) while the batches before it hold the {}-byte budget: dropped, "
             + "fetched again when there is room", source.name(), a, b, bytes, budget.limit());
+      } catch (TreeNotServedException e) {
+        if (abandoned.get()) return null;
+        String reason = String.format(java.util.Locale.ROOT, "fetching [%d, %d): %s", a, b, e.getMessage());
+        log.error("{}: {}", source.name(), reason);
+        if (!reason.equals(lastTreeNotServed)) fetchFailures.add(reason); // once, not at every poll of a forked log
+        lastTreeNotServed = reason;
+        return HeldBatch.TREE_NOT_SERVED;
       } catch (IOException e) {
         if (abandoned.get()) return null;
         metrics.up(source.name(), false);

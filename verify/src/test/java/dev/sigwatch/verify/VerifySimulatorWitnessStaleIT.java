@@ -3,12 +3,7 @@ package dev.sigwatch.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.sigwatch.ingest.IngestMetrics;
-import dev.sigwatch.ingest.IngestService;
-import dev.sigwatch.ingest.IngestSettings;
 import dev.sigwatch.ingest.LogTarget;
-import dev.sigwatch.ingest.StartMode;
-import dev.sigwatch.ingest.http.RetryPolicy;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.topics.TopicAdmin;
@@ -20,17 +15,9 @@ import dev.sigwatch.simulator.SigstoreSimulator;
 import dev.sigwatch.simulator.rekorv2.RekorV2Log;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,8 +42,6 @@ class VerifySimulatorWitnessStaleIT {
   @TempDir Path stateDir;
   /** Older records on these topics are the other test's (whose simulators may have had our ports). */
   final long startedAt = System.currentTimeMillis();
-  final List<Alert> alerts = new ArrayList<>();
-  final List<LogEvent> events = new ArrayList<>();
 
   @BeforeAll
   static void topics(KafkaTestBroker broker) {
@@ -74,40 +59,41 @@ class VerifySimulatorWitnessStaleIT {
     Predicate<String> ofLog = logId::equals;
     WitnessPolicy policy = WitnessPolicy.ofVkeys(List.of(sim.rekorV2().witnessVkey()), 1);
     String witness = policy.witnesses().get(0).id();
-    VerifySettings vs = new VerifySettings(VerifySimulatorIT.trustedRoot(List.of(sim)), policy, Duration.ofHours(1),
+    VerifySettings vs = new VerifySettings(SimulatedPipeline.trustedRoot(List.of(sim)), policy, Duration.ofHours(1),
         null, KafkaTestBroker.uniqueName("verify-witness"));
-    try (sim; Pipeline p = new Pipeline(broker, List.of(LogTarget.of("rekor-v2", sim.rekorV2Url())), vs)) {
+    SimulatedPipeline p = pipeline(broker, List.of(LogTarget.of("rekor-v2", sim.rekorV2Url())), vs);
+    try (sim; p) {
       // Honestly witnessed: the first checkpoint is verified and audited, and so is the next one.
-      p.await(event(ofLog, "AUDITED", 200));
+      p.await(event(p, ofLog, "AUDITED", 200));
       sim.grow(10);
-      p.await(event(ofLog, "AUDITED", 210));
-      assertThat(alertsOf(ofLog)).isEmpty();
+      p.await(event(p, ofLog, "AUDITED", 210));
+      assertThat(p.alertsOf(ofLog)).isEmpty();
 
       // Episode 1: the witness withholds its cosignature. The log re-signs its head (210) without it and ingest
       // publishes a head whose cosignatures changed again, so the episode opens while the log is idle.
       sim.trigger(Incident.WITNESS_MISSING);
-      p.await(() -> assertThat(alertsOf(ofLog)).hasSize(1));
+      p.await(() -> assertThat(p.alertsOf(ofLog)).hasSize(1));
       // The log grows on without the witness: each failing checkpoint continues the episode, no alert storm.
       sim.grow(10);
-      p.await(event(ofLog, "INCIDENT_CONTINUES", 220));
+      p.await(event(p, ofLog, "INCIDENT_CONTINUES", 220));
       sim.grow(10);
-      p.await(event(ofLog, "INCIDENT_CONTINUES", 230));
+      p.await(event(p, ofLog, "INCIDENT_CONTINUES", 230));
       // The witness cosigns again: the re-published head satisfies the policy and resolves the episode.
       sim.rekorV2().witness(RekorV2Log.Witness.VALID);
-      p.await(event(ofLog, "INCIDENT_RESOLVED", 230));
+      p.await(event(p, ofLog, "INCIDENT_RESOLVED", 230));
 
       // Episode 2, on the same head: a cosignature that does not verify is a new incident with its own alert.
       sim.trigger(Incident.WITNESS_INVALID);
-      p.await(() -> assertThat(alertsOf(ofLog)).hasSize(2));
+      p.await(() -> assertThat(p.alertsOf(ofLog)).hasSize(2));
       sim.grow(10);
-      p.await(event(ofLog, "INCIDENT_CONTINUES", 240));
+      p.await(event(p, ofLog, "INCIDENT_CONTINUES", 240));
       sim.rekorV2().witness(RekorV2Log.Witness.VALID);
-      p.await(event(ofLog, "INCIDENT_RESOLVED", 240));
+      p.await(event(p, ofLog, "INCIDENT_RESOLVED", 240));
       sim.grow(10);
       // The audit reached the end: every alert and event of the checkpoints before it is in (one transaction each).
-      p.await(event(ofLog, "AUDITED", 250));
+      p.await(event(p, ofLog, "AUDITED", 250));
     }
-    List<Alert> got = alertsOf(ofLog);
+    List<Alert> got = p.alertsOf(ofLog);
     assertThat(got).extracting(Alert::getType).containsExactly(Findings.WITNESS_POLICY, Findings.WITNESS_POLICY);
     assertThat(got).extracting(Alert::getLogIndex).containsExactly(210L, 230L);
     assertThat(got).extracting(Alert::getAlertId).doesNotHaveDuplicates();
@@ -118,21 +104,21 @@ class VerifySimulatorWitnessStaleIT {
         .containsEntry("cosigned", "");
     assertThat(got.get(1).getEvidence().get("checkpoint")).contains("\u2014 witness.sigwatch.test ");
 
-    List<LogEvent> continues = eventsOf(ofLog, "INCIDENT_CONTINUES");
+    List<LogEvent> continues = p.eventsOf(ofLog, "INCIDENT_CONTINUES");
     assertThat(continues).extracting(LogEvent::getTreeSize).containsExactly(220L, 230L, 240L);
     assertThat(continues).extracting(e -> e.getDetail().get("alertId"))
         .containsExactly(got.get(0).getAlertId(), got.get(0).getAlertId(), got.get(1).getAlertId());
     assertThat(continues).extracting(e -> e.getDetail().get("observations")).containsExactly("2", "3", "2");
     assertThat(continues).allSatisfy(e -> assertThat(e.getDetail())
         .containsEntry("incidentType", Findings.WITNESS_POLICY).containsEntry("cosigned", ""));
-    List<LogEvent> resolved = eventsOf(ofLog, "INCIDENT_RESOLVED");
+    List<LogEvent> resolved = p.eventsOf(ofLog, "INCIDENT_RESOLVED");
     assertThat(resolved).extracting(LogEvent::getTreeSize).containsExactly(230L, 240L);
     assertThat(resolved).extracting(e -> e.getDetail().get("alertId"))
         .containsExactly(got.get(0).getAlertId(), got.get(1).getAlertId());
     assertThat(resolved).extracting(e -> e.getDetail().get("observations")).containsExactly("3", "2");
     assertThat(resolved).allSatisfy(e -> assertThat(e.getDetail()).containsEntry("reason", "witness policy satisfied"));
     // A witness failure is an alert, not a rejection: every checkpoint was verified and the audit went on.
-    assertThat(sizes(ofLog, "CHECKPOINT_VERIFIED")).containsExactly(200L, 210L, 220L, 230L, 240L, 250L);
+    assertThat(p.sizes(ofLog, "CHECKPOINT_VERIFIED")).containsExactly(200L, 210L, 220L, 230L, 240L, 250L);
   }
 
   @Test
@@ -146,21 +132,22 @@ class VerifySimulatorWitnessStaleIT {
     Predicate<String> ofHonest = id -> VerifySimulatorIT.owns(honest, id);
     Predicate<String> ofStopping = id -> VerifySimulatorIT.owns(stopping, id);
     // Liveness checked every 250 ms; the monitor's own backlog bound kept out of the way (a minute).
-    VerifySettings vs = new VerifySettings(VerifySimulatorIT.trustedRoot(List.of(honest, stopping)), null, staleAfter,
+    VerifySettings vs = new VerifySettings(SimulatedPipeline.trustedRoot(List.of(honest, stopping)), null, staleAfter,
         Duration.ofMillis(250), KafkaTestBroker.uniqueName("verify-stale"), Duration.ofMinutes(1));
     List<LogTarget> targets = List.of(LogTarget.of("rekor-v1", honest.rekorV1Url()),
         LogTarget.of("rekor-v1", stopping.rekorV1Url()));
-    try (honest; stopping; Pipeline p = new Pipeline(broker, targets, vs)) {
+    SimulatedPipeline p = pipeline(broker, targets, vs);
+    try (honest; stopping; p) {
       p.await(() -> {
-        assertThat(sizes(ofHonest, "AUDITED")).isNotEmpty();
-        assertThat(sizes(ofStopping, "AUDITED")).isNotEmpty();
+        assertThat(p.sizes(ofHonest, "AUDITED")).isNotEmpty();
+        assertThat(p.sizes(ofStopping, "AUDITED")).isNotEmpty();
       });
       for (int episode = 1; episode <= 2; episode++) {
         int n = episode;
         stopping.trigger(Incident.STALE);
-        p.await(() -> assertThat(alertsOf(ofStopping)).hasSize(n));
-        Alert stale = alertsOf(ofStopping).get(n - 1);
-        LogEvent progress = events.stream().filter(e -> ofStopping.test(e.getLogId()))
+        p.await(() -> assertThat(p.alertsOf(ofStopping)).hasSize(n));
+        Alert stale = p.alertsOf(ofStopping).get(n - 1);
+        LogEvent progress = p.events.stream().filter(e -> ofStopping.test(e.getLogId()))
             .filter(e -> e.getType().equals("CHECKPOINT_VERIFIED")).reduce((a, b) -> b).orElseThrow();
         assertThat(stale.getType()).isEqualTo(Findings.STALE_LOG);
         assertThat(stale.getLogIndex()).isEqualTo(progress.getTreeSize());
@@ -169,22 +156,22 @@ class VerifySimulatorWitnessStaleIT {
         // Still stale: the punctuator (every 250 ms) raises nothing more for this episode.
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
           p.poll();
-          assertThat(alertsOf(ofStopping)).hasSize(n);
+          assertThat(p.alertsOf(ofStopping)).hasSize(n);
         });
         // Growing again recovers the log: one RECOVERED event, at the first size past the stale one, and the
         // INCIDENT_RESOLVED that closes this episode's alert, at the size it was stuck at.
         stopping.resume();
         p.await(() -> {
-          assertThat(sizes(ofStopping, "RECOVERED")).hasSize(n);
-          assertThat(eventsOf(ofStopping, "INCIDENT_RESOLVED")).hasSize(n);
+          assertThat(p.sizes(ofStopping, "RECOVERED")).hasSize(n);
+          assertThat(p.eventsOf(ofStopping, "INCIDENT_RESOLVED")).hasSize(n);
         });
-        LogEvent recovered = eventsOf(ofStopping, "RECOVERED").get(n - 1);
+        LogEvent recovered = p.eventsOf(ofStopping, "RECOVERED").get(n - 1);
         assertThat(recovered.getTreeSize()).isGreaterThan(stale.getLogIndex());
         assertThat(recovered.getDetail()).containsEntry("alertId", stale.getAlertId())
             .containsEntry("incidentType", Findings.STALE_LOG)
             .containsEntry("staleSize", Long.toString(stale.getLogIndex()))
             .containsEntry("recoveredSize", Long.toString(recovered.getTreeSize()));
-        LogEvent resolved = eventsOf(ofStopping, "INCIDENT_RESOLVED").get(n - 1);
+        LogEvent resolved = p.eventsOf(ofStopping, "INCIDENT_RESOLVED").get(n - 1);
         assertThat(resolved.getTreeSize()).isEqualTo(stale.getLogIndex());
         assertThat(resolved.getAtMillis()).isEqualTo(recovered.getAtMillis());
         assertThat(resolved.getDetail()).containsEntry("alertId", stale.getAlertId())
@@ -192,96 +179,26 @@ class VerifySimulatorWitnessStaleIT {
             .containsEntry("openedAtMillis", Long.toString(stale.getCreatedAtMillis()))
             .containsEntry("reason", "log advanced again to size " + recovered.getTreeSize());
       }
-      p.await(() -> assertThat(sizes(ofStopping, "AUDITED").get(sizes(ofStopping, "AUDITED").size() - 1))
-          .isGreaterThan(sizes(ofStopping, "RECOVERED").get(1)));
+      p.await(() -> assertThat(p.sizes(ofStopping, "AUDITED").get(p.sizes(ofStopping, "AUDITED").size() - 1))
+          .isGreaterThan(p.sizes(ofStopping, "RECOVERED").get(1)));
     }
     // Two episodes, two alerts (each its own id), nothing else; the honest log never went stale.
-    assertThat(alertsOf(ofStopping)).extracting(Alert::getType).containsOnly(Findings.STALE_LOG).hasSize(2);
-    assertThat(alertsOf(ofStopping)).extracting(Alert::getAlertId).doesNotHaveDuplicates();
+    assertThat(p.alertsOf(ofStopping)).extracting(Alert::getType).containsOnly(Findings.STALE_LOG).hasSize(2);
+    assertThat(p.alertsOf(ofStopping)).extracting(Alert::getAlertId).doesNotHaveDuplicates();
     // Each alert resolved once, by its own id: a consumer can tell both episodes closed.
-    assertThat(eventsOf(ofStopping, "INCIDENT_RESOLVED")).extracting(e -> e.getDetail().get("alertId"))
-        .containsExactlyElementsOf(alertsOf(ofStopping).stream().map(Alert::getAlertId).toList());
-    assertThat(eventsOf(ofStopping, "INCIDENT_RESOLVED")).extracting(LogEvent::getEventId).doesNotHaveDuplicates();
-    assertThat(alertsOf(ofHonest)).isEmpty();
-    assertThat(sizes(ofHonest, "RECOVERED")).isEmpty();
-    assertThat(eventsOf(ofHonest, "INCIDENT_RESOLVED")).isEmpty();
+    assertThat(p.eventsOf(ofStopping, "INCIDENT_RESOLVED")).extracting(e -> e.getDetail().get("alertId"))
+        .containsExactlyElementsOf(p.alertsOf(ofStopping).stream().map(Alert::getAlertId).toList());
+    assertThat(p.eventsOf(ofStopping, "INCIDENT_RESOLVED")).extracting(LogEvent::getEventId).doesNotHaveDuplicates();
+    assertThat(p.alertsOf(ofHonest)).isEmpty();
+    assertThat(p.sizes(ofHonest, "RECOVERED")).isEmpty();
+    assertThat(p.eventsOf(ofHonest, "INCIDENT_RESOLVED")).isEmpty();
   }
 
-  List<Alert> alertsOf(Predicate<String> log) {
-    return alerts.stream().filter(a -> a.getLogId() != null && log.test(a.getLogId())).toList();
+  static ThrowingRunnable event(SimulatedPipeline p, Predicate<String> log, String type, long size) {
+    return () -> assertThat(p.sizes(log, type)).as(type).contains(size);
   }
 
-  /** A log's events of {@code type}, in the order received. */
-  List<LogEvent> eventsOf(Predicate<String> log, String type) {
-    return events.stream().filter(e -> log.test(e.getLogId()) && e.getType().equals(type)).toList();
-  }
-
-  /** The tree sizes of a log's events of {@code type}, in the order received. */
-  List<Long> sizes(Predicate<String> log, String type) {
-    return eventsOf(log, type).stream().map(LogEvent::getTreeSize).toList();
-  }
-
-  ThrowingRunnable event(Predicate<String> log, String type, long size) {
-    return () -> assertThat(sizes(log, type)).as(type).contains(size);
-  }
-
-  /**
-   * Ingest of the targets (from index 0, polled every 200 ms) and a verify stage, both on the broker, and a consumer
-   * of the alerts and log events they publish.
-   */
-  final class Pipeline implements AutoCloseable {
-    private final KafkaConsumer<String, byte[]> out;
-    private IngestService ingest;
-    private VerifyService verify;
-
-    Pipeline(KafkaTestBroker broker, List<LogTarget> targets, VerifySettings settings) throws InterruptedException {
-      out = new KafkaConsumer<>(broker.consumerConfig(KafkaTestBroker.uniqueName("sim-it")), new StringDeserializer(),
-          new ByteArrayDeserializer());
-      try {
-        out.subscribe(List.of(TOPICS.alerts().name(), TOPICS.logEvents().name()));
-        IngestSettings is = IngestSettings.defaults(targets).withStartMode(new StartMode.AtIndex(0))
-            .withPollInterval(Duration.ofMillis(200)).withRate(Double.POSITIVE_INFINITY).withInFlight(4)
-            .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)));
-        ingest = new IngestService(is, Map.of("bootstrap.servers", broker.bootstrapServers()), TOPICS,
-            IngestMetrics.unregistered()).start();
-        Map<String, Object> props = new HashMap<>();
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-        verify = new VerifyService(settings, props, TOPICS);
-        verify.start();
-      } catch (RuntimeException e) {
-        close();
-        throw e;
-      }
-    }
-
-    /** Reads what arrived within 200 ms into {@link #alerts} and {@link #events}. */
-    void poll() {
-      for (ConsumerRecord<String, byte[]> r : out.poll(Duration.ofMillis(200))) {
-        if (r.topic().equals(TOPICS.alerts().name())) {
-          Alert a = TOPICS.alerts().valueSerde().deserializer().deserialize(r.topic(), r.value());
-          if (a.getCreatedAtMillis() >= startedAt) alerts.add(a);
-        } else {
-          LogEvent e = TOPICS.logEvents().valueSerde().deserializer().deserialize(r.topic(), r.value());
-          if (e.getAtMillis() >= startedAt) events.add(e);
-        }
-      }
-    }
-
-    /** Polls until {@code assertion} holds (90 s at most: the machine may be loaded). */
-    void await(ThrowingRunnable assertion) {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
-        poll();
-        assertion.run();
-      });
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      if (verify != null) verify.close();
-      if (ingest != null) ingest.close();
-      out.close();
-    }
+  SimulatedPipeline pipeline(KafkaTestBroker broker, List<LogTarget> targets, VerifySettings vs) {
+    return new SimulatedPipeline(broker, TOPICS, targets, vs, stateDir, startedAt, Duration.ofSeconds(90));
   }
 }

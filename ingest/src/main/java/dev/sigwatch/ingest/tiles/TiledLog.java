@@ -13,6 +13,7 @@ import dev.sigwatch.core.tiles.TilePath;
 import dev.sigwatch.core.tiles.TileProofs;
 import dev.sigwatch.ingest.ProofBases;
 import dev.sigwatch.ingest.Poll;
+import dev.sigwatch.ingest.TreeNotServedException;
 import dev.sigwatch.ingest.http.MalformedResponseException;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.LogType;
@@ -281,7 +282,8 @@ final class TiledLog {
    * The leaf hashes of level-0 tile {@code tileIndex} at its width in the reference tree (which covers {@code end}),
    * authenticated against the reference root.
    *
-   * @throws MalformedResponseException if the tile is malformed or does not hash to the reference root
+   * @throws MalformedResponseException if the tile is malformed
+   * @throws TreeNotServedException if it does not hash to the reference root, or a tile of the reference tree is gone
    */
   List<byte[]> leafHashes(long tileIndex, long end) throws IOException {
     Reference ref = reference;
@@ -289,6 +291,16 @@ final class TiledLog {
       throw new IllegalStateException(name + ": fetching up to " + end + " beyond the newest checkpoint "
           + (ref == null ? "(none)" : ref.size()));
     }
+    try {
+      return authenticatedLeafHashes(ref, tileIndex);
+    } catch (FileNotFoundException e) {
+      // A tile of the reference tree is gone (404, no full tile either): the log serves another tree, or none.
+      throw new TreeNotServedException(String.format(Locale.ROOT, "tile %s of the tree at size %d is not served: %s",
+          TilePath.hashTile(0, tileIndex, widthAt(tileIndex, ref.size())), ref.size(), e.getMessage()), e);
+    }
+  }
+
+  private List<byte[]> authenticatedLeafHashes(Reference ref, long tileIndex) throws IOException {
     int width = widthAt(tileIndex, ref.size());
     String want = TilePath.hashTile(0, tileIndex, width);
     Served served = fetchWithFallback(want, TilePath.hashTile(0, tileIndex, TilePath.FULL_WIDTH), width);
@@ -320,7 +332,7 @@ final class TiledLog {
       verifiedTiles.putAll(used);
     } catch (TileException | ProofException e) {
       verifiedTiles.clear(); // a cached tile may be from a tree the log no longer signs: fetch everything again
-      throw new MalformedResponseException(String.format(Locale.ROOT,
+      throw new TreeNotServedException(String.format(Locale.ROOT,
           "%s does not hash to the root %s of the checkpoint at size %d: %s", want, HEX.formatHex(ref.root()),
           ref.size(), e.getMessage()), e);
     }
