@@ -53,9 +53,14 @@ import org.slf4j.LoggerFactory;
  * direction: no false alert). An entry that reaches this task after its own log was proven past the window was
  * integrated after it, outside the domain: it opens nothing.
  *
- * <p>State: the sides seen per hash, the pending sides, a deadline index ({@code s|<side>|<notAfter+grace>|<hash>},
- * scanned up to the other side's proven time, {@code X} for seen markers; {@code w|<wall ms>|<side>|<hash>} for the
- * real-time bounds) and each log's proven position.
+ * <p>State: the sides seen per hash with their deadlines ({@link Seen}), the pending sides, each log's proven
+ * position — all changelogged — and a deadline index ({@code s|<side>|<notAfter+grace>|<hash>}, scanned up to the
+ * other side's proven time, {@code X} for seen markers; {@code w|<wall ms>|<side>|<hash>} for the real-time bounds).
+ * The index is derived state: a local store without a changelog, wiped and rebuilt from the seen and pending stores
+ * at every {@link #init} (which runs after restoration, so it always matches the committed state). Per entry the join
+ * writes two changelog records (the seen mark, and the pending side when it waits) instead of six; the index stays on
+ * disk, so memory does not grow with the entries waiting. A pending Rekor side is stored slim ({@link #slim}: the
+ * fields an UNLOGGED alert shows, without the Fulcio extensions and subjects).
  */
 final class JoinProcessor implements Processor<String, IdentityEvent, String, Alert> {
   private static final Logger log = LoggerFactory.getLogger(JoinProcessor.class);
@@ -68,6 +73,23 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
   static final String WALL = "w|";
   /** Longest a pending side waits, in real time, for the other side's logs to be proven. */
   static final Duration MAX_WAIT = Duration.ofHours(6);
+
+  /**
+   * A hash's seen marks ({@code C}, {@code R}) with what rebuilds its deadlines: {@code need} (notAfter + grace), the
+   * wall-clock bound of the marks, and when its pending side (at most one: the second side ends the wait) arrived.
+   * Encoded {@code marks|need|wall|arrived}; a value of marks only (before 2026-12-05) has no deadlines ({@code -1}).
+   */
+  record Seen(String marks, long need, long wall, long arrived) {
+    static Seen decode(String s) {
+      String[] f = s.split("\\|", -1);
+      if (f.length < 4) return new Seen(s, -1, -1, -1);
+      return new Seen(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
+    }
+
+    String encode() {
+      return marks + "|" + need + "|" + wall + "|" + arrived;
+    }
+  }
 
   /** A log's proven position: everything it integrated by {@code provenTo} has been read; read from {@code from}. */
   record Proven(IdentitySource side, long size, long provenTo, Long from, boolean complete) {
@@ -91,7 +113,7 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
   private ProcessorContext<String, Alert> context;
   private KeyValueStore<String, String> seen;
   private KeyValueStore<String, IdentityEvent> pending;
-  private KeyValueStore<String, String> deadlines;
+  private KeyValueStore<String, String> deadlines; // derived, not changelogged: rebuilt at init
   private KeyValueStore<String, String> provenStore;
   private final Map<String, Proven> proven = new HashMap<>();
 
@@ -109,9 +131,11 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     pending = context.getStateStore(PENDING_STORE);
     deadlines = context.getStateStore(DEADLINE_STORE);
     provenStore = context.getStateStore(PROGRESS_STORE);
+    proven.clear(); // init runs again on the same instance when a task is revived after an aborted transaction
     try (KeyValueIterator<String, String> it = provenStore.all()) {
       it.forEachRemaining(kv -> proven.put(kv.key, Proven.decode(kv.value)));
     }
+    rebuildDeadlines(context.currentSystemTimeMs());
     Duration every = grace.dividedBy(10).compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : grace.dividedBy(10);
     context.schedule(every, PunctuationType.WALL_CLOCK_TIME, this::expireWallClock);
   }
@@ -157,31 +181,82 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
     String other = side.equals("C") ? "R" : "C";
     long need = e.getNotAfterMillis() + grace.toMillis();
     long now = context.currentSystemTimeMs();
-    String marks = seen.get(tbs);
-    if (marks == null) {
+    String raw = seen.get(tbs);
+    Seen s;
+    if (raw == null) {
+      s = new Seen("", need, now + MAX_WAIT.toMillis(), -1);
       deadlines.put(eventDeadline("X", need, tbs), "");
-      deadlines.put(WALL + deadline(now + MAX_WAIT.toMillis(), "X", tbs), Long.toString(now));
-      marks = "";
+      deadlines.put(WALL + deadline(s.wall(), "X", tbs), Long.toString(now));
+    } else {
+      s = Seen.decode(raw);
     }
-    if (!marks.contains(side)) {
-      seen.put(tbs, marks + side);
-    }
+    String marks = s.marks();
+    Seen marked = marks.contains(side) ? s : new Seen(marks + side, s.need(), s.wall(), s.arrived());
     // The other side is here: whatever it was waiting for has arrived. (Read first: a delete of an absent key would
     // still write a tombstone to the changelog, for every record.)
     if (pending.get(other + tbs) != null) pending.delete(other + tbs);
-    if (marks.contains(other) || pending.get(side + tbs) != null) {
+    if (marks.contains(other) || pending.get(side + tbs) != null || outsideDomain(e, need)
+        || (side.equals("C") && watchlist.current().match(e).isEmpty())) {
+      if (marked != s || raw == null) seen.put(tbs, marked.encode());
       return;
     }
-    Proven own = proven.get(e.getLogId());
-    if (own != null && !own.complete() && own.provenTo() >= need) {
-      return; // integrated after its own log was proven past the window: outside the domain of the join
-    }
-    if (side.equals("C") && watchlist.current().match(e).isEmpty()) {
-      return;
-    }
-    pending.put(side + tbs, e);
+    pending.put(side + tbs, side.equals("R") ? slim(e) : e);
+    seen.put(tbs, new Seen(marked.marks(), marked.need(), marked.wall(), now).encode());
     deadlines.put(eventDeadline(side, need, tbs), "");
     deadlines.put(WALL + deadline(now + grace.toMillis(), side, tbs), Long.toString(now));
+  }
+
+  /** Integrated after its own log was proven past the window: outside the domain of the join. */
+  private boolean outsideDomain(IdentityEvent e, long need) {
+    Proven own = proven.get(e.getLogId());
+    return own != null && !own.complete() && own.provenTo() >= need;
+  }
+
+  /**
+   * A Rekor side as the join keeps and forwards it: what {@link #unlogged} and its alert read (certificate and chain,
+   * SANs, issuer, validity, entry coordinates), without the Fulcio extensions and subjects, which only the watchlist
+   * reads (a Rekor side is never matched here). About a third of a GitHub Actions entry.
+   */
+  static IdentityEvent slim(IdentityEvent e) {
+    if (e.getSource() != IdentitySource.REKOR || (e.getExtensions().isEmpty() && e.getSubjects().isEmpty())) return e;
+    IdentityEvent c = new IdentityEvent(); // a shallow copy (a builder would deep-copy the certificate)
+    for (int i = 0; i < IdentityEvent.SCHEMA$.getFields().size(); i++) {
+      c.put(i, e.get(i));
+    }
+    c.setExtensions(Map.of());
+    c.setSubjects(List.of());
+    return c;
+  }
+
+  /**
+   * Wipes the deadline index and derives it from the seen and pending stores: every mark's event and wall deadlines,
+   * every pending side's (its wall clock restarts at {@code now} when its arrival is unknown). A mark stored before
+   * its deadlines were (marks only) gets the wall bound from now, and the event deadline of its pending side if any.
+   */
+  private void rebuildDeadlines(long now) {
+    List<String> stale = new ArrayList<>();
+    try (KeyValueIterator<String, String> it = deadlines.all()) {
+      it.forEachRemaining(kv -> stale.add(kv.key));
+    }
+    stale.forEach(deadlines::delete);
+    Map<String, Long> arrived = new HashMap<>();
+    try (KeyValueIterator<String, String> it = seen.all()) {
+      it.forEachRemaining(kv -> {
+        Seen s = Seen.decode(kv.value);
+        if (s.need() >= 0) deadlines.put(eventDeadline("X", s.need(), kv.key), "");
+        deadlines.put(WALL + deadline(s.wall() >= 0 ? s.wall() : now + MAX_WAIT.toMillis(), "X", kv.key), "");
+        if (s.arrived() >= 0) arrived.put(kv.key, s.arrived());
+      });
+    }
+    try (KeyValueIterator<String, IdentityEvent> it = pending.all()) {
+      it.forEachRemaining(kv -> {
+        String side = kv.key.substring(0, 1);
+        String tbs = kv.key.substring(1);
+        long at = arrived.getOrDefault(tbs, now);
+        deadlines.put(eventDeadline(side, kv.value.getNotAfterMillis() + grace.toMillis(), tbs), "");
+        deadlines.put(WALL + deadline(at + grace.toMillis(), side, tbs), Long.toString(at));
+      });
+    }
   }
 
   /**

@@ -108,12 +108,15 @@ public final class MatchTopology {
         Serdes.String(), Serdes.String()));
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PENDING_STORE),
         Serdes.String(), identitySerde));
+    // The deadline index is derived from the two stores above at every init: local only, no changelog.
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.DEADLINE_STORE),
-        Serdes.String(), Serdes.String()));
+        Serdes.String(), Serdes.String()).withLoggingDisabled());
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PROGRESS_STORE),
         Serdes.String(), Serdes.String()));
-    // Entries by their TBS hash; log positions to every partition, behind the entries they cover.
+    // Entries by their TBS hash (a Rekor side slim: the join never reads its extensions); log positions to every
+    // partition, behind the entries they cover.
     identitiesAndPositions.filter((k, v) -> v.getTbsHash() != null || LogPositions.isPosition(v))
+        .mapValues(v -> LogPositions.isPosition(v) ? v : JoinProcessor.slim(v), Named.as("match-slim-for-join"))
         .selectKey((k, v) -> LogPositions.isPosition(v) ? k : v.getTbsHash(), Named.as("match-key-by-tbs"))
         .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs")
             .withStreamPartitioner(LogPositions.PARTITIONER))
