@@ -10,34 +10,40 @@ import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.IdentityEvent;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a watchlist over the stored identity events of a scan, chunk by chunk, in id order:
+ * Runs a watchlist over the stored identity events of a scan, in id ranges of {@code chunk} ids, in parallel:
  * <pre>
- *   1 reader thread: store.identityFacts (SQL + decoding of the matched-on columns) ==> 1 matcher (this thread):
- *     watchlist over each event ==> store.identitiesById(the chunk's hits) ==> output.write(REPLAY_MATCH alerts)
- *     ==> store.replayChunkDone(last id, counts)
+ *   N workers, each on its own id range: store.identityFacts (SQL + decoding of the matched-on columns) ==>
+ *     the watchlist over each event ==> store.identitiesById(the range's few hits) ==> REPLAY_MATCH alerts
+ *   1 writer (this thread), in range order: output.write(alerts) ==> store.replayChunkDone(range end, counts)
  * </pre>
- * The reader fetches the next chunk while the matcher works on the current one (two cores, two halves of the work).
- * Progress is persisted per chunk after its alerts are durable in the output, so a replay stopped anywhere resumes
- * after its last finished chunk ({@link ReplayRun#afterId}) and loses nothing; at worst it writes one chunk's alerts
- * again, with the same ids.
+ * Reading and decoding rows is most of a replay's cost, and one reader kept one core busy while the matcher waited
+ * on it: each worker now reads, decodes and matches a whole range, so every core does all three. Ranges are handed
+ * out in id order and written in id order, whatever order the workers finish them in, so progress is persisted per
+ * range after its alerts are durable in the output and a replay stopped anywhere resumes after its last finished
+ * range ({@link ReplayRun#afterId}) and loses nothing; at worst it writes one range's alerts again, with the same ids.
  *
  * <p>Not thread-safe: one run per instance at a time.
  */
 public final class Replayer {
   private static final Logger log = LoggerFactory.getLogger(Replayer.class);
-  /** Events per chunk: one query and one progress write each. */
+  /** Ids per range (a chunk): one query and one progress write each. */
   public static final int DEFAULT_CHUNK = 10_000;
+  /** Workers by default: one per core. */
+  public static final int DEFAULT_WORKERS = Math.max(1, Runtime.getRuntime().availableProcessors());
 
   /** Told after each chunk; {@code total} is what the scan selects in all (including what an earlier run did). */
   @FunctionalInterface
@@ -48,13 +54,27 @@ public final class Replayer {
   /** How a run ended. */
   public record Outcome(ReplayRun.State state, long scanned, long total, long matches, String error) {}
 
+  /** One range's work: its last id, how many events it held, the alerts they raised. */
+  private record Done(long lastId, int events, List<Alert> alerts) {}
+
   private final AlertStore store;
   private final int chunk;
+  private final int workers;
 
   public Replayer(AlertStore store, int chunk) {
+    this(store, chunk, DEFAULT_WORKERS);
+  }
+
+  /**
+   * @param chunk ids per range
+   * @param workers ranges read and matched at once (each holds a store connection while it reads)
+   */
+  public Replayer(AlertStore store, int chunk, int workers) {
     if (chunk < 1) throw new IllegalArgumentException("chunk must be at least 1, was " + chunk);
+    if (workers < 1) throw new IllegalArgumentException("workers must be at least 1, was " + workers);
     this.store = store;
     this.chunk = chunk;
+    this.workers = workers;
   }
 
   /**
@@ -70,43 +90,43 @@ public final class Replayer {
     long scanned = run.scanned();
     long matches = run.matches();
     long total = -1;
-    ExecutorService reader = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "replay-reader-" + name);
+    AtomicInteger threads = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "replay-" + threads.incrementAndGet() + "-" + name);
       t.setDaemon(true);
       return t;
     });
+    Deque<Future<Done>> inFlight = new ArrayDeque<>();
     try {
       AlertStore.IdSpan span = store.identitySpan(scan);
       // The span is what the scan selects now. A resumed run keeps its first total (events stored since it started
       // may be read too: the total is then a little short, never a reason to stop early).
       long after = Math.max(run.afterId(), span.firstId() - 1);
-      long last = span.lastId();
+      long last = span.count() == 0 ? after : span.lastId();
       total = run.afterId() == 0 ? span.count() : Math.max(run.total(), scanned);
-      log.info("replay {}: {} identity events to read (ids {}..{}), output {}", name, total - scanned, after + 1, last,
-          output.describe());
+      log.info("replay {}: {} identity events to read (ids {}..{}), {} workers, output {}", name, total - scanned,
+          after + 1, last, workers, output.describe());
       store.replayChunkDone(name, after, scanned, total, matches);
       progress.chunk(scanned, total, matches);
-      long from = after;
-      Future<List<IdentityFacts>> next = span.count() == 0 || after >= last ? null
-          : reader.submit(() -> store.identityFacts(scan, from, last, chunk));
-      while (next != null) {
-        List<IdentityFacts> events = next.get();
-        boolean more = events.size() == chunk;
-        if (more) {
-          long nextAfter = events.get(events.size() - 1).id();
-          next = reader.submit(() -> store.identityFacts(scan, nextAfter, last, chunk));
-        } else {
-          next = null;
+      long handedOut = after;
+      while (true) {
+        // Two ranges per worker in flight: a worker never waits for the writer to take its result.
+        while (inFlight.size() < 2 * workers && handedOut < last) {
+          long from = handedOut;
+          long to = last - from <= chunk ? last : from + chunk;
+          inFlight.add(pool.submit(() -> range(store, name, watchlist, scan, from, to)));
+          handedOut = to;
         }
-        List<Alert> alerts = match(store, name, watchlist, events);
-        output.write(alerts);
-        scanned += events.size();
-        matches += alerts.size();
-        if (!events.isEmpty()) after = events.get(events.size() - 1).id();
+        Future<Done> head = inFlight.poll();
+        if (head == null) break;
+        Done d = head.get();
+        output.write(d.alerts());
+        scanned += d.events();
+        matches += d.alerts().size();
+        after = d.lastId();
         store.replayChunkDone(name, after, scanned, total, matches);
         progress.chunk(scanned, total, matches);
-        if (next != null && cancelled.getAsBoolean()) {
-          next.cancel(true);
+        if (after < last && cancelled.getAsBoolean()) {
           log.info("replay {}: cancelled after {} of {} events, {} matches", name, scanned, total, matches);
           store.finishReplay(name, ReplayRun.State.CANCELLED, "cancelled after " + scanned + " events");
           return new Outcome(ReplayRun.State.CANCELLED, scanned, total, matches, null);
@@ -123,8 +143,15 @@ public final class Replayer {
       log.warn("replay {}: failed after {} events: {}", name, scanned, cause.toString());
       return failed(name, scanned, total, matches, cause.getMessage() == null ? cause.toString() : cause.getMessage());
     } finally {
-      reader.shutdownNow();
+      for (Future<Done> f : inFlight) f.cancel(true);
+      pool.shutdownNow();
     }
+  }
+
+  /** The ids in {@code (from, to]}: read, matched, the hits read whole into alerts. Runs on a worker. */
+  private static Done range(AlertStore store, String name, Watchlist watchlist, IdentityScan scan, long from, long to) {
+    List<IdentityFacts> events = store.identityFacts(scan, from, to, (int) Math.min(Integer.MAX_VALUE, to - from));
+    return new Done(to, events.size(), match(store, name, watchlist, events));
   }
 
   private Outcome failed(String name, long scanned, long total, long matches, String why) {

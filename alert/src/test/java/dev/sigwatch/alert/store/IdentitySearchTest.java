@@ -112,6 +112,46 @@ class IdentitySearchTest {
     }
   }
 
+  /**
+   * A time-bounded search is newest first by entry time, not by arrival: the CT certificates (entry times T0..T0+4)
+   * were stored after the Rekor entries of T0..T0+240, and sort between them; ties by id, newest stored first.
+   */
+  @ParameterizedTest
+  @EnumSource(StoreBackend.class)
+  void timeRangesPageNewestFirstByEntryTimeWhateverOrderEventsArrivedIn(StoreBackend db) {
+    try (AlertStore s = filled(db, tmp)) {
+      Instant from = Instant.ofEpochSecond(T0);
+      Instant to = Instant.ofEpochSecond(T0 + 60 * 5);
+      assertThat(allPages(s, IdentityQuery.builder().from(from).to(to).limit(3).build()))
+          .containsExactly(1004L, 1003L, 1002L, 1001L, 54L, 53L, 52L, 51L, 50L, 1000L);
+      assertThat(allPages(s, IdentityQuery.builder().oidcIssuer(GOOGLE).from(from).to(to).limit(4).build()))
+          .containsExactly(1002L, 54L, 53L, 52L, 51L, 50L);
+      assertThat(allPages(s, IdentityQuery.builder().identity("ops@acme.com", Match.EXACT)
+          .from(Instant.ofEpochSecond(T0 + 2)).limit(2).build())).containsExactly(54L, 53L, 52L);
+      assertThat(allPages(s, IdentityQuery.builder().to(Instant.ofEpochSecond(T0 + 1)).limit(1).build()))
+          .containsExactly(50L, 1000L);
+      // Each order has its own cursor: one from the other is refused, not misread.
+      String byTime = s.identities(IdentityQuery.builder().from(from).limit(1).build()).nextCursor();
+      String byId = s.identities(IdentityQuery.builder().logId(REKOR).limit(1).build()).nextCursor();
+      assertThatThrownBy(() -> s.identities(IdentityQuery.builder().logId(REKOR).cursor(byTime).build()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+      assertThatThrownBy(() -> s.identities(IdentityQuery.builder().from(from).cursor(byId).build()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cursor");
+    }
+  }
+
+  static List<Long> allPages(AlertStore s, IdentityQuery first) {
+    List<Long> seen = new ArrayList<>();
+    IdentityQuery q = first;
+    Page<StoredIdentity> p;
+    do {
+      p = s.identities(q);
+      p.items().forEach(i -> seen.add(i.logIndex()));
+      q = q.after(p.nextCursor());
+    } while (p.nextCursor() != null);
+    return seen;
+  }
+
   @ParameterizedTest
   @EnumSource(StoreBackend.class)
   void scansSelectByLogTimeAndIndexOldestFirst(StoreBackend db) {

@@ -12,6 +12,8 @@ import dev.sigwatch.alert.store.jdbc.JdbcAlertStore;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.IdentitySource;
 import dev.sigwatch.schemas.SubjectAltName;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -57,6 +59,8 @@ public final class StoreBenchmark {
   }
 
   static void search(AlertStore s, int n) {
+    System.out.printf(Locale.ROOT, "search: load average %.1f%n", ManagementFactory.getOperatingSystemMXBean()
+        .getSystemLoadAverage());
     Random r = new Random(7);
     time(s, "identity exact (SAN)", 200, i -> IdentityQuery.builder()
         .identity(san(r.nextInt(n)), Match.EXACT).build());
@@ -75,6 +79,16 @@ public final class StoreBenchmark {
     time(s, "time range (1 h, newest page)", 200, i -> {
       long t = T0 + r.nextInt(Math.max(1, n / 230)); // ~230 entries/s, as public Rekor
       return IdentityQuery.builder().from(Instant.ofEpochSecond(t)).to(Instant.ofEpochSecond(t + 3600)).build();
+    });
+    time(s, "time range (1 h) + issuer", 200, i -> {
+      long t = T0 + r.nextInt(Math.max(1, n / 230));
+      return IdentityQuery.builder().oidcIssuer(r.nextBoolean() ? GITHUB : GOOGLE).from(Instant.ofEpochSecond(t))
+          .to(Instant.ofEpochSecond(t + 3600)).build();
+    });
+    time(s, "time range (1 h) + prefix", 200, i -> {
+      long t = T0 + r.nextInt(Math.max(1, n / 230));
+      return IdentityQuery.builder().identity("https://github.com/org" + r.nextInt(500) + "/repo", Match.PREFIX)
+          .from(Instant.ofEpochSecond(t)).to(Instant.ofEpochSecond(t + 3600)).build();
     });
   }
 
@@ -159,7 +173,9 @@ public final class StoreBenchmark {
 
   /**
    * A whole replay ({@link Replayer}, as {@code sigwatch replay --store} runs it) of every stored event through a
-   * 3-rule watchlist, results into the store under a fresh name, with its rate.
+   * 3-rule watchlist, results into the store under a fresh name: its wall-clock rate and the process's CPU time per
+   * event (what a loaded machine does not distort: compare it with a quiet machine's rate x cores), with the load
+   * average around it. Workers: {@code -Dworkers=N} (default one per core).
    */
   static void replay(AlertStore s, int n) {
     String yaml = """
@@ -170,26 +186,34 @@ public final class StoreBenchmark {
             - certSubject: dev77@example\\.com
           fingerprints: [%s]
         """.formatted(GITHUB, sha("key12345"));
+    int workers = Integer.getInteger("workers", Replayer.DEFAULT_WORKERS);
     String name = "bench-" + System.currentTimeMillis();
     ReplayService.Prepared p = ReplayService.prepare(s, name, yaml, null, null, null, "store", Instant.now());
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    double load0 = os.getSystemLoadAverage();
+    long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
     long[] lastPrint = {t0};
     Replayer.Outcome o;
     try (ReplayOutput out = ReplayOutput.store(s, name)) {
-      o = new Replayer(s, Replayer.DEFAULT_CHUNK).run(p.run(), p.watchlist(), p.scan(), out, (done, total, m) -> {
-        long now = System.nanoTime();
-        if (now - lastPrint[0] > 10e9) {
-          lastPrint[0] = now;
-          System.out.printf(Locale.ROOT, "  replay: %,d of %,d (%.0f/s), %,d matches%n", done, total,
-              done / ((now - t0) / 1e9), m);
-        }
-      }, () -> false);
+      o = new Replayer(s, Replayer.DEFAULT_CHUNK, workers).run(p.run(), p.watchlist(), p.scan(), out,
+          (done, total, m) -> {
+            long now = System.nanoTime();
+            if (now - lastPrint[0] > 10e9) {
+              lastPrint[0] = now;
+              System.out.printf(Locale.ROOT, "  replay: %,d of %,d (%.0f/s), %,d matches, load %.1f%n", done, total,
+                  done / ((now - t0) / 1e9), m, os.getSystemLoadAverage());
+            }
+          }, () -> false);
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
     double sec = (System.nanoTime() - t0) / 1e9;
-    System.out.printf(Locale.ROOT, "replay %s: %s, %,d events in %.1f s = %.0f events/s, %,d matches%n", name,
-        o.state(), o.scanned(), sec, o.scanned() / sec, o.matches());
+    double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+    System.out.printf(Locale.ROOT, "replay %s: %s, %,d events in %.1f s = %.0f events/s wall (%d workers), CPU %.1f s "
+        + "= %.2f us/event (one core's worth: %.0f events/s), %,d matches; load average %.1f at start, %.1f at end%n",
+        name, o.state(), o.scanned(), sec, o.scanned() / sec, workers, cpu, cpu * 1e6 / Math.max(1, o.scanned()),
+        o.scanned() / Math.max(1e-9, cpu), o.matches(), load0, os.getSystemLoadAverage());
   }
 
   static String sha(String s) {

@@ -25,6 +25,24 @@ final class Cursors {
     }
   }
 
+  /** The key of the last identity event on a page of a time-bounded search: its entry time and id. */
+  record TimeKey(long entryTime, long id) {}
+
+  static String time(long entryTime, long id) {
+    return encode("t" + entryTime + ":" + id);
+  }
+
+  static TimeKey time(String cursor) {
+    String s = decode(cursor);
+    int i = s.indexOf(':');
+    try {
+      if (!s.startsWith("t") || i < 0) throw new NumberFormatException();
+      return new TimeKey(Long.parseLong(s.substring(1, i)), Long.parseLong(s.substring(i + 1)));
+    } catch (NumberFormatException e) {
+      throw bad();
+    }
+  }
+
   static String id(long id) {
     return encode("i" + id);
   }

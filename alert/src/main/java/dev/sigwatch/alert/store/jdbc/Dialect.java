@@ -37,8 +37,9 @@ enum Dialect {
   }
 
   /**
-   * An index over a time column. PostgreSQL: BRIN — rows arrive roughly in time order, so block ranges summarise
-   * them in kilobytes where a btree over months of Rekor would take tens of gigabytes. SQLite: a btree.
+   * The time index of schema version 1 (migration 1 shipped with it: never edit). PostgreSQL: BRIN, replaced by a
+   * btree on (entry_time, id) in migration 3, because a search newest first by time needs the order BRIN cannot give.
+   * SQLite: a btree.
    */
   String timeIndex(String name, String table, String column) {
     return this == SQLITE

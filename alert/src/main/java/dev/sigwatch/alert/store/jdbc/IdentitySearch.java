@@ -15,14 +15,24 @@ import java.util.List;
 
 /**
  * Forensic search over identity events. Identity and key filters go through {@code identity_term} (one row per SAN,
- * subject and key fingerprint, indexed by term); the others through indexes on {@code identity_event}. Newest first
- * by id, paged by id. Stateless.
+ * subject and key fingerprint, indexed by term); the others through indexes on {@code identity_event}. Newest first:
+ * by entry time (then id) when the query has a time bound, served by the {@code (entry_time, id)} index; else by id
+ * (arrival). Paged by the same key. Stateless.
  */
 final class IdentitySearch {
   private IdentitySearch() {}
 
   static Page<StoredIdentity> search(Connection c, Dialect d, IdentityQuery q) throws SQLException {
-    Sql s = new Sql("SELECT " + Rows.IDENTITY_COLUMNS + " FROM identity_event WHERE 1 = 1");
+    boolean byTime = q.from() != null || q.to() != null;
+    boolean selective = q.identity() != null || q.keySha256() != null || q.certSha256() != null
+        || q.artifactDigest() != null || q.uuid() != null || q.logIndex() != null;
+    // A time range with no selective filter walks the time index from its newest end: the page costs its own rows.
+    // With a selective filter, its index finds the few events and they are sorted by time; on SQLite, whose planner
+    // has no statistics, the time terms are then written +entry_time so it never prefers the time index.
+    String table = byTime && !selective && d == Dialect.SQLITE ? "identity_event INDEXED BY identity_time"
+        : "identity_event";
+    String time = byTime && selective && d == Dialect.SQLITE ? "+entry_time" : "entry_time";
+    Sql s = new Sql("SELECT " + Rows.IDENTITY_COLUMNS + " FROM " + table + " WHERE 1 = 1");
     if (q.identity() != null) {
       String term = Rows.clip(q.identity(), BatchWriter.MAX_INDEXED);
       String kinds = " AND kind IN (" + BatchWriter.KIND_SAN + ", " + BatchWriter.KIND_SUBJECT + "))";
@@ -55,17 +65,27 @@ final class IdentitySearch {
     if (q.uuid() != null) s.and("uuid = ?", q.uuid());
     if (q.logId() != null) s.and("log_id = ?", q.logId());
     if (q.logIndex() != null) s.and("log_index = ?", q.logIndex());
-    if (q.from() != null) s.and("entry_time >= ?", q.from().toEpochMilli());
-    if (q.to() != null) s.and("entry_time < ?", q.to().toEpochMilli());
-    if (q.cursor() != null) s.and("id < ?", Cursors.id(q.cursor()));
-    s.append(" ORDER BY id DESC LIMIT ?", q.limit() + 1);
+    if (q.from() != null) s.and(time + " >= ?", q.from().toEpochMilli());
+    if (q.to() != null) s.and(time + " < ?", q.to().toEpochMilli());
+    if (byTime) {
+      if (q.cursor() != null) {
+        Cursors.TimeKey k = Cursors.time(q.cursor());
+        // The first term bounds the index range (SQLite does not range on a row value), the second is exact.
+        s.and(time + " <= ?", k.entryTime()).and("(" + time + ", id) < (?, ?)", k.entryTime(), k.id());
+      }
+      s.append(" ORDER BY entry_time DESC, id DESC LIMIT ?", q.limit() + 1);
+    } else {
+      if (q.cursor() != null) s.and("id < ?", Cursors.id(q.cursor()));
+      s.append(" ORDER BY id DESC LIMIT ?", q.limit() + 1);
+    }
     List<StoredIdentity> out = new ArrayList<>();
     try (PreparedStatement p = s.prepare(c); ResultSet r = p.executeQuery()) {
       while (r.next()) out.add(Rows.identity(r));
     }
     if (out.size() <= q.limit()) return new Page<>(out, null);
     List<StoredIdentity> items = out.subList(0, q.limit());
-    return new Page<>(items, Cursors.id(items.get(q.limit() - 1).id()));
+    StoredIdentity last = items.get(q.limit() - 1);
+    return new Page<>(items, byTime ? Cursors.time(last.entryTime().toEpochMilli(), last.id()) : Cursors.id(last.id()));
   }
 
   /**

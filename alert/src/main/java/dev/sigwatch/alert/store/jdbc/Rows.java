@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Column encodings shared by the store's reads and writes: JSON for maps and lists, epoch millis for times. */
+/**
+ * Column encodings shared by the store's reads and writes: JSON for maps and lists (read back by {@link JsonStrings},
+ * Jackson when it cannot), epoch millis for times.
+ */
 final class Rows {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
@@ -52,16 +55,22 @@ final class Rows {
   }
 
   static Map<String, String> map(String json) throws SQLException {
+    if (json == null) return Map.of();
+    Map<String, String> fast = JsonStrings.map(json);
+    if (fast != null) return fast;
     try {
-      return json == null ? Map.of() : JSON.readValue(json, MAP);
+      return JSON.readValue(json, MAP);
     } catch (JsonProcessingException e) {
       throw new SQLException("stored map is not JSON: " + e.getOriginalMessage(), e);
     }
   }
 
   static List<String> list(String json) throws SQLException {
+    if (json == null) return List.of();
+    List<String> fast = JsonStrings.list(json);
+    if (fast != null) return fast;
     try {
-      return json == null ? List.of() : JSON.readValue(json, LIST);
+      return JSON.readValue(json, LIST);
     } catch (JsonProcessingException e) {
       throw new SQLException("stored list is not JSON: " + e.getOriginalMessage(), e);
     }
