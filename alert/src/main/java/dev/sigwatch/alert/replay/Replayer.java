@@ -9,6 +9,7 @@ import dev.sigwatch.match.watchlist.RuleMatch;
 import dev.sigwatch.match.watchlist.Watchlist;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.IdentityEvent;
+import dev.sigwatch.schemas.WatchRule;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -108,13 +109,14 @@ public final class Replayer {
           after + 1, last, workers, output.describe());
       store.replayChunkDone(name, after, scanned, total, matches);
       progress.chunk(scanned, total, matches);
+      IdentityFacts.Columns columns = columns(watchlist);
       long handedOut = after;
       while (true) {
         // Two ranges per worker in flight: a worker never waits for the writer to take its result.
         while (inFlight.size() < 2 * workers && handedOut < last) {
           long from = handedOut;
           long to = last - from <= chunk ? last : from + chunk;
-          inFlight.add(pool.submit(() -> range(store, name, watchlist, scan, from, to)));
+          inFlight.add(pool.submit(() -> range(store, name, watchlist, columns, scan, from, to)));
           handedOut = to;
         }
         Future<Done> head = inFlight.poll();
@@ -149,9 +151,31 @@ public final class Replayer {
   }
 
   /** The ids in {@code (from, to]}: read, matched, the hits read whole into alerts. Runs on a worker. */
-  private static Done range(AlertStore store, String name, Watchlist watchlist, IdentityScan scan, long from, long to) {
-    List<IdentityFacts> events = store.identityFacts(scan, from, to, (int) Math.min(Integer.MAX_VALUE, to - from));
+  private static Done range(AlertStore store, String name, Watchlist watchlist, IdentityFacts.Columns columns,
+      IdentityScan scan, long from, long to) {
+    List<IdentityFacts> events = store.identityFacts(scan, from, to, (int) Math.min(Integer.MAX_VALUE, to - from),
+        columns);
     return new Done(to, events.size(), match(store, name, watchlist, events));
+  }
+
+  /** The facts {@code watchlist}'s rules look at ({@link Watchlist#match}): the rest is not read. */
+  static IdentityFacts.Columns columns(Watchlist watchlist) {
+    boolean sans = false;
+    boolean subjects = false;
+    boolean fingerprints = false;
+    boolean extensions = false;
+    for (WatchRule r : watchlist.rules()) {
+      switch (r.getType()) {
+        case CERT_IDENTITY -> sans = true;
+        case SUBJECT -> subjects = true;
+        case FINGERPRINT -> fingerprints = true;
+        case FULCIO_EXTENSION, OID_EXTENSION -> extensions = true;
+        default -> {
+          return IdentityFacts.Columns.ALL; // a rule type this code does not know: read everything
+        }
+      }
+    }
+    return new IdentityFacts.Columns(sans, subjects, fingerprints, extensions);
   }
 
   private Outcome failed(String name, long scanned, long total, long matches, String why) {

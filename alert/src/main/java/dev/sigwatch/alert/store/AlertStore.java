@@ -126,9 +126,11 @@ public interface AlertStore extends AutoCloseable {
   List<StoredIdentity> identityChunk(IdentityScan scan, long afterId, long lastId, int limit);
 
   /**
-   * {@link #identityChunk} reading only what a watchlist looks at ({@link IdentityFacts}): a replay's scan.
+   * {@link #identityChunk} reading only what a watchlist looks at ({@link IdentityFacts}), and of that only
+   * {@code columns}: a replay's scan.
    */
-  List<IdentityFacts> identityFacts(IdentityScan scan, long afterId, long lastId, int limit);
+  List<IdentityFacts> identityFacts(IdentityScan scan, long afterId, long lastId, int limit,
+      IdentityFacts.Columns columns);
 
   /** The stored identity events with these ids, in id order; ids that do not exist are left out. At most 1000. */
   List<StoredIdentity> identitiesById(List<Long> ids);

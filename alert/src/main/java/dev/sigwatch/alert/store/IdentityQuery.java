@@ -7,7 +7,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * Forensic search over every stored identity event ({@link AlertStore#identities}). Every non-null filter must hold
  * (AND). At least one filter is required: an unfiltered listing of months of a public log is never what was meant.
- * Results are newest first (by when the store received them, which follows each log's index order).
+ * Results are newest first: by entry time (then by arrival) when {@code from} or {@code to} is set, else by when the
+ * store received them (which follows each log's index order). A cursor belongs to the order of the query it came from.
  *
  * @param identity a SAN (email, URI, ...) or a subject (PGP/SSH/minisign subject, certificate subject DN)
  * @param match how {@code identity} matches: exactly, as a prefix, or as a regular expression (Java syntax on SQLite,

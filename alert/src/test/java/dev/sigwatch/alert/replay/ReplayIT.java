@@ -204,6 +204,39 @@ class ReplayIT {
     }
   }
 
+  /**
+   * A replay reads only the columns its watchlist's rules look at: certificate identities and fingerprints never read
+   * extensions, so an extension rule must make the scan read them (and match what it should).
+   */
+  @ParameterizedTest
+  @EnumSource(StoreBackend.class)
+  void readsTheColumnsEachKindOfRuleLooksAt(StoreBackend db) {
+    assertThat(Replayer.columns(ReplayWatchlist.parse(WATCHLIST)))
+        .isEqualTo(new dev.sigwatch.alert.store.IdentityFacts.Columns(true, false, true, false));
+    String byExtension = """
+        monitoredValues:
+          customExtensions:
+            - objectIdentifier: 1.3.6.1.4.1.57264.1.8
+              extensionValues: https://gitlab.com
+        """;
+    assertThat(Replayer.columns(ReplayWatchlist.parse(byExtension)))
+        .isEqualTo(new dev.sigwatch.alert.store.IdentityFacts.Columns(false, false, false, true));
+    List<Built> events = events();
+    try (AlertStore s = filled(db, tmp, events)) {
+      ReplayService.Prepared p = ReplayService.prepare(s, "by-extension", byExtension, null, null, null, "store",
+          Instant.now());
+      assertThat(replay(s, p, ReplayOutput.store(s, "by-extension"), 11).state()).isEqualTo(ReplayRun.State.DONE);
+      Set<String> want = new HashSet<>();
+      for (Built b : events) {
+        if (b.issuer().equals("https://gitlab.com")) {
+          want.add(b.event().getLogId() + "#" + b.event().getLogIndex() + "#https://gitlab.com");
+        }
+      }
+      assertThat(want).hasSizeGreaterThan(30);
+      assertThat(found(results(s, "by-extension"))).isEqualTo(want);
+    }
+  }
+
   @Test
   void writesAJsonLinesFileAndResumesAfterAnInterruptionWithoutLosingAMatch() throws IOException {
     List<Built> events = events();

@@ -233,9 +233,10 @@ public final class JdbcAlertStore implements AlertStore {
   }
 
   @Override
-  public List<IdentityFacts> identityFacts(IdentityScan scan, long afterId, long lastId, int limit) {
+  public List<IdentityFacts> identityFacts(IdentityScan scan, long afterId, long lastId, int limit,
+      IdentityFacts.Columns columns) {
     if (limit < 1) throw new IllegalArgumentException("limit must be at least 1, was " + limit);
-    return db.read(c -> IdentitySearch.facts(c, db.dialect(), scan, afterId, lastId, limit));
+    return db.read(c -> IdentitySearch.facts(c, db.dialect(), scan, afterId, lastId, limit, columns));
   }
 
   @Override
