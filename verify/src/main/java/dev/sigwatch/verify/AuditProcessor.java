@@ -2,15 +2,14 @@ package dev.sigwatch.verify;
 
 import dev.sigwatch.core.merkle.CompactRange;
 import dev.sigwatch.core.merkle.ProofException;
+import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.verify.Anchors.AnchorException;
 import dev.sigwatch.verify.AuditState.Pending;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,13 +87,7 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       if (age <= backlogAfter.toMillis()) continue;
       long have = s.nextIndex; // entries seen so far (held while unanchored: then a missing anchor is the issue)
       if (have >= p.size()) continue;
-      String id = Findings.id(Findings.HEALTH, logId, "backlog", p.size(), p.root());
-      emit.alert(new Record<>(logId, null, now), Findings.alert(id, Findings.HEALTH, logId, have,
-          String.format(Locale.ROOT, "%s: monitor backlog: entries [%d, %d) of a checkpoint observed %s ago have not "
-              + "arrived (ingest fetch errors or lag)", logId, have, p.size(), Duration.ofMillis(age)),
-          Map.of("reason", "backlog", "missingFrom", Long.toString(have), "checkpointSize", Long.toString(p.size()),
-              "observedAtMillis", Long.toString(p.observedAtMillis()), "backlogAfter", backlogAfter.toString()),
-          now));
+      emit.alert(new Record<>(logId, null, now), AuditAlerts.backlog(logId, p, have, age, backlogAfter, now));
     }
   }
 
@@ -115,12 +108,7 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       return;
     }
     if (s.anchored() && i > s.nextIndex) {
-      String id = Findings.id(Findings.ENTRY_GAP, logId, s.nextIndex, i);
-      emit.alert(record, Findings.alert(id, Findings.ENTRY_GAP, logId, s.nextIndex,
-          String.format(Locale.ROOT, "%s: entries [%d, %d) are missing from the entry stream; the audit starts again "
-              + "at the next anchor", logId, s.nextIndex, i),
-          Map.of("expectedIndex", Long.toString(s.nextIndex), "receivedIndex", Long.toString(i)),
-          e.observedAtMillis()));
+      emit.alert(record, AuditAlerts.entryGap(logId, s.nextIndex, i, e.observedAtMillis()));
       log.warn("{}: entries [{}, {}) missing from the entry stream; the audit re-anchors after them", logId, s.nextIndex, i);
       unanchor(s);
       s.unanchoredReported = false;
@@ -205,10 +193,7 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       }
     } catch (AnchorException ex) {
       if (!s.unanchoredReported) {
-        String id = Findings.id(Findings.HEALTH, logId, "unanchored", i);
-        emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, i,
-            logId + ": cannot audit from entry " + i + ": " + ex.getMessage(),
-            Map.of("reason", ex.getMessage()), e.observedAtMillis()));
+        emit.alert(record, AuditAlerts.unanchored(logId, i, ex.getMessage(), e.observedAtMillis()));
         s.unanchoredReported = true;
       }
     }
@@ -224,15 +209,9 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     if (s.buffer.size() <= bufferLimit) return;
     long from = s.buffer.start();
     if (!s.unanchoredReported) {
-      String reason = String.format(Locale.ROOT, "no anchor for entries [%d, %d): no verified checkpoint with a frontier "
-          + "among them%s; %d leaf hashes held, over the bound of %d; the audit drops them and starts at the next anchor",
-          from, s.nextIndex, e.raw() == null ? "" : " and no usable inclusion proof", s.nextIndex - from, bufferLimit);
-      emit.alert(record, Findings.alert(Findings.id(Findings.HEALTH, logId, "unanchored", from), Findings.HEALTH, logId,
-          from, logId + ": cannot audit from entry " + from + ": " + reason,
-          Map.of("reason", "no anchor", "detail", reason, "bufferedFrom", Long.toString(from),
-              "bufferedTo", Long.toString(s.nextIndex), "auditBufferLimit", Integer.toString(bufferLimit)),
-          e.observedAtMillis()));
-      log.warn("{}: cannot audit from entry {}: {}", logId, from, reason);
+      Alert a = AuditAlerts.heldOverBound(logId, from, s.nextIndex, e.raw() != null, bufferLimit, e.observedAtMillis());
+      emit.alert(record, a);
+      log.warn("{}: cannot audit from entry {}: {}", logId, from, a.getEvidence().get("detail"));
       s.unanchoredReported = true;
     }
     restartRun(s, s.nextIndex);
@@ -245,15 +224,9 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
   private void suspend(Record<String, AuditInput> record, String logId, AuditState s, long at) {
     long from = s.buffer.start();
     long to = s.nextIndex;
-    String id = Findings.id(Findings.HEALTH, logId, "audit-buffer", from);
-    String reason = String.format(Locale.ROOT, "no verified checkpoint covers entries [%d, %d): %d leaf hashes held, "
-        + "over the bound of %d; the audit drops them and re-anchors after the next verified checkpoint", from, to,
-        to - from, bufferLimit);
-    emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, from,
-        logId + ": full audit suspended: " + reason,
-        Map.of("reason", "audit buffer bound", "detail", reason, "bufferedFrom", Long.toString(from),
-            "bufferedTo", Long.toString(to), "auditBufferLimit", Integer.toString(bufferLimit)), at));
-    log.warn("{}: full audit suspended: {}", logId, reason);
+    Alert a = AuditAlerts.suspended(logId, from, to, bufferLimit, at);
+    emit.alert(record, a);
+    log.warn("{}: full audit suspended: {}", logId, a.getEvidence().get("detail"));
     unanchor(s);
     restartRun(s, to);
     s.unanchoredReported = true;
@@ -269,16 +242,9 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
         s.claimSize = -1;
         s.claimRoot = null;
       } else {
-        long from = s.auditedSize;
-        String id = Findings.id(Findings.HEALTH, logId, "anchor-disproven", from, size, s.claimRoot);
-        String reason = String.format(Locale.ROOT, "the inclusion proof the audit started from at entry %d leads to "
-            + "root %s at size %d, but the verified checkpoint of that size has root %s; the audit starts again at the "
-            + "next anchor", from, Findings.hex(s.claimRoot), size, Findings.hex(root));
-        emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, from, logId + ": " + reason,
-            Map.of("reason", "anchor disproven", "detail", reason, "checkpoint",
-                new String(CheckpointSignatures.bytes(c.getRawNote()), StandardCharsets.UTF_8)),
-            c.getObservedAtMillis()));
-        log.warn("{}: {}", logId, reason);
+        Alert a = AuditAlerts.anchorDisproven(logId, s.auditedSize, s.claimRoot, c, root);
+        emit.alert(record, a);
+        log.warn("{}: {}", logId, a.getEvidence().get("detail"));
         unanchor(s);
       }
     }
@@ -312,14 +278,9 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     } catch (ProofException e) {
       why = e.getMessage();
     }
-    String id = Findings.id(Findings.HEALTH, logId, "frontier", c.getTreeSize(), root);
-    String reason = String.format(Locale.ROOT, "the frontier published with the verified checkpoint of size %d cannot "
-        + "be proven (%s): the audit does not start there", c.getTreeSize(), why);
-    emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, c.getTreeSize(), logId + ": " + reason,
-        Map.of("reason", "frontier unproven", "detail", reason, "checkpoint",
-            new String(CheckpointSignatures.bytes(c.getRawNote()), StandardCharsets.UTF_8)),
-        c.getObservedAtMillis()));
-    log.warn("{}: {}", logId, reason);
+    Alert a = AuditAlerts.frontierUnproven(logId, c, root, why);
+    emit.alert(record, a);
+    log.warn("{}: {}", logId, a.getEvidence().get("detail"));
     return List.of();
   }
 
@@ -348,12 +309,9 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     long size = c.getTreeSize();
     if (s.unanchoredReported || s.buffer.isEmpty() || size > s.buffer.end()) return;
     long from = s.buffer.start();
-    String reason = String.format(Locale.ROOT, "entry %d carries no inclusion proof and the verified checkpoint of size "
-        + "%d no frontier to start the audit from (the audit starts at the first checkpoint that has one)", from, size);
-    emit.alert(record, Findings.alert(Findings.id(Findings.HEALTH, logId, "unanchored", from), Findings.HEALTH, logId,
-        from, logId + ": cannot audit from entry " + from + ": " + reason, Map.of("reason", "no anchor", "detail", reason),
-        c.getObservedAtMillis()));
-    log.warn("{}: cannot audit from entry {}: {}", logId, from, reason);
+    Alert a = AuditAlerts.noAnchor(logId, from, size, c.getObservedAtMillis());
+    emit.alert(record, a);
+    log.warn("{}: cannot audit from entry {}: {}", logId, from, a.getEvidence().get("detail"));
     s.unanchoredReported = true;
   }
 
@@ -393,32 +351,12 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       return;
     }
     long from = s.auditedSize;
-    Map<String, String> evidence = new LinkedHashMap<>();
-    evidence.put("rangeStart", Long.toString(from));
-    evidence.put("rangeEnd", Long.toString(p.size()));
-    evidence.put("signedRoot", Findings.hex(p.root()));
-    evidence.put("computedRoot", Findings.hex(computed));
-    evidence.put("checkpoint", new String(p.rawNote(), StandardCharsets.UTF_8));
     if (s.proven) {
-      long[] narrowed = differing(evidence, s.range.frontier(), p.frontier(), p.size(), from);
-      String where = narrowed == null ? ""
-          : narrowed[1] - narrowed[0] == 1 ? String.format(Locale.ROOT, " (entry %d)", narrowed[0])
-          : String.format(Locale.ROOT, " (within [%d, %d))", narrowed[0], narrowed[1]);
-      String id = Findings.id(Findings.TAMPERED_ENTRIES, logId, from, p.size(), p.root(), computed);
-      emit.alert(record, Findings.alert(id, Findings.TAMPERED_ENTRIES, logId, narrowed == null ? from : narrowed[0],
-          String.format(Locale.ROOT, "%s: entries [%d, %d) do not hash to the signed root of size %d%s",
-              logId, from, p.size(), p.size(), where), evidence, p.observedAtMillis()));
-      log.warn("{}: tampered entries in [{}, {}){}", logId, from, p.size(), where);
+      Alert a = AuditAlerts.tampered(logId, from, p, computed, s.range.frontier());
+      emit.alert(record, a);
+      log.warn("{}: tampered entries in [{}, {}){}", logId, from, p.size(), AuditAlerts.where(a));
     } else {
-      evidence.put("reason", "anchor unproven");
-      evidence.put("anchorProofSize", Long.toString(s.claimSize));
-      if (s.claimRoot != null) evidence.put("anchorProofRoot", Findings.hex(s.claimRoot));
-      String id = Findings.id(Findings.HEALTH, logId, "anchor-unproven", from, p.size(), p.root(), computed);
-      emit.alert(record, Findings.alert(id, Findings.HEALTH, logId, from, String.format(Locale.ROOT,
-          "%s: cannot prove entries [%d, %d): they do not hash to the signed root of size %d from the frontier the "
-              + "audit started with at %d, which no signed root proves (inclusion proof to size %d); tampered entries "
-              + "and a wrong proof look alike here, so no tamper is claimed; the audit starts again at the next anchor",
-          logId, from, p.size(), p.size(), from, s.claimSize), evidence, p.observedAtMillis()));
+      emit.alert(record, AuditAlerts.anchorUnproven(logId, from, p, computed, s.claimSize, s.claimRoot));
       log.warn("{}: entries [{}, {}) do not hash to the signed root from an unproven anchor; re-anchoring", logId, from,
           p.size());
     }
@@ -437,36 +375,5 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       unanchor(s);
       s.unanchoredReported = true; // the alert above already says the audit stopped
     }
-  }
-
-  /**
-   * With the signed tree's frontier, narrows a mismatch to the leftmost perfect subtree whose computed hash differs
-   * (a single leaf: the served and the signed leaf hash go into the evidence). Returns {@code [from, to)}, or null
-   * without a frontier.
-   */
-  private static long[] differing(Map<String, String> evidence, List<byte[]> computed, List<byte[]> signed, long size,
-      long auditedFrom) {
-    if (signed.isEmpty() || computed.size() != signed.size()) return null;
-    long offset = 0;
-    int k = 0;
-    for (int bit = 63; bit >= 0; bit--) {
-      long len = 1L << bit;
-      if ((size & len) == 0) continue;
-      if (!Arrays.equals(computed.get(k), signed.get(k))) {
-        long from = Math.max(offset, auditedFrom);
-        long to = offset + len;
-        evidence.put("differingFrom", Long.toString(from));
-        evidence.put("differingTo", Long.toString(to));
-        if (len == 1) {
-          evidence.put("leafIndex", Long.toString(offset));
-          evidence.put("servedLeafHash", Findings.hex(computed.get(k)));
-          evidence.put("signedLeafHash", Findings.hex(signed.get(k)));
-        }
-        return new long[] {from, to};
-      }
-      offset += len;
-      k++;
-    }
-    return null;
   }
 }
