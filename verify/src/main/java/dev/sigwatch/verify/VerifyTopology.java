@@ -33,7 +33,7 @@ public final class VerifyTopology {
 
   /*
    * sigwatch.checkpoints ─► CheckpointProcessor [log-state, alert-ids, incidents] ──┬─ alerts ─► sigwatch.alerts
-   *   (signature, witnesses, consistency, shards, liveness punctuator)              ├─ events ─► sigwatch.log.events
+   *   (the pure Judge: signatures, witnesses, consistency, shards, liveness)        ├─ events ─► sigwatch.log.events
    *                                                                                 ├─ rejected ► sigwatch.dlq
    *                                                                                 └─ verified ─► repartition by log id
    *                                                                                    (as many partitions as the    │
