@@ -97,28 +97,34 @@ final class Judge {
     SignatureOutcome sig = o.signature();
     if (sig instanceof SignatureOutcome.Malformed m) return s.done(new Verdict.Malformed(m.reason()));
     if (sig instanceof SignatureOutcome.UnknownKey u) {
-      extension(s, c, root);
-      LogIncident i = new LogIncident.UnknownKey(Views.alert(c, Findings.UNKNOWN_KEY,
-          s.logId + ": checkpoint of size " + c.getTreeSize() + " is not signed by a trusted key: " + u.reason(),
-          null, Map.of("reason", u.reason(), "signers", Incidents.signers(c)), c.getTreeSize(), root),
-          Incidents.signers(c));
-      incidents.badSignature(s, c, i);
-      return s.done(new Verdict.Refused(i));
+      return s.done(new Verdict.Refused(notAccepted(s, c, root, Findings.UNKNOWN_KEY,
+          "checkpoint of size " + c.getTreeSize() + " is not signed by a trusted key: ", u.reason())));
     }
     if (sig instanceof SignatureOutcome.Bad b) {
-      extension(s, c, root);
-      LogIncident i = new LogIncident.BadSignature(Views.alert(c, Findings.BAD_SIGNATURE,
-          s.logId + ": bad signature on checkpoint of size " + c.getTreeSize() + ": " + b.reason(),
-          null, Map.of("reason", b.reason(), "signers", Incidents.signers(c)), c.getTreeSize(), root),
-          Incidents.signers(c));
-      incidents.badSignature(s, c, i);
-      return s.done(new Verdict.Refused(i));
+      return s.done(new Verdict.Refused(notAccepted(s, c, root, Findings.BAD_SIGNATURE,
+          "bad signature on checkpoint of size " + c.getTreeSize() + ": ", b.reason())));
     }
     SignatureOutcome.Valid v = (SignatureOutcome.Valid) sig;
     incidents.goodSignature(s, c);
     if (o.witnesses() != null) witnesses(s, c, root, o.witnesses());
     for (Map.Entry<String, LogState> gone : o.unlisted()) unlisted(s, c, gone.getKey(), gone.getValue());
     return s.done(verified(s, view, c, root, v));
+  }
+
+  /**
+   * A checkpoint not accepted for its signature ({@code type} UNKNOWN_KEY or BAD_SIGNATURE, {@code why} + {@code
+   * reason} the summary after the log id): kept as an extension of the head if proven one, and an incident of the
+   * log's signature episode.
+   */
+  private LogIncident notAccepted(Step s, Checkpoint c, byte[] root, String type, String why, String reason) {
+    extension(s, c, root);
+    String signers = Incidents.signers(c);
+    var alert = Views.alert(c, type, s.logId + ": " + why + reason, null,
+        Map.of("reason", reason, "signers", signers), c.getTreeSize(), root);
+    LogIncident i = type.equals(Findings.UNKNOWN_KEY) ? new LogIncident.UnknownKey(alert, signers)
+        : new LogIncident.BadSignature(alert, signers);
+    incidents.badSignature(s, c, i);
+    return i;
   }
 
   private Verdict verified(Step s, LogView view, Checkpoint c, byte[] root, SignatureOutcome.Valid v) {
