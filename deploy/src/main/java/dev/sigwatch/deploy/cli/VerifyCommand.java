@@ -57,6 +57,9 @@ public final class VerifyCommand implements Callable<Integer> {
       dev.sigwatch.deploy.trust.LiveTrust live = life.add(Pipeline.liveTrust(cfg, trust, life.add(
           new dev.sigwatch.deploy.trust.AlertPublisher(kafka.clientProperties(), kafka.topics().alerts(),
               "sigwatch-trust"))));
+      // The verify stage raises the trust alerts of a deployment of one process per stage: it remembers the trust
+      // state, so a change made while it was stopped is raised at its next start.
+      live.remember(dev.sigwatch.deploy.trust.TrustMemory.in(cfg.dataDir()), trust.fallback());
       java.util.Map<String, String> origins = cfg.logs().isEmpty() ? LogDiscovery.discover(trust.state(),
           java.time.Instant.now(), cfg.trust().retiredFor()).origins() : java.util.Map.of();
       VerifyService service = life.add(Stages.verify(cfg, live, origins, kafka));

@@ -25,6 +25,7 @@ import dev.sigwatch.verify.VerifyService;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.sigwatch.deploy.trust.AlertPublisher;
 import dev.sigwatch.deploy.trust.LiveTrust;
+import dev.sigwatch.deploy.trust.TrustMemory;
 import dev.sigwatch.ingest.StartMode;
 import java.time.Clock;
 import java.time.Duration;
@@ -168,6 +169,8 @@ public final class Pipeline {
       AlertPublisher trustAlerts = life.add(new AlertPublisher(kafka.clientProperties(), kafka.topics().alerts(),
           "sigwatch-trust"));
       LiveTrust live = life.add(liveTrust(cfg, trust, trustAlerts));
+      // A trust change made while sigwatch was stopped is raised now, against what it trusted when it last ran.
+      live.remember(TrustMemory.in(cfg.dataDir()), trust.fallback());
       VerifyService verify = life.add(Stages.verify(cfg, live, discovered.origins(), kafka));
       verify.onError(() -> {
         log.error("{}: the verify stage stopped; stopping {} rather than running without verification", name, name);

@@ -1,7 +1,7 @@
 package dev.sigwatch.deploy.runtime;
 
-import dev.sigwatch.core.trust.MonitorConfig;
 import dev.sigwatch.core.trust.SigningConfig;
+import dev.sigwatch.core.trust.TrustDiff;
 import dev.sigwatch.core.trust.TrustException;
 import dev.sigwatch.core.trust.TrustState;
 import dev.sigwatch.core.trust.TrustedRoot;
@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code signingConfig} files override what the repository says.
  *
  * @param state the trust state now
- * @param tuf the repository to refresh from ({@link LiveTrust}); empty for files and the bundled fallback
+ * @param tuf the repository to refresh from ({@link LiveTrust}); empty for files
+ * @param fallback whether {@code state} is the bundled public-good snapshot (TUF unreachable at startup), not what the
+ *     monitor trusts: it is not compared with, nor stored as, the last trusted state
  */
-public record TrustSource(TrustState state, Optional<TufClient> tuf) {
+public record TrustSource(TrustState state, Optional<TufClient> tuf, boolean fallback) {
   private static final Logger log = LoggerFactory.getLogger(TrustSource.class);
 
   public TrustedRoot trustedRoot() {
@@ -40,21 +42,19 @@ public record TrustSource(TrustState state, Optional<TufClient> tuf) {
   public static TrustSource load(SigwatchConfig config) throws ConfigException {
     try {
       if (config.trustedRoot() != null) {
-        TrustedRoot root = TrustedRoot.load(config.trustedRoot());
-        Optional<SigningConfig> signing = config.signingConfig() == null ? Optional.empty()
-            : Optional.of(SigningConfig.load(config.signingConfig()));
+        TrustState files = TrustState.parse(Map.of(TrustDiff.TRUSTED_ROOT, read(config.trustedRoot(), "trusted root")));
         log.info("trusted root from {}", config.trustedRoot());
-        return new TrustSource(overrides(config, TrustState.of(root, signing)), Optional.empty());
+        return new TrustSource(overrides(config, files), Optional.empty(), false);
       }
       TufClient tuf = client(config);
       log.info("no trustedRoot configured: fetching the trust state from TUF repository {}", tuf.name());
       try {
-        return new TrustSource(overrides(config, tuf.fetch()), Optional.of(tuf));
+        return new TrustSource(overrides(config, tuf.fetch()), Optional.of(tuf), false);
       } catch (TrustException e) {
         if (config.trust().tuf().mirror() != null) {
           throw new TrustException(e.getMessage() + " (a private repository has no bundled fallback)", e);
         }
-        return new TrustSource(overrides(config, bundled(e)), Optional.of(tuf));
+        return new TrustSource(overrides(config, bundled(e)), Optional.of(tuf), true);
       }
     } catch (TrustException e) {
       throw new ConfigException("loading the trust state (trustedRoot / signingConfig / trust.*): " + e.getMessage(), e);
@@ -76,13 +76,20 @@ public record TrustSource(TrustState state, Optional<TufClient> tuf) {
   static TrustState overrides(SigwatchConfig config, TrustState state) throws TrustException {
     TrustState s = state;
     if (config.signingConfig() != null) {
-      s = new TrustState(s.trustedRoot(), Optional.of(SigningConfig.load(config.signingConfig())),
-          s.rekorV2SigningConfig(), s.monitorConfig(), s.digests());
+      s = s.with(TrustDiff.SIGNING_CONFIG, read(config.signingConfig(), "signing config"));
     }
     if (config.trust().monitorConfig() != null) {
-      s = s.withMonitorConfig(Optional.of(MonitorConfig.load(config.trust().monitorConfig())));
+      s = s.with(TrustDiff.MONITOR_CONFIG, read(config.trust().monitorConfig(), "monitor config"));
     }
     return s;
+  }
+
+  private static String read(Path file, String what) throws TrustException {
+    try {
+      return java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new TrustException("reading " + what + " " + file + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -93,8 +100,8 @@ public record TrustSource(TrustState state, Optional<TufClient> tuf) {
   static TrustState bundled(TrustException tufFailure) throws TrustException {
     log.warn("TUF unreachable ({}); using the public-good trusted root bundled with this build until a refresh "
         + "succeeds. Set trustedRoot to a current trusted_root.json to silence this.", tufFailure.getMessage());
-    return new TrustState(TrustedRoot.parse(resource("trusted_root.json")),
-        Optional.of(SigningConfig.parse(resource("signing_config.json"))), Optional.empty(), Optional.empty(), Map.of());
+    return TrustState.parse(Map.of(TrustDiff.TRUSTED_ROOT, resource("trusted_root.json"),
+        TrustDiff.SIGNING_CONFIG, resource("signing_config.json")));
   }
 
   private static String resource(String name) throws TrustException {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * TRUST_CHANGED alert per change), then handed to listeners (discovery starts ingesting new logs). A failed refresh
  * keeps the last good state; when refreshes have failed for {@code alertAfter}, one HEALTH alert per outage.
  *
- * <p>Thread-safe; refreshes run one at a time on one daemon thread. Memory: one state at a time (the previous one is
- * dropped once diffed).
+ * <p>With a {@link TrustMemory} ({@link #remember}), changes are diffed against what the monitor last trusted, kept
+ * across restarts: a change made while sigwatch was stopped is raised at the next start, and a change is stored as
+ * trusted only once all its alerts were sent (a failed send is retried at the next refresh, with the same alert ids).
+ *
+ * <p>Thread-safe; refreshes run one at a time on one daemon thread. Memory: the state in use and the last trusted one
+ * (the same instance except after a fallback start or a failed send).
  */
 public final class LiveTrust implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LiveTrust.class);
@@ -44,6 +49,9 @@ public final class LiveTrust implements AutoCloseable {
   private final Clock clock;
   private final Consumer<Alert> alerts;
   private final AtomicReference<TrustState> current;
+  /** What changes are diffed against: the last state whose changes were all sent (and stored, with a memory). */
+  private TrustState trusted;
+  private TrustMemory memory;
   private final List<Consumer<TrustState>> listeners = new CopyOnWriteArrayList<>();
   private Instant lastGood;
   private Instant failingSince;
@@ -64,7 +72,33 @@ public final class LiveTrust implements AutoCloseable {
     this.clock = clock;
     this.alerts = alerts;
     this.current = new AtomicReference<>(initial);
+    this.trusted = initial;
     this.lastGood = clock.instant();
+  }
+
+  /**
+   * Keeps what the monitor trusts in {@code memory} from now on, and compares the state in use with what it trusted
+   * when it last ran: each difference is a TRUST_CHANGED alert now (the same id as if it had been seen live). Call
+   * once, at startup, before {@link #start}.
+   *
+   * @param fallback whether the state in use is a stand-in (the bundled root, TUF unreachable): then nothing is
+   *     compared or stored until a refresh brings the real state, which is compared with the remembered one
+   * @return the changes raised
+   */
+  public synchronized List<TrustChange> remember(TrustMemory memory, boolean fallback) {
+    this.memory = memory;
+    Optional<TrustState> last = memory.load();
+    if (fallback) {
+      trusted = last.orElse(trusted);
+      return List.of();
+    }
+    if (last.isEmpty()) {
+      log.info("trust: no earlier trust state in {}; storing the one in use", memory.file());
+      store(current.get());
+      return List.of();
+    }
+    trusted = last.get();
+    return apply(current.get(), "since the last run");
   }
 
   /**
@@ -118,24 +152,51 @@ public final class LiveTrust implements AutoCloseable {
     failingSince = null;
     alerted = false;
     lastGood = clock.instant();
-    TrustState prev = current.get();
-    if (!next.digests().isEmpty() && next.digests().equals(prev.digests())) return List.of();
-    List<TrustChange> changes = TrustDiff.between(prev, next);
-    current.set(next);
-    if (changes.isEmpty()) return changes;
-    log.warn("trust: {} change(s) from {}: {}", changes.size(), name, changes.stream().map(TrustChange::summary).toList());
-    long now = clock.millis();
-    for (TrustChange c : changes) {
-      send(TrustAlerts.changed(name, c, now));
-    }
-    for (Consumer<TrustState> l : listeners) {
-      try {
-        l.accept(next);
-      } catch (RuntimeException e) {
-        log.error("trust: applying the new trust state failed", e);
+    TrustState inUse = current.get();
+    boolean swapped = next != inUse && (next.digests().isEmpty() || !next.digests().equals(inUse.digests()));
+    if (swapped) current.set(next);
+    List<TrustChange> changes = apply(next, "from " + name);
+    if (swapped) {
+      for (Consumer<TrustState> l : listeners) {
+        try {
+          l.accept(next);
+        } catch (RuntimeException e) {
+          log.error("trust: applying the new trust state failed", e);
+        }
       }
     }
     return changes;
+  }
+
+  /** Raises the changes from the last trusted state to {@code next}; once all are sent, {@code next} is trusted. */
+  private List<TrustChange> apply(TrustState next, String where) {
+    if (!next.digests().isEmpty() && next.digests().equals(trusted.digests())) return List.of();
+    List<TrustChange> changes = TrustDiff.between(trusted, next);
+    boolean sent = true;
+    if (!changes.isEmpty()) {
+      log.warn("trust: {} change(s) {}: {}", changes.size(), where, changes.stream().map(TrustChange::summary).toList());
+      long now = clock.millis();
+      for (TrustChange c : changes) {
+        sent &= send(TrustAlerts.changed(name, c, now));
+      }
+    }
+    if (sent) {
+      trusted = next;
+      store(next);
+    } else {
+      log.warn("trust: not every TRUST_CHANGED alert was sent; the changes are raised again at the next refresh");
+    }
+    return changes;
+  }
+
+  private void store(TrustState state) {
+    if (memory == null) return;
+    try {
+      memory.save(state);
+    } catch (java.io.IOException | RuntimeException e) {
+      log.error("trust: storing the trusted state in {} failed ({}); a restart may raise its changes again (same "
+          + "alert ids)", memory.file(), e.getMessage());
+    }
   }
 
   private void failed(Exception e) {
@@ -150,11 +211,13 @@ public final class LiveTrust implements AutoCloseable {
     }
   }
 
-  private void send(Alert a) {
+  private boolean send(Alert a) {
     try {
       alerts.accept(a);
+      return true;
     } catch (RuntimeException e) {
       log.error("trust: sending alert {} ({}) failed: {}", a.getAlertId(), a.getType(), e.getMessage());
+      return false;
     }
   }
 

@@ -8,21 +8,17 @@ import dev.sigstore.tuf.RootProvider;
 import dev.sigstore.tuf.SigstoreTufClient;
 import dev.sigstore.tuf.TrustedMetaStore;
 import dev.sigstore.tuf.Updater;
-import dev.sigwatch.core.trust.MonitorConfig;
-import dev.sigwatch.core.trust.SigningConfig;
 import dev.sigwatch.core.trust.TrustDiff;
 import dev.sigwatch.core.trust.TrustException;
 import dev.sigwatch.core.trust.TrustState;
-import dev.sigwatch.core.trust.TrustedRoot;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -95,14 +91,12 @@ public final class TufClient {
     } catch (IOException | GeneralSecurityException | dev.sigstore.json.JsonParseException | RuntimeException e) {
       throw new TrustException("updating TUF repository " + name + ": " + describe(e), e);
     }
-    Map<String, String> digests = new LinkedHashMap<>();
-    TrustedRoot root = TrustedRoot.parse(required(TrustDiff.TRUSTED_ROOT, digests));
-    Optional<String> signing = optional(TrustDiff.SIGNING_CONFIG, digests);
-    Optional<String> v2 = optional(TrustDiff.SIGNING_CONFIG_REKOR_V2, digests);
-    Optional<String> monitor = optional(TrustDiff.MONITOR_CONFIG, digests);
-    return new TrustState(root, signing.isEmpty() ? Optional.empty() : Optional.of(SigningConfig.parse(signing.get())),
-        v2.isEmpty() ? Optional.empty() : Optional.of(SigningConfig.parse(v2.get())),
-        monitor.isEmpty() ? Optional.empty() : Optional.of(MonitorConfig.parse(monitor.get())), digests);
+    Map<String, String> documents = new LinkedHashMap<>();
+    documents.put(TrustDiff.TRUSTED_ROOT, required(TrustDiff.TRUSTED_ROOT));
+    for (String name : List.of(TrustDiff.SIGNING_CONFIG, TrustDiff.SIGNING_CONFIG_REKOR_V2, TrustDiff.MONITOR_CONFIG)) {
+      optional(name).ifPresent(text -> documents.put(name, text));
+    }
+    return TrustState.parse(documents);
   }
 
   private static String describe(Exception e) {
@@ -110,19 +104,18 @@ public final class TufClient {
     return e.getCause() != null && e.getCause() != e && e.getMessage() == null ? m + " (" + e.getCause() + ")" : m;
   }
 
-  private String required(String target, Map<String, String> digests) throws TrustException {
-    return optional(target, digests).orElseThrow(() -> new TrustException("TUF repository " + name
+  private String required(String target) throws TrustException {
+    return optional(target).orElseThrow(() -> new TrustException("TUF repository " + name
         + " has no target " + target));
   }
 
-  private Optional<String> optional(String target, Map<String, String> digests) throws TrustException {
+  private Optional<String> optional(String target) throws TrustException {
     try {
       // Listed in the verified targets metadata now (a target removed from the repository stays in the cache).
       if (!meta.getTargets().getSignedMeta().getTargets().containsKey(target)) return Optional.empty();
       byte[] bytes = store.readTarget(target);
-      digests.put(target, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
       return Optional.of(new String(bytes, StandardCharsets.UTF_8));
-    } catch (IOException | GeneralSecurityException | dev.sigstore.json.JsonParseException e) {
+    } catch (IOException | dev.sigstore.json.JsonParseException e) {
       throw new TrustException("reading TUF target " + target + " of " + name + ": " + e.getMessage(), e);
     }
   }
