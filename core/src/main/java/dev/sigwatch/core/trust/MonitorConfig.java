@@ -1,10 +1,6 @@
 package dev.sigwatch.core.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +15,6 @@ import java.util.Objects;
  * <p>JSON: {@code {"rekorLogs": [{"readUrl": "...", "logOrigin": "...", "majorApiVersion": 2}]}}. Immutable.
  */
 public record MonitorConfig(List<RekorLog> rekorLogs) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /**
    * @param readUrl where to read the log (its checkpoint, tiles or REST API)
    * @param logOrigin the checkpoint origin the log signs (binds the read URL to a trusted-root log)
@@ -41,28 +35,13 @@ public record MonitorConfig(List<RekorLog> rekorLogs) {
   }
 
   public static MonitorConfig load(Path file) throws TrustException {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new TrustException("reading monitor config " + file + ": " + e.getMessage(), e);
-    }
+    return parse(TrustJson.read(file, "monitor config"));
   }
 
   public static MonitorConfig parse(String json) throws TrustException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (IOException e) {
-      throw new TrustException("monitor config is not JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new TrustException("monitor config must be a JSON object");
-    }
-    String mediaType = root.path("mediaType").asText("");
-    if (!mediaType.isEmpty() && !mediaType.startsWith("application/vnd.dev.sigstore.monitorconfig")) {
-      throw new TrustException("monitor config media type must be application/vnd.dev.sigstore.monitorconfig"
-          + "...+json, but was: \"" + mediaType + "\"");
-    }
+    JsonNode root = TrustJson.object(json, "monitor config",
+        m -> m.isEmpty() || m.startsWith("application/vnd.dev.sigstore.monitorconfig"),
+        "application/vnd.dev.sigstore.monitorconfig...+json");
     JsonNode logs = root.path("rekorLogs");
     if (!logs.isArray()) {
       throw new TrustException("monitor config: rekorLogs must be an array, but was: " + logs.getNodeType());

@@ -1,10 +1,6 @@
 package dev.sigwatch.core.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +23,6 @@ public record SigningConfig(
     List<ServiceEndpoint> caUrls,
     List<ServiceEndpoint> oidcUrls,
     List<ServiceEndpoint> tsaUrls) {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   public SigningConfig {
     rekorTlogUrls = List.copyOf(rekorTlogUrls);
     caUrls = List.copyOf(caUrls);
@@ -38,30 +32,13 @@ public record SigningConfig(
 
   /** Reads a signing config file. */
   public static SigningConfig load(Path file) throws TrustException {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new TrustException("reading signing config " + file + ": " + e.getMessage(), e);
-    }
+    return parse(TrustJson.read(file, "signing config"));
   }
 
   /** Parses the JSON of a v0.2 signing config. */
   public static SigningConfig parse(String json) throws TrustException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (IOException e) {
-      throw new TrustException("signing config is not JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new TrustException("signing config must be a JSON object");
-    }
-    String mediaType = root.path("mediaType").asText("");
-    if (!mediaType.equals("application/vnd.dev.sigstore.signingconfig.v0.2+json")) {
-      throw new TrustException(
-          "signing config media type must be application/vnd.dev.sigstore.signingconfig.v0.2+json, but was: \""
-              + mediaType + "\"");
-    }
+    String v02 = "application/vnd.dev.sigstore.signingconfig.v0.2+json";
+    JsonNode root = TrustJson.object(json, "signing config", v02::equals, v02);
     return new SigningConfig(
         endpoints(root.path("rekorTlogUrls"), "rekorTlogUrls"),
         endpoints(root.path("caUrls"), "caUrls"),

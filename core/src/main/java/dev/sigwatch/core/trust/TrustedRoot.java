@@ -1,7 +1,6 @@
 package dev.sigwatch.core.trust;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ import java.util.stream.Stream;
  * (private instances, tests) or through TUF with {@link dev.sigwatch.core.trust.tuf.TufClient}.
  */
 public final class TrustedRoot {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<LogKey> tlogs;
   private final List<LogKey> ctlogs;
@@ -48,11 +46,7 @@ public final class TrustedRoot {
 
   /** Reads a {@code trusted_root.json} file. */
   public static TrustedRoot load(Path file) throws TrustException {
-    try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new TrustException("reading trusted root " + file + ": " + e.getMessage(), e);
-    }
+    return parse(TrustJson.read(file, "trusted root"));
   }
 
   /** Reads a JSON-lines file with one trusted root per line (as GitHub publishes them). */
@@ -79,21 +73,8 @@ public final class TrustedRoot {
 
   /** Parses the JSON of a trusted root. */
   public static TrustedRoot parse(String json) throws TrustException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (IOException e) {
-      throw new TrustException("trusted root is not JSON: " + e.getMessage(), e);
-    }
-    if (root == null || !root.isObject()) {
-      throw new TrustException("trusted root must be a JSON object");
-    }
-    String mediaType = root.path("mediaType").asText("");
-    if (!mediaType.startsWith("application/vnd.dev.sigstore.trustedroot")) {
-      throw new TrustException(
-          "trusted root media type must be application/vnd.dev.sigstore.trustedroot+json, but was: \""
-              + mediaType + "\"");
-    }
+    JsonNode root = TrustJson.object(json, "trusted root",
+        m -> m.startsWith("application/vnd.dev.sigstore.trustedroot"), "application/vnd.dev.sigstore.trustedroot+json");
     return new TrustedRoot(
         logs(root.path("tlogs"), "tlogs"),
         logs(root.path("ctlogs"), "ctlogs"),

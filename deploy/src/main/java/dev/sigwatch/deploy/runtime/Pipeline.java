@@ -26,7 +26,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import dev.sigwatch.deploy.trust.AlertPublisher;
 import dev.sigwatch.deploy.trust.LiveTrust;
 import dev.sigwatch.deploy.trust.TrustMemory;
-import dev.sigwatch.ingest.StartMode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,39 +83,6 @@ public final class Pipeline {
     };
     return new LiveTrust(name, fetcher, trust.state(), cfg.trust().refreshEvery(), cfg.trust().failureAlertAfter(),
         Clock.systemUTC(), alerts);
-  }
-
-  /** Logs that appear after startup (announced, or found on a refresh): each read from index 0, so no entry is missed. */
-  private static final class NewLogs {
-    private final SigwatchConfig cfg;
-    private final KafkaRuntime kafka;
-    private final IngestMetrics metrics;
-    private final Lifecycle life;
-    private final java.util.Set<LogTarget> known;
-
-    NewLogs(SigwatchConfig cfg, KafkaRuntime kafka, IngestMetrics metrics, Lifecycle life, List<LogTarget> known) {
-      this.cfg = cfg;
-      this.kafka = kafka;
-      this.metrics = metrics;
-      this.life = life;
-      this.known = new java.util.HashSet<>(known);
-    }
-
-    void discover(dev.sigwatch.core.trust.TrustState state) {
-      List<LogTarget> found = LogDiscovery.discover(state, Instant.now(), cfg.trust().retiredFor()).all().stream()
-          .filter(known::add).toList();
-      if (!found.isEmpty()) {
-        log.info("trust: new log(s) in the trust state, reading each from index 0: {}", found);
-        start(found);
-      }
-    }
-
-    synchronized void start(List<LogTarget> logs) {
-      if (logs.isEmpty()) return;
-      known.addAll(logs);
-      life.add(new IngestService(cfg.ingest().toSettings(logs).withStartMode(new StartMode.AtIndex(0)),
-          kafka.clientProperties(), kafka.topics(), metrics)).start();
-    }
   }
 
   /** The HTTP API and web page, or null when not served. */
@@ -192,7 +158,8 @@ public final class Pipeline {
             kafka.clientProperties(), kafka.topics(), ingestMetrics)).start();
         health.register("ingest", StageChecks.ingest("ingest", ingest));
       }
-      NewLogs newLogs = new NewLogs(cfg, kafka, ingestMetrics, life, logs);
+      NewLogs newLogs = new NewLogs(cfg.ingest()::toSettings, cfg.trust().retiredFor(), kafka, ingestMetrics, life,
+          logs);
       newLogs.start(discovered.upcoming());
       if (cfg.logs().isEmpty()) {
         live.onChange(newLogs::discover);

@@ -2,6 +2,7 @@ package dev.sigwatch.deploy.runtime;
 
 import dev.sigwatch.core.trust.SigningConfig;
 import dev.sigwatch.core.trust.TrustDiff;
+import dev.sigwatch.core.trust.TrustJson;
 import dev.sigwatch.core.trust.TrustException;
 import dev.sigwatch.core.trust.TrustState;
 import dev.sigwatch.core.trust.TrustedRoot;
@@ -42,7 +43,8 @@ public record TrustSource(TrustState state, Optional<TufClient> tuf, boolean fal
   public static TrustSource load(SigwatchConfig config) throws ConfigException {
     try {
       if (config.trustedRoot() != null) {
-        TrustState files = TrustState.parse(Map.of(TrustDiff.TRUSTED_ROOT, read(config.trustedRoot(), "trusted root")));
+        TrustState files = TrustState.parse(Map.of(TrustDiff.TRUSTED_ROOT,
+            TrustJson.read(config.trustedRoot(), "trusted root")));
         log.info("trusted root from {}", config.trustedRoot());
         return new TrustSource(overrides(config, files), Optional.empty(), false);
       }
@@ -76,20 +78,12 @@ public record TrustSource(TrustState state, Optional<TufClient> tuf, boolean fal
   static TrustState overrides(SigwatchConfig config, TrustState state) throws TrustException {
     TrustState s = state;
     if (config.signingConfig() != null) {
-      s = s.with(TrustDiff.SIGNING_CONFIG, read(config.signingConfig(), "signing config"));
+      s = s.with(TrustDiff.SIGNING_CONFIG, TrustJson.read(config.signingConfig(), "signing config"));
     }
     if (config.trust().monitorConfig() != null) {
-      s = s.with(TrustDiff.MONITOR_CONFIG, read(config.trust().monitorConfig(), "monitor config"));
+      s = s.with(TrustDiff.MONITOR_CONFIG, TrustJson.read(config.trust().monitorConfig(), "monitor config"));
     }
     return s;
-  }
-
-  private static String read(Path file, String what) throws TrustException {
-    try {
-      return java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
-    } catch (java.io.IOException e) {
-      throw new TrustException("reading " + what + " " + file + ": " + e.getMessage(), e);
-    }
   }
 
   /**
