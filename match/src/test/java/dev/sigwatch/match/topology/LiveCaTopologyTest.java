@@ -54,7 +54,7 @@ class LiveCaTopologyTest {
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     p.put(StreamsConfig.STATE_DIR_CONFIG, System.getProperty("java.io.tmpdir") + "/match-ttd-" + System.nanoTime());
     driver = new TopologyTestDriver(MatchTopology.build(topics, new WatchlistState(), ChainCheck.following(root::get),
-        MatchTopologyTest.GRACE, Clock.systemUTC()), p);
+        TopologyHarness.GRACE, Clock.systemUTC()), p);
     rekor = driver.createInputTopic(topics.rekorEntries().name(), topics.rekorEntries().keySerde().serializer(),
         topics.rekorEntries().valueSerde().serializer());
     alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
