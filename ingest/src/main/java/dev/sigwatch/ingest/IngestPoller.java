@@ -5,12 +5,9 @@ import dev.sigwatch.ingest.http.Sleeper;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.IngestPosition;
 import dev.sigwatch.schemas.ShardState;
-import dev.sigwatch.schemas.RejectedRecord;
 import dev.sigwatch.schemas.dlq.RejectedRecords;
-import dev.sigwatch.schemas.topics.Topic;
 import dev.sigwatch.schemas.topics.Topics;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -20,11 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestPoller implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(IngestPoller.class);
-  private static final Duration FETCH_RETRY_PAUSE = Duration.ofSeconds(1);
   /** After an unexpected failure: 1 s doubling up to 2 min (with jitter), so a persistent bug does not hammer the log. */
   static final RetryPolicy FAILURE_BACKOFF = new RetryPolicy(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofMinutes(2));
 
@@ -58,9 +52,7 @@ final class IngestPoller implements Runnable {
   private final ExecutorService fetchPool;
   private final Sleeper sleeper;
   private final Clock clock;
-  private final RejectedRecords rejected;
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private final ConcurrentLinkedQueue<String> fetchFailures = new ConcurrentLinkedQueue<>();
   private final Map<String, Checkpoint> lastPublished = new HashMap<>();
   /** The first INACTIVE checkpoint published per frozen shard: its final size fixes the Rekor v1 index space. */
   private final Map<String, Checkpoint> frozen = new HashMap<>();
@@ -72,10 +64,10 @@ final class IngestPoller implements Runnable {
   private volatile boolean healthy = true;
   private volatile boolean broken;
   private volatile String step = "starting";
-  /** The last "tree not served" failure reported to the DLQ: a log that stays forked is reported once. */
-  private volatile String lastTreeNotServed;
   private int failuresInARow;
   private final TransactionalPublisher publisher;
+  private final PollerOutput output;
+  private final BatchFetcher fetcher;
   private final long heldLimit;
   /** The budget of the current fetch window (a new one per window: orphans of an abandoned one count for nothing). */
   private volatile HeldBudget held;
@@ -97,8 +89,9 @@ final class IngestPoller implements Runnable {
     this.fetchPool = fetchPool;
     this.sleeper = sleeper;
     this.clock = clock;
-    this.rejected = new RejectedRecords(clock);
     this.publisher = new TransactionalPublisher(source.name(), clientProperties, transactionalId());
+    this.output = new PollerOutput(source, topics, publisher, new RejectedRecords(clock));
+    this.fetcher = new BatchFetcher(source, metrics, sleeper, output, () -> running, () -> position);
     this.heldLimit = heldLimit;
     this.held = new HeldBudget(heldLimit);
   }
@@ -203,8 +196,8 @@ final class IngestPoller implements Runnable {
    */
   private void backOff(RuntimeException e) throws InterruptedException {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    String what = cause instanceof StepFailure f ? f.getMessage() : step;
-    if (cause instanceof StepFailure && cause.getCause() != null) cause = cause.getCause();
+    String what = cause instanceof BatchFetcher.StepFailure f ? f.getMessage() : step;
+    if (cause instanceof BatchFetcher.StepFailure && cause.getCause() != null) cause = cause.getCause();
     failuresInARow++;
     healthy = false;
     metrics.failed(source.name());
@@ -249,7 +242,7 @@ final class IngestPoller implements Runnable {
         metrics.up(source.name(), false);
         log.error("{}: log unreachable or malformed, polling again in {}: {}", source.name(), settings.pollInterval(),
             e.getMessage());
-        fetchFailures.add("polling checkpoints: " + e.getMessage());
+        output.failure("polling checkpoints: " + e.getMessage());
         sleepInterruptibly(settings.pollInterval());
       }
     }
@@ -260,34 +253,20 @@ final class IngestPoller implements Runnable {
     boolean backfill = settings.startMode() instanceof StartMode.Range;
     List<Checkpoint> unproven = poll.unproven().stream().filter(c -> !sameHead(lastUnproven.get(c.getLogId()), c))
         .toList();
-    if (!backfill && (!poll.checkpoints().isEmpty() || !unproven.isEmpty() || !fetchFailures.isEmpty())) {
+    if (!backfill && (!poll.checkpoints().isEmpty() || !unproven.isEmpty() || output.hasFailures())) {
       step = "publishing " + poll.checkpoints().size() + " checkpoint(s)";
       publisher.begin();
       for (Checkpoint c : unproven) {
         lastUnproven.put(c.getLogId(), c);
-        // Evidence only (verify checks its signature): it never becomes the last published checkpoint.
-        publisher.trySend(topics.checkpoints(), c.getLogId(), c); // a note too big for Kafka: the DLQ note says it
-        RejectedRecord r = rejected.of("ingest:" + source.name(), "checkpoint size " + c.getTreeSize()
-            + " is not proven consistent with the tree ingest follows: published as evidence, ignored by ingest",
-            null, null, null, c.getLogId().getBytes(StandardCharsets.UTF_8), Oversized.bytes(c.getRawNote()));
-        r.setLogId(c.getLogId());
-        sendDlq(r);
+        output.unproven(c);
       }
       for (Checkpoint c : poll.checkpoints()) {
-        if (!publisher.trySend(topics.checkpoints(), c.getLogId(), c)) {
-          byte[] note = Oversized.bytes(c.getRawNote());
-          RejectedRecord r = rejected.of("ingest:" + source.name(), "checkpoint of " + c.getLogId() + " size "
-              + c.getTreeSize() + " exceeds the Kafka record limit (note of " + note.length + " bytes): not published",
-              null, null, null, c.getLogId().getBytes(StandardCharsets.UTF_8), note);
-          r.setLogId(c.getLogId());
-          sendDlq(r);
-          continue;
-        }
+        if (!output.checkpoint(c)) continue;
         // Ahead of the commit, for the position record; a failed commit resumes from the committed record.
         lastPublished.put(c.getLogId(), c);
         if (c.getShardState() == ShardState.INACTIVE) frozen.putIfAbsent(c.getLogId(), c);
       }
-      drainFailures();
+      output.drainFailures();
       sendPosition();
       commit();
       for (Checkpoint c : poll.checkpoints()) {
@@ -309,7 +288,7 @@ final class IngestPoller implements Runnable {
    * fetched ahead of the head wait within the window's {@link HeldBudget}.
    */
   private void ingest(long target) throws InterruptedException {
-    ArrayDeque<CompletableFuture<HeldBatch>> window = new ArrayDeque<>();
+    ArrayDeque<CompletableFuture<BatchFetcher.HeldBatch>> window = new ArrayDeque<>();
     HeldBudget budget = new HeldBudget(heldLimit);
     held = budget;
     // Set when this window is given up (a failure, a stop): its fetch tasks stop retrying, so that orphans of a failed
@@ -327,15 +306,15 @@ final class IngestPoller implements Runnable {
         while (window.size() < settings.inFlight() && next < target) {
           long a = next;
           long b = source.batchEnd(a, target);
-          window.add(CompletableFuture.supplyAsync(() -> fetchUntilDone(a, b, abandoned, budget), fetchPool));
+          window.add(CompletableFuture.supplyAsync(() -> fetcher.fetch(a, b, abandoned, budget), fetchPool));
           next = b;
         }
-        HeldBatch batch = window.poll().join();
+        BatchFetcher.HeldBatch batch = window.poll().join();
         if (batch == null) break; // stopping
-        if (batch == HeldBatch.TREE_NOT_SERVED) {
+        if (batch == BatchFetcher.HeldBatch.TREE_NOT_SERVED) {
           // The log replaced the tree these batches authenticate against: publish what came before, poll (which
           // publishes its new checkpoint with the proof that fails), then fetch from here again.
-          log.warn("{}: the log no longer serves the tree at size {} from index {}: polling its checkpoint again",
+          log.debug("{}: the log no longer serves the tree at size {} from index {}: polling its checkpoint again",
               source.name(), end, position);
           break;
         }
@@ -345,16 +324,16 @@ final class IngestPoller implements Runnable {
             throw new BrokenInvariantException(source.name() + ": got index " + f.index() + ", want " + position);
           }
           if (f instanceof Fetched.Entry e) {
-            if (!sendEntry(e.key(), e.value(), e.index())) mismatchedInTxn++;
+            if (!output.entry(e.key(), e.value(), e.index())) mismatchedInTxn++;
             entriesInTxn++;
           } else if (f instanceof Fetched.Mismatched m) {
             log.warn("{}: publishing the entry at {} as served; {}", source.name(), m.index(), m.note().getReason());
-            sendEntry(m.key(), m.value(), m.index());
-            sendDlq(m.note());
+            output.entry(m.key(), m.value(), m.index());
+            output.dlq(m.note());
             entriesInTxn++;
             mismatchedInTxn++;
           } else if (f instanceof Fetched.Rejected r) {
-            sendDlq(r.record());
+            output.dlq(r.record());
             rejectedInTxn++;
           }
           position++;
@@ -365,7 +344,7 @@ final class IngestPoller implements Runnable {
         metrics.held(source.name(), budget.held());
         if (inTxn >= settings.commitEvery() || window.isEmpty()) {
           step = "committing up to " + position;
-          drainFailures();
+          output.drainFailures();
           sendPosition();
           commit();
           metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
@@ -375,7 +354,7 @@ final class IngestPoller implements Runnable {
         }
       }
       step = "committing up to " + position;
-      drainFailures();
+      output.drainFailures();
       sendPosition();
       commit();
       metrics.committed(source.name(), entriesInTxn, rejectedInTxn, mismatchedInTxn, position, end);
@@ -386,128 +365,12 @@ final class IngestPoller implements Runnable {
     }
   }
 
-  /**
-   * Publishes an entry; one too big for a Kafka record is published smaller (see {@link Oversized}) and noted in the
-   * DLQ with evidence and a hash of what was served. Returns false if it had to be shrunk.
-   */
-  @SuppressWarnings("unchecked")
-  private boolean sendEntry(String key, SpecificRecord value, long index) {
-    Topic<String, SpecificRecord> topic = (Topic<String, SpecificRecord>) source.entriesTopic();
-    if (publisher.trySend(topic, key, value)) return true;
-    SpecificRecord smaller = Oversized.shrink(value, false);
-    if (!publisher.trySend(topic, key, smaller)) {
-      smaller = Oversized.shrink(value, true);
-      publisher.send(topic, key, smaller);
-    }
-    byte[] served = topic.valueSerde().serializer().serialize(topic.name(), value);
-    String reason = "logIndex " + index + ": " + Oversized.describe(value, smaller, publisher.maxRecordBytes())
-        + "; SHA-256 of the served record " + Oversized.sha256(served);
-    log.warn("{}: {}", source.name(), reason);
-    RejectedRecord r = rejected.of("ingest:" + key, reason, null, null, null, key.getBytes(StandardCharsets.UTF_8),
-        Oversized.evidence(served));
-    r.setLogId(key);
-    r.setLogIndex(index);
-    sendDlq(r);
-    return false;
-  }
-
-  /** Sends a DLQ record; if it is too big for Kafka (a rejected entry's copy), with its value truncated and hashed. */
-  private void sendDlq(RejectedRecord r) {
-    if (publisher.trySend(topics.dlq(), r.getSource(), r)) return;
-    byte[] value = r.getValue() == null ? new byte[0] : Oversized.bytes(r.getValue());
-    RejectedRecord cut = RejectedRecord.newBuilder(r)
-        .setValue(java.nio.ByteBuffer.wrap(Oversized.evidence(value)))
-        .setReason(r.getReason() + " [value truncated to " + Math.min(value.length, Oversized.KEEP) + " of "
-            + value.length + " bytes; SHA-256 " + Oversized.sha256(value) + "]")
-        .build();
-    publisher.send(topics.dlq(), cut.getSource(), cut);
-  }
-
-  private <V> void send(Topic<String, V> topic, String key, V value) {
-    publisher.send(topic, key, value);
-  }
-
   /** The position record: what this transaction commits up to. Sent last, just before the commit. */
   private void sendPosition() {
     IngestPosition p = IngestPosition.newBuilder().setLog(source.name()).setNext(position)
         .setLastPublished(new ArrayList<>(lastPublished.values())).setFrozen(new ArrayList<>(frozen.values()))
         .setCommittedAtMillis(clock.millis()).build();
-    send(topics.ingestPositions(), transactionalId(), p);
-  }
-
-  /** Fetch failures (every attempt failed) go to the DLQ as reports; the batch itself is fetched again. */
-  private void drainFailures() {
-    String reason;
-    while ((reason = fetchFailures.poll()) != null) {
-      RejectedRecord r = rejected.of("ingest:" + source.name(), reason, null, null, null,
-          source.name().getBytes(StandardCharsets.UTF_8), null);
-      send(topics.dlq(), r.getSource() + ":fetch", r);
-    }
-  }
-
-  /** A fetched batch and the bytes of the budget it holds until published. */
-  private record HeldBatch(List<Fetched> fetched, long bytes) {
-    /** Not a batch: the log no longer serves the tree it would be authenticated against (compared by identity). */
-    static final HeldBatch TREE_NOT_SERVED = new HeldBatch(List.of(), 0);
-  }
-
-  /**
-   * Fetches one batch, retrying until it is served (never skipping), and holds it within {@code budget}: a batch that
-   * does not fit is dropped and fetched again when there is room (the head batch always fits). Null when stopping or
-   * abandoned.
-   */
-  private HeldBatch fetchUntilDone(long a, long b, AtomicBoolean abandoned, HeldBudget budget) {
-    long needed = 1;
-    while (running && !abandoned.get()) {
-      try {
-        budget.awaitRoom(needed, () -> position == a, () -> !running || abandoned.get());
-        if (!running || abandoned.get()) return null;
-        List<Fetched> got = source.fetch(a, b);
-        metrics.up(source.name(), true);
-        long bytes = HeldBudget.bytes(got);
-        if (budget.tryHold(bytes, position == a)) {
-          metrics.held(source.name(), budget.held());
-          return new HeldBatch(got, bytes);
-        }
-        needed = bytes;
-        metrics.refetched(source.name());
-        log.debug("{}: [{}, {}) fetched ({} bytes) while the batches before it hold the {}-byte budget: dropped, "
-            + "fetched again when there is room", source.name(), a, b, bytes, budget.limit());
-      } catch (TreeNotServedException e) {
-        if (abandoned.get()) return null;
-        String reason = String.format(java.util.Locale.ROOT, "fetching [%d, %d): %s", a, b, e.getMessage());
-        log.error("{}: {}", source.name(), reason);
-        if (!reason.equals(lastTreeNotServed)) fetchFailures.add(reason); // once, not at every poll of a forked log
-        lastTreeNotServed = reason;
-        return HeldBatch.TREE_NOT_SERVED;
-      } catch (IOException e) {
-        if (abandoned.get()) return null;
-        metrics.up(source.name(), false);
-        log.error("{}: fetching [{}, {}) failed, fetching it again: {}", source.name(), a, b, e.getMessage());
-        fetchFailures.add(String.format(java.util.Locale.ROOT, "fetching [%d, %d): %s", a, b, e.getMessage()));
-        try {
-          sleeper.sleep(FETCH_RETRY_PAUSE);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return null;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      } catch (RuntimeException e) {
-        throw new StepFailure(String.format(java.util.Locale.ROOT, "fetching [%d, %d)", a, b), e);
-      }
-    }
-    return null;
-  }
-
-  /** A failure of a fetch task, naming its index range. */
-  private static final class StepFailure extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    StepFailure(String step, Throwable cause) {
-      super(step, cause);
-    }
+    publisher.send(topics.ingestPositions(), transactionalId(), p);
   }
 
   private void sleepInterruptibly(Duration d) throws InterruptedException {
