@@ -3,10 +3,6 @@ package dev.sigwatch.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
 import dev.sigwatch.ingest.IngestSettings;
@@ -52,7 +48,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaBrokerExtension.class)
 class AuditFromAnyStartIT {
 
-  static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path stateDir;
   final Topics topics = Topics.create(SerdeConfig.embedded()).withPrefix(KafkaTestBroker.uniqueName("audit-start") + ".");
@@ -60,17 +55,6 @@ class AuditFromAnyStartIT {
   final List<LogEvent> events = new ArrayList<>();
   final Map<String, Long> newestCheckpoint = new ConcurrentHashMap<>();
   final Map<String, Long> firstCheckpoint = new ConcurrentHashMap<>();
-
-  /** One trusted root for every log of every simulator. */
-  static TrustedRoot trustedRoot(List<SigstoreSimulator> sims) throws Exception {
-    ObjectNode root = (ObjectNode) JSON.readTree(sims.get(0).trustedRoot());
-    for (String field : List.of("tlogs", "ctlogs")) {
-      ArrayNode all = JSON.createArrayNode();
-      for (SigstoreSimulator s : sims) all.addAll((ArrayNode) JSON.readTree(s.trustedRoot()).get(field));
-      root.set(field, all);
-    }
-    return TrustedRoot.parse(JSON.writeValueAsString(root));
-  }
 
   static String id(String url) {
     return url.substring(url.indexOf("://") + 3);
@@ -149,7 +133,7 @@ class AuditFromAnyStartIT {
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-      VerifySettings vs = new VerifySettings(trustedRoot(sims), null, Duration.ofHours(1), null,
+      VerifySettings vs = new VerifySettings(SimulatedPipeline.trustedRoot(sims), null, Duration.ofHours(1), null,
           KafkaTestBroker.uniqueName("verify-audit-start"));
       try (KafkaConsumer<String, byte[]> out = new KafkaConsumer<>(
               broker.consumerConfig(KafkaTestBroker.uniqueName("audit-start-it")), new StringDeserializer(),

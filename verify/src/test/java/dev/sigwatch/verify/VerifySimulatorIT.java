@@ -3,10 +3,6 @@ package dev.sigwatch.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
 import dev.sigwatch.ingest.IngestSettings;
@@ -48,22 +44,12 @@ import org.junit.jupiter.api.io.TempDir;
 class VerifySimulatorIT {
 
   static final Topics TOPICS = Topics.create(SerdeConfig.embedded());
-  static final ObjectMapper JSON = new ObjectMapper();
   static final java.util.Set<Incident> BEFORE_INGEST =
       java.util.EnumSet.of(Incident.BAD_SIGNATURE, Incident.UNKNOWN_KEY, Incident.TAMPERED_ENTRY);
 
   @TempDir Path stateDir;
   final List<Alert> alerts = new ArrayList<>();
   final List<LogEvent> events = new ArrayList<>();
-
-  /** The trusted root of the first simulator with the tlogs of all of them. */
-  static TrustedRoot trustedRoot(List<SigstoreSimulator> sims) throws Exception {
-    ObjectNode root = (ObjectNode) JSON.readTree(sims.get(0).trustedRoot());
-    ArrayNode tlogs = JSON.createArrayNode();
-    for (SigstoreSimulator s : sims) tlogs.addAll((ArrayNode) JSON.readTree(s.trustedRoot()).get("tlogs"));
-    root.set("tlogs", tlogs);
-    return TrustedRoot.parse(JSON.writeValueAsString(root));
-  }
 
   /**
    * Whether a Rekor v1 log id ({@code <hostname> - <tree ID>}) is one of this simulator's shards: every simulator's
@@ -139,7 +125,7 @@ class VerifySimulatorIT {
       props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
       props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
       props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-      VerifySettings vs = new VerifySettings(trustedRoot(all), null, Duration.ofHours(1), null,
+      VerifySettings vs = new VerifySettings(SimulatedPipeline.trustedRoot(all), null, Duration.ofHours(1), null,
           KafkaTestBroker.uniqueName("verify-sim"));
       try (VerifyService verify = new VerifyService(vs, props, TOPICS)) {
         verify.start();
