@@ -46,17 +46,19 @@ import org.junit.jupiter.params.provider.EnumSource;
 @ExtendWith(KafkaBrokerExtension.class)
 class TreeReplacedMidFetchIT {
 
-  /** The two tiled families, each with where its level-0 tiles are and how to read an entry's leaf hash. */
+  /** The two tiled families, each with where its tiles and its entries (bundles, data tiles) are served. */
   enum Family {
-    STATIC_CT("static-ct", "/static-ct"),
-    REKOR_V2("rekor-v2", "/rekor2/api/v2");
+    STATIC_CT("static-ct", "/static-ct", "/tile/data/"),
+    REKOR_V2("rekor-v2", "/rekor2/api/v2", "/tile/entries/");
 
     final String config;
     final String prefix;
+    final String entries;
 
-    Family(String config, String prefix) {
+    Family(String config, String prefix, String entries) {
       this.config = config;
       this.prefix = prefix;
+      this.entries = entries;
     }
   }
 
@@ -86,8 +88,8 @@ class TreeReplacedMidFetchIT {
       List<byte[]> oldLeaves = new ArrayList<>();
       for (long i = 0; i < n; i++) oldLeaves.add(oldTree.leafHash(i));
       byte[] oldRoot = oldTree.root(n);
-      // Ingest gets through the first tile, then its second level-0 tile is unavailable: it is mid-fetch.
-      sim.inject(Fault.withProbability(1.0, Fault.Kind.UNAVAILABLE, family.prefix + "/tile/0/001"));
+      // Ingest gets through the first tile, then the entries of the second are unavailable: it is mid-fetch.
+      sim.inject(Fault.withProbability(1.0, Fault.Kind.UNAVAILABLE, family.prefix + family.entries + "001"));
       Function<Object, Long> index = e -> e instanceof CtEntry c ? c.getIndex() : ((RekorEntry) e).getLogIndex();
       Function<Object, byte[]> leaf = e -> e instanceof CtEntry c ? Rfc6962.leafHash(bytes(c.getLeafInput()))
           : Rfc6962.leafHash(bytes(((RekorEntry) e).getBody()));
