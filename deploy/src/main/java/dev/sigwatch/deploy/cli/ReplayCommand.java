@@ -99,8 +99,12 @@ public final class ReplayCommand implements Callable<Integer> {
     boolean store;
   }
 
-  @Option(names = "--chunk", hidden = true, defaultValue = "10000", description = "events per chunk")
+  @Option(names = "--chunk", hidden = true, defaultValue = "10000", description = "event ids per chunk")
   int chunk;
+
+  @Option(names = "--workers", paramLabel = "N", description = "ranges of events read and matched at once "
+      + "(default: one per core, here ${DEFAULT-VALUE}); on a machine busy with other work, 1 may be faster")
+  int workers = Replayer.DEFAULT_WORKERS;
 
   @Override
   public Integer call() throws Exception {
@@ -115,6 +119,10 @@ public final class ReplayCommand implements Callable<Integer> {
     if (!cfg.store().enabled()) {
       err.println("sigwatch replay: the alert store is disabled (store.enabled: false): there is no history to "
           + "replay");
+      return 2;
+    }
+    if (workers < 1 || chunk < 1) {
+      err.println("sigwatch replay: --workers and --chunk must be at least 1");
       return 2;
     }
     if (resume && name == null) {
@@ -198,7 +206,7 @@ public final class ReplayCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     long startScanned = p.run().scanned();
     long[] lastPrint = {0};
-    Replayer.Outcome o = new Replayer(store, chunk).run(p.run(), p.watchlist(), p.scan(), out, (done, total, m) -> {
+    Replayer.Outcome o = new Replayer(store, chunk, workers).run(p.run(), p.watchlist(), p.scan(), out, (done, total, m) -> {
       long now = System.nanoTime();
       if (now - lastPrint[0] >= 500_000_000L || done >= total) {
         lastPrint[0] = now;
