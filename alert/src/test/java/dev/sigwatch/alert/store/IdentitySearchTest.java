@@ -100,15 +100,8 @@ class IdentitySearchTest {
   @EnumSource(StoreBackend.class)
   void pagesWalkEveryMatchOnceNewestFirst(StoreBackend db) {
     try (AlertStore s = filled(db, tmp)) {
-      List<Long> seen = new ArrayList<>();
-      IdentityQuery q = IdentityQuery.builder().logId(REKOR).limit(4).build();
-      Page<StoredIdentity> p;
-      do {
-        p = s.identities(q);
-        p.items().forEach(i -> seen.add(i.logIndex()));
-        q = q.after(p.nextCursor());
-      } while (p.nextCursor() != null);
-      assertThat(seen).hasSize(30).isSortedAccordingTo((a, b) -> Long.compare(b, a));
+      assertThat(allPages(s, IdentityQuery.builder().logId(REKOR).limit(4).build())).hasSize(30).doesNotHaveDuplicates()
+          .isSortedAccordingTo((a, b) -> Long.compare(b, a));
     }
   }
 
