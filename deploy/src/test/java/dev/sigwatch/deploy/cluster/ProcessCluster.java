@@ -16,7 +16,7 @@ import java.util.stream.IntStream;
  * A Kafka KRaft cluster of {@code n} combined broker+controller nodes, each a separate JVM running Kafka's own
  * {@code kafka.Kafka} main from the shaded {@code sigwatch.jar} (which carries the broker for {@code sigwatch run}),
  * formatted with Kafka's {@code StorageTool}: replication 3, {@code min.insync.replicas} 2 for every topic,
- * transactions included. Nodes can be killed with SIGKILL and restarted on the same ports and data.
+ * transactions included (with fewer nodes: replication {@code n}, {@code min.insync.replicas} at most {@code n}). Nodes can be killed with SIGKILL and restarted on the same ports and data.
  */
 final class ProcessCluster implements AutoCloseable {
   private final Path dir;
@@ -36,11 +36,16 @@ final class ProcessCluster implements AutoCloseable {
       brokerPorts[i] = freePort();
       controllerPorts[i] = freePort();
     }
-    // A Kafka cluster id: 16 bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints).
-    UUID u = UUID.randomUUID();
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-        .putLong(u.getLeastSignificantBits());
-    this.clusterId = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    // A Kafka cluster id: 16 bytes, URL-safe base64 without padding (what `kafka-storage random-uuid` prints), not
+    // starting with '-' (as Kafka's own Uuid.randomUuid: the storage tool would take it for an option and fail).
+    String id;
+    do {
+      UUID u = UUID.randomUUID();
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
+          .putLong(u.getLeastSignificantBits());
+      id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+    } while (id.startsWith("-"));
+    this.clusterId = id;
   }
 
   String bootstrapServers() {
@@ -84,6 +89,8 @@ final class ProcessCluster implements AutoCloseable {
 
   private Path writeProperties(int i) throws IOException {
     int id = i + 1;
+    int replicas = Math.min(3, nodes.length);
+    int minIsr = Math.min(2, replicas);
     String voters = IntStream.range(0, nodes.length).mapToObj(j -> (j + 1) + "@127.0.0.1:" + controllerPorts[j])
         .collect(Collectors.joining(","));
     List<String> lines = new ArrayList<>(List.of(
@@ -97,12 +104,12 @@ final class ProcessCluster implements AutoCloseable {
         "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
         "log.dirs=" + dir.resolve("data-" + id),
         "num.partitions=3",
-        "default.replication.factor=3",
-        "min.insync.replicas=2",
-        "offsets.topic.replication.factor=3",
+        "default.replication.factor=" + replicas,
+        "min.insync.replicas=" + minIsr,
+        "offsets.topic.replication.factor=" + replicas,
         "offsets.topic.num.partitions=6",
-        "transaction.state.log.replication.factor=3",
-        "transaction.state.log.min.isr=2",
+        "transaction.state.log.replication.factor=" + replicas,
+        "transaction.state.log.min.isr=" + minIsr,
         "transaction.state.log.num.partitions=6",
         "group.initial.rebalance.delay.ms=0",
         "auto.create.topics.enable=false",
