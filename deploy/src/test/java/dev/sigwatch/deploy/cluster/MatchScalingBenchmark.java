@@ -3,6 +3,11 @@ package dev.sigwatch.deploy.cluster;
 import dev.sigwatch.schemas.serde.SerdeConfig;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.simulator.SigstoreSimulator;
+import dev.sigwatch.simulator.ca.Identity;
+import dev.sigwatch.simulator.ca.IssuedCert;
+import dev.sigwatch.simulator.rekorv1.BodyTemplate;
+import dev.sigwatch.simulator.rekorv1.V1Bodies;
+import dev.sigwatch.simulator.rekorv2.RekorV2Log;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -72,12 +77,21 @@ public final class MatchScalingBenchmark {
     try (SigstoreSimulator sim = SigstoreSimulator.builder().port(0).poolCertificates(1024).build().start();
          ProcessCluster kafka = new ProcessCluster(Files.createDirectories(dir.resolve("kafka")), jar, 1).start()) {
       List<String> v2Urls = new ArrayList<>(List.of(sim.rekorV2Url()));
-      for (int i = 1; i <= extraShards; i++) {
-        sim.addRekorV2Shard("bench" + i, "bench" + i + ".rekor.sigwatch.test");
-        v2Urls.add(sim.baseUrl() + "/bench" + i);
-      }
       sim.pregenerate(entries);
       sim.prerenderRekorV1();
+      // pregenerate fills Rekor v1 and the first v2 shard; the extra shards get entries over 256 certificates of their
+      // own (digests varied, as pregenerate does).
+      List<BodyTemplate> bodies = new ArrayList<>();
+      for (int k = 0; k < 256; k++) {
+        IssuedCert c = sim.issue(Identity.email("bench" + k + "@example.com", Identity.GITHUB_ISSUER));
+        bodies.add(RekorV2Log.template(c.certificate(), V1Bodies.signDigest(c.subjectKey().getPrivate(), digest(k))));
+      }
+      for (int i = 1; i <= extraShards; i++) {
+        RekorV2Log shard = sim.addRekorV2Shard("bench" + i, "bench" + i + ".rekor.sigwatch.test");
+        for (int e = 0; e < entries; e++) shard.append(bodies.get(e % bodies.size()), digest(((long) i << 32) + e));
+        shard.publish();
+        v2Urls.add(sim.baseUrl() + "/bench" + i);
+      }
       long total = (long) entries * (2 + extraShards);
       Path root = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
       String bootstrap = kafka.bootstrapServers();
@@ -237,6 +251,15 @@ public final class MatchScalingBenchmark {
       }
       if (System.nanoTime() > deadline) throw new IllegalStateException("not done within " + atMost, last);
       TimeUnit.MILLISECONDS.sleep(250);
+    }
+  }
+
+  private static byte[] digest(long n) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(java.nio.ByteBuffer.allocate(8).putLong(n).array());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
