@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * The sink stage as its own process, for {@link SinkKillNineIT}: {@code SinkChildMain BOOTSTRAP TOPIC_PREFIX
@@ -23,7 +24,10 @@ public final class SinkChildMain {
     List<JsonNode> nodes = new ArrayList<>();
     list.forEach(nodes::add);
     List<SinkSpec> specs = SinkFactory.buildAll(nodes, new SinkContext(null, Clock.systemUTC()));
-    SinkService service = new SinkService(specs, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, args[0]), topics,
+    // The killed child's memberships end after the session timeout (45 s by default, and the restarted child's groups
+    // wait for it): the broker's minimum, so the restart is quick.
+    SinkService service = new SinkService(specs, Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, args[0],
+        ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000), topics,
         SinkMetrics.unregistered(), Clock.systemUTC()).start();
     Runtime.getRuntime().addShutdownHook(new Thread(service::close));
     Thread.currentThread().join();

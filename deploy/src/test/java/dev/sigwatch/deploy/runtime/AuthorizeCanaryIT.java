@@ -42,6 +42,9 @@ class AuthorizeCanaryIT {
   static final Identity JOB = Identity.email("nightly@acme.example", "https://accounts.google.com");
   static final Identity PROBE = Identity.email("probe@acme.example", "https://accounts.google.com");
 
+  /** The canary's period: its silence is what the test waits for, so short; a late first sighting is handled below. */
+  static final Duration CANARY_PERIOD = Duration.ofSeconds(20);
+
   @TempDir
   Path dir;
 
@@ -57,7 +60,7 @@ class AuthorizeCanaryIT {
       SigwatchConfig cfg = new SigwatchConfig(data, new KafkaSettings(null, null, null, null, null), trustedRoot, null,
           List.of(new LogSettings("rekor-v1", sim.rekorV1Url(), null, null)),
           new AlertSettings(out), new MetricsSettings(0, null), null, new IngestConfigSection(300L, 2, 1000.0, "0"),
-          watch, ApiConfigSection.DISABLED, null, null, List.of(new CanarySettings("nightly", "^nightly@acme\\.example$", "PT40S")));
+          watch, ApiConfigSection.DISABLED, null, null, List.of(new CanarySettings("nightly", "^nightly@acme\\.example$", CANARY_PERIOD.toString())));
       Path cfgFile = Files.writeString(dir.resolve("sigwatch.yaml"), "dataDir: " + data + "\n");
       AtomicReference<Pipeline> started = new AtomicReference<>();
       AtomicReference<Throwable> failed = new AtomicReference<>();
@@ -131,7 +134,7 @@ class AuthorizeCanaryIT {
         JsonNode missing = of(CorrelationIT.read(out), "CANARY_MISSING", null).stream()
             .filter(afterSighting).findFirst().orElseThrow();
         assertThat(java.time.Instant.parse(missing.path("createdAt").asText())).isAfterOrEqualTo(java.time.Instant.parse(
-            missing.path("evidence").path("lastSeen").asText()).plusSeconds(40));
+            missing.path("evidence").path("lastSeen").asText()).plus(CANARY_PERIOD));
         assertThat(missing.path("summary").asText()).contains("canary 'nightly'", "monitoring path");
         assertThat(missing.path("severity").asText()).isEqualTo("HIGH");
       } finally {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.ApiConfigSection;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.LogSettings;
@@ -84,29 +85,32 @@ class CorrelationIT {
 
   @Test
   void withCtTheJoinAlertsExactlyWhatIsAbsentAndHostileEntriesStopNothing() throws Exception {
-    ScenarioClock clock = new ScenarioClock();
-    Instant past = Instant.now().minus(Duration.ofDays(120));
-    clock.now.set(past);
-    try (SigstoreSimulator sim = slow(SigstoreSimulator.builder().port(0).clock(clock).ctMaxEntries(4).build().start())) {
-      Scenario s = build(sim, clock, past);
-      Path trustedRoot = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
-      List<JsonNode> withCt = run(sim, trustedRoot, "with-ct", true, s);
+    withScenario("with-ct", true, (withCt, s) -> {
       assertThat(keys(withCt, "UNUSED_CERTIFICATE")).as("UNUSED").isEqualTo(s.unused());
       assertThat(keys(withCt, "UNLOGGED_CERTIFICATE")).as("UNLOGGED").isEqualTo(s.unlogged());
       assertThat(withCt).filteredOn(a -> a.path("type").asText().equals("CT_EXTRA_DATA_MISMATCH")).isEmpty();
-    }
+    });
   }
 
   @Test
   void withoutCtNoUnloggedAndHostileEntriesStopNothing() throws Exception {
+    withScenario("without-ct", false,
+        (withoutCt, s) -> assertThat(withoutCt).filteredOn(a -> a.path("type").asText().startsWith("UN")).isEmpty());
+  }
+
+  interface Check {
+    void check(List<JsonNode> alerts, Scenario s) throws Exception;
+  }
+
+  /** Builds the scenario in a fresh simulator, runs the pipeline over it (with or without CT), checks the alerts. */
+  void withScenario(String name, boolean ct, Check check) throws Exception {
     ScenarioClock clock = new ScenarioClock();
     Instant past = Instant.now().minus(Duration.ofDays(120));
     clock.now.set(past);
     try (SigstoreSimulator sim = slow(SigstoreSimulator.builder().port(0).clock(clock).ctMaxEntries(4).build().start())) {
       Scenario s = build(sim, clock, past);
       Path trustedRoot = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
-      List<JsonNode> withoutCt = run(sim, trustedRoot, "without-ct", false, s);
-      assertThat(withoutCt).filteredOn(a -> a.path("type").asText().startsWith("UN")).isEmpty();
+      check.check(run(sim, trustedRoot, name, ct, s), s);
     }
   }
 
@@ -128,7 +132,7 @@ class CorrelationIT {
         new MonitoredValues.CertIdentity("^(a|b)+@big\\.example$", List.of())), null, null, null, null, null);
     SigwatchConfig cfg = new SigwatchConfig(dir.resolve(name), new KafkaSettings(null, null, null, null, null),
         trustedRoot, null, logs, new AlertSettings(out), new MetricsSettings(0, null), null,
-        new IngestConfigSection(500L, 2, 1000.0, "0"), watch, null, null);
+        new IngestConfigSection(500L, 2, 1000.0, "0"), watch, ApiConfigSection.DISABLED, null);
     AtomicReference<Pipeline> started = new AtomicReference<>();
     AtomicReference<Throwable> failed = new AtomicReference<>();
     Thread t = new Thread(() -> {

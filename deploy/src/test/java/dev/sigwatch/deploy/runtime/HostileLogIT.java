@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sigwatch.deploy.TopicContents;
 import dev.sigwatch.deploy.config.AlertSettings;
+import dev.sigwatch.deploy.config.ApiConfigSection;
 import dev.sigwatch.deploy.config.IngestConfigSection;
 import dev.sigwatch.deploy.config.KafkaSettings;
 import dev.sigwatch.deploy.config.LogSettings;
@@ -60,7 +61,7 @@ class HostileLogIT {
               new LogSettings("rekor-v2", sim.rekorV2Url(), null, null)),
           new AlertSettings(out), new MetricsSettings(0, null), null, new IngestConfigSection(300L, 4, 1000.0, "0"),
           new MonitoredValues(List.of(new MonitoredValues.CertIdentity("^alice@acme\\.example$", List.of())), null,
-              null, null, null, null), null, null);
+              null, null, null, null), ApiConfigSection.DISABLED, null);
       AtomicReference<Pipeline> started = new AtomicReference<>();
       AtomicReference<Throwable> failed = new AtomicReference<>();
       Thread t = new Thread(() -> {
@@ -72,7 +73,8 @@ class HostileLogIT {
       }, "hostile-it");
       t.start();
       try {
-        await().atMost(Duration.ofMinutes(2)).until(() -> started.get() != null || failed.get() != null);
+        // The embedded broker alone took 90 s to start at load 40.
+        await().atMost(Duration.ofMinutes(4)).until(() -> started.get() != null || failed.get() != null);
         assertThat(failed.get()).isNull();
         Pipeline p = started.get();
         String ct = p.logs().stream().filter(l -> l.url().toString().equals(sim.ctUrl())).findFirst().orElseThrow()
