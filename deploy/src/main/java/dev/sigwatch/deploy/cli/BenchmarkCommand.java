@@ -42,7 +42,9 @@ import picocli.CommandLine.Spec;
         "broker. Measures until the audit reaches each log's size and the match stage has consumed every entry.",
         "Reports each stage's rate over the whole run, match's steady rate after --warmup, and the CPU time each",
         "stage (threads grouped by name; JIT and GC apart) spent per entry: CPU time depends far less on other load",
-        "on the machine than the rates do. Offline; takes a minute or two for the default size on 2 cores."})
+        "on the machine than the rates do. Offline; takes a minute or two for the default size on 2 cores.",
+        "--latency N then measures detection latency on the running pipeline (entry logged -> alert read, p50/p99);",
+        "--heap samples the live heap after a full GC at every tenth of the entries matched (memory flat in log size)."})
 public final class BenchmarkCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -65,6 +67,21 @@ public final class BenchmarkCommand implements Callable<Integer> {
       + " rate is measured (the JIT compiles the hot code first). Default ${DEFAULT-VALUE}."})
   double warmup;
 
+  @Option(names = "--latency", defaultValue = "0", description = {"After the throughput run: N signings by a watched"
+      + " identity, logged to Rekor v1 and v2 --latency-spacing apart; prints the p50 / p99 / max time from an entry",
+      "being served by the log (with its checkpoint) to its IDENTITY_MATCH alert read from the alerts topic. Ingest"
+      + " polls every 1 s. Default 0 (off); adds a 101st rule matching only the probe's identity."})
+  int latency;
+
+  @Option(names = "--latency-spacing", defaultValue = "250", description = "Milliseconds between two latency probes."
+      + " Default ${DEFAULT-VALUE}.")
+  long latencySpacing;
+
+  @Option(names = "--heap", description = {"Sample the live heap (used after a full GC) at every tenth of the entries"
+      + " matched and print the series: flat means memory does not grow with the log. Each sample is a full GC"
+      + " (a pause of some 100 ms), so the rates of a --heap run are slightly lower."})
+  boolean heap;
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("sigwatch-bench-");
@@ -82,7 +99,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
           List.of(new LogSettings("rekor-v1", sim.rekorV1Url(), null, null),
               new LogSettings("rekor-v2", sim.rekorV2Url(), null, null)),
           new AlertSettings(dir.resolve("alerts.jsonl")), new MetricsSettings(0, null), null,
-          new IngestConfigSection(1000L, inFlight, 1_000_000.0, "0"), hundredRules(),
+          new IngestConfigSection(1000L, inFlight, 1_000_000.0, "0"), hundredRules(latency > 0),
           ApiConfigSection.DISABLED,
           // The pipeline's own throughput, comparable with earlier runs: no store (it has its own benchmarks).
           new StoreConfigSection(false, null, null, null, null, null));
@@ -90,7 +107,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
       List<String> results = new ArrayList<>();
       Pipeline.runUntilStopped(cfg, "sigwatch benchmark", null, p -> {
         started[0] = System.nanoTime();
-        Thread watcher = new Thread(() -> watch(p, v1 + v2, started[0], say, results), "benchmark-watch");
+        Thread watcher = new Thread(() -> watch(p, sim, v1 + v2, started[0], say, results), "benchmark-watch");
         watcher.setDaemon(true);
         watcher.start();
       });
@@ -104,13 +121,15 @@ public final class BenchmarkCommand implements Callable<Integer> {
    * each stage's whole-run rate, match's steady rate (once {@code warmup} of the entries are matched: the JIT has
    * compiled the hot code by then) and the CPU each stage spent per entry.
    */
-  private void watch(Pipeline p, long total, long start, Consumer<String> say, List<String> results) {
+  private void watch(Pipeline p, SigstoreSimulator sim, long total, long start, Consumer<String> say,
+      List<String> results) {
     String topic = p.kafka().topics().rekorEntries().name();
     long warmupEntries = (long) (total * warmup);
     Map<String, Long> cpuStart = StageCpu.snapshot();
     Map<String, Long> cpuSteady = null;
     long steadyAt = 0;
     long matchedAtSteady = 0;
+    List<String> heapSeries = new ArrayList<>();
     try (Admin admin = Admin.create(p.kafka().clientProperties())) {
       boolean verifyDone = false;
       boolean matchDone = false;
@@ -121,6 +140,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             .all().get(30, TimeUnit.SECONDS);
         long records = ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         long matched = committed(admin, MatchSettings.DEFAULT_APPLICATION_ID, ends);
+        while (heap && heapSeries.size() < 10 && matched >= total * (heapSeries.size() + 1) / 10) {
+          heapSeries.add(liveHeapMb());
+        }
         if (cpuSteady == null && matched >= warmupEntries) {
           cpuSteady = StageCpu.snapshot();
           steadyAt = System.nanoTime();
@@ -150,6 +172,16 @@ public final class BenchmarkCommand implements Callable<Integer> {
             + " CPU in that window per entry matched (µs; stages that finished earlier count less): %s",
             matchedAtSteady, total, n / secs, StageCpu.perEntry(cpuSteady, cpuEnd, n)));
         results.add(String.format(Locale.ROOT, "match-steady=%.0f/s", n / secs));
+      }
+      if (heap) {
+        say.accept("live heap (MB used after a full GC) at each tenth of the " + total + " entries matched: "
+            + String.join(", ", heapSeries) + "; max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        results.add("heap-mb=" + String.join("/", heapSeries));
+      }
+      if (latency > 0) {
+        String l = LatencyProbe.run(sim, p.kafka().clientProperties(), p.kafka().topics().alerts(), latency,
+            java.time.Duration.ofMillis(latencySpacing), say);
+        if (l != null) results.add(l);
       }
       say.accept(String.format(Locale.ROOT, "load average %.1f on %d cores",
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
@@ -200,12 +232,25 @@ public final class BenchmarkCommand implements Callable<Integer> {
     return line;
   }
 
-  /** A watchlist of 100 identity rules, none of which matches the simulator's pool (so every entry is fully checked). */
-  static MonitoredValues hundredRules() {
+  /** The heap used after a full collection, in MB: what the pipeline keeps alive. */
+  private static String liveHeapMb() {
+    System.gc();
+    return Long.toString(java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()
+        / (1 << 20));
+  }
+
+  /**
+   * A watchlist of 100 identity rules, none of which matches the simulator's pool (so every entry is fully checked),
+   * plus with {@code probe} one that matches only {@link LatencyProbe}'s identity.
+   */
+  static MonitoredValues hundredRules(boolean probe) {
     List<MonitoredValues.CertIdentity> ids = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       ids.add(new MonitoredValues.CertIdentity("^https://github\\.com/org" + i + "/.*/release\\.yml@refs/tags/v.*",
           List.of("https://token\\.actions\\.githubusercontent\\.com")));
+    }
+    if (probe) {
+      ids.add(new MonitoredValues.CertIdentity(LatencyProbe.RULE, List.of()));
     }
     return new MonitoredValues(ids, null, null, null, null, null);
   }
