@@ -115,4 +115,32 @@ class JoinTopologyTest extends TopologyHarness {
     assertThat(got.get(0).getSeverity()).isEqualTo(Severity.MEDIUM);
     assertThat(got.get(0).getCertificate().get("chain")).startsWith("lookalike: ");
   }
+
+  /**
+   * What the join costs the broker on a real log, where nearly every entry brings a new certificate: two changelog
+   * records (its seen mark, its pending side) and, once decided, their two tombstones. The deadline index is local
+   * (it was four more records and four more tombstones per entry).
+   */
+  @Test
+  void aNewCertificateCostsTwoChangelogRecordsAndTwoTombstonesOnceDecided() throws Exception {
+    int n = 8;
+    for (int i = 0; i < n; i++) {
+      pipeRekor(SimEntries.issue(FULCIO, BOB, T0.plusSeconds(i)), T0.plusSeconds(i));
+    }
+    assertThat(joinChangelogRecords()).isEqualTo(2L * n);
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0), T0); // unwatched: a seen mark only
+    auditedAll(T0.plus(Duration.ofDays(1)));
+    assertThat(types(alerts.readValuesToList())).hasSize(n).containsOnly(Alerts.UNLOGGED_CERTIFICATE);
+    // the CT entry's mark, then n pending tombstones and n + 1 seen tombstones
+    assertThat(joinChangelogRecords()).isEqualTo(2L * n + 1 + n + (n + 1));
+  }
+
+  /** Records written so far to the join's changelogs (seen, pending and anything else the join logs). */
+  long joinChangelogRecords() {
+    return driver.producedTopicNames().stream()
+        .filter(t -> t.contains("match-join-") && t.endsWith("-changelog") && !t.contains("evidence"))
+        .mapToLong(t -> driver.createOutputTopic(t, org.apache.kafka.common.serialization.Serdes.ByteArray()
+            .deserializer(), org.apache.kafka.common.serialization.Serdes.ByteArray().deserializer()).getQueueSize())
+        .sum();
+  }
 }
