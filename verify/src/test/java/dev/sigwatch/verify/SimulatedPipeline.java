@@ -61,21 +61,30 @@ final class SimulatedPipeline implements AutoCloseable {
         new StringDeserializer(), new ByteArrayDeserializer());
     try {
       out.subscribe(List.of(topics.alerts().name(), topics.logEvents().name()));
-      IngestSettings is = IngestSettings.defaults(targets).withStartMode(new StartMode.AtIndex(0))
-          .withPollInterval(Duration.ofMillis(200)).withRate(Double.POSITIVE_INFINITY).withInFlight(4)
-          .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)));
-      ingest = new IngestService(is, Map.of("bootstrap.servers", broker.bootstrapServers()), topics,
-          IngestMetrics.unregistered()).start();
-      Map<String, Object> props = new HashMap<>();
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
-      verify = new VerifyService(settings, props, topics);
+      ingest = new IngestService(ingestSettings(targets), Map.of("bootstrap.servers", broker.bootstrapServers()),
+          topics, IngestMetrics.unregistered()).start();
+      verify = new VerifyService(settings, streamsProperties(broker, stateDir), topics);
       verify.start();
     } catch (RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  /** Ingest of {@code targets} from index 0, polled every 200 ms, no rate limit, fast retries. */
+  static IngestSettings ingestSettings(List<LogTarget> targets) {
+    return IngestSettings.defaults(targets).withStartMode(new StartMode.AtIndex(0))
+        .withPollInterval(Duration.ofMillis(200)).withRate(Double.POSITIVE_INFINITY).withInFlight(4)
+        .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)));
+  }
+
+  /** A verify stage's Kafka Streams properties on the test broker: its state in {@code stateDir}, commits every 200 ms. */
+  static Map<String, Object> streamsProperties(KafkaTestBroker broker, Path stateDir) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+    return props;
   }
 
   /** One private trusted root with the transparency and CT logs of every simulator (the first one's CA). */

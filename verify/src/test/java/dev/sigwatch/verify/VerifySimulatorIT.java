@@ -5,10 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sigwatch.ingest.IngestMetrics;
 import dev.sigwatch.ingest.IngestService;
-import dev.sigwatch.ingest.IngestSettings;
 import dev.sigwatch.ingest.LogTarget;
-import dev.sigwatch.ingest.StartMode;
-import dev.sigwatch.ingest.http.RetryPolicy;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.serde.SerdeConfig;
@@ -30,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,15 +112,9 @@ class VerifySimulatorIT {
       // on the head or the newest entry are staged before ingest starts, so they are what it reads first.
       for (Incident i : BEFORE_INGEST) sims.get(i).trigger(i);
       List<LogTarget> targets = all.stream().map(s -> LogTarget.of("rekor-v1", s.rekorV1Url())).toList();
-      IngestSettings settings = IngestSettings.defaults(targets).withStartMode(new StartMode.AtIndex(0))
-          .withPollInterval(Duration.ofMillis(200)).withRate(Double.POSITIVE_INFINITY).withInFlight(4)
-          .withRetry(new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5)));
-      ingest = new IngestService(settings, Map.of("bootstrap.servers", broker.bootstrapServers()), TOPICS,
-          IngestMetrics.unregistered()).start();
-      Map<String, Object> props = new HashMap<>();
-      props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-      props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-      props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
+      ingest = new IngestService(SimulatedPipeline.ingestSettings(targets),
+          Map.of("bootstrap.servers", broker.bootstrapServers()), TOPICS, IngestMetrics.unregistered()).start();
+      Map<String, Object> props = SimulatedPipeline.streamsProperties(broker, stateDir);
       VerifySettings vs = new VerifySettings(SimulatedPipeline.trustedRoot(all), null, Duration.ofHours(1), null,
           KafkaTestBroker.uniqueName("verify-sim"));
       try (VerifyService verify = new VerifyService(vs, props, TOPICS)) {
