@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Forensic replay: run a watchlist over history — every identity event kept in the alert store "
-        + "(who signed or was issued what, where, when) — and report what it matches, with a progress line "
+        + "(who signed or was issued what, where, when), or with --source topics the raw entries still retained in "
+        + "the entry topics — and report what it matches, with a progress line "
         + "(rate, ETA) on stderr.",
         "",
         "The watchlist is rekor-monitor's YAML (a rekor-monitor config, or its monitoredValues block), read as "
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
         "  sigwatch replay --watchlist rekor-monitor.yaml --from 2026-09-01T00:00:00Z --name acme-q3",
         "  sigwatch replay --watchlist w.yaml --log 'rekor.sigstore.dev - 1193050959916656506' --from 1000000 "
             + "--to 2000000 --out hits.jsonl",
+        "  sigwatch replay --source topics --watchlist w.yaml --from 2026-11-01T00:00:00Z --out hits.jsonl",
         "",
         "Exit codes: 0 done, 1 failed or interrupted (resumable), 2 bad arguments, watchlist or configuration."})
 public final class ReplayCommand implements Callable<Integer> {
@@ -59,6 +61,17 @@ public final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--config", description = "sigwatch config (YAML): store.* says which store to read; kafka.* "
       + "where --topic writes")
   Path config;
+
+  /** Where history is read from. */
+  enum Source { store, topics }
+
+  @Option(names = "--source", paramLabel = "store|topics", defaultValue = "store", description = "what to replay: "
+      + "'store' (default) the identity events kept in the alert store; 'topics' the raw entries still retained in "
+      + "sigwatch.rekor.entries and sigwatch.ct.entries (90 days), read with a plain consumer in no consumer group "
+      + "and parsed again as the match stage parses them. With topics a TIME bound is the records' Kafka timestamp "
+      + "(when ingest read the entry), an INDEX bound needs --log, malformed records are counted and skipped with "
+      + "their reason, and there is no --resume (run it again: same alert ids).")
+  Source source = Source.store;
 
   @Option(names = "--watchlist", paramLabel = "FILE", description = "the watchlist: rekor-monitor YAML "
       + "(monitoredValues: certIdentities, subjects, fingerprints, oidMatchers). Required unless --resume.")
@@ -116,6 +129,9 @@ public final class ReplayCommand implements Callable<Integer> {
       err.println("sigwatch replay: " + e.getMessage());
       return 2;
     }
+    if (source == Source.topics) {
+      return TopicReplayCommand.run(this, cfg, err);
+    }
     if (!cfg.store().enabled()) {
       err.println("sigwatch replay: the alert store is disabled (store.enabled: false): there is no history to "
           + "replay");
@@ -151,6 +167,11 @@ public final class ReplayCommand implements Callable<Integer> {
     }
     KafkaRuntime kafka = null;
     try (AlertStore store = cfg.store().open(cfg.dataDir())) {
+      if (resume && store.replay(replayName).filter(r -> "topics".equals(r.source())).isPresent()) {
+        err.println("sigwatch replay: " + replayName + " replayed the entry topics, which does not resume: run it "
+            + "again with --source topics under a new --name (same alert ids)");
+        return 2;
+      }
       ReplayService.Prepared p;
       try {
         p = resume ? ReplayService.resume(store, replayName)
@@ -174,13 +195,13 @@ public final class ReplayCommand implements Callable<Integer> {
     }
   }
 
-  private String outputName(String replayName) {
+  String outputName(String replayName) {
     if (output == null || output.store) return "store";
     if (output.file != null) return "file:" + output.file.toAbsolutePath();
     return "topic:" + dev.sigwatch.schemas.topics.Topics.REPLAY_PREFIX + replayName;
   }
 
-  private ReplayOutput open(AlertStore store, String replayName, KafkaRuntime kafka) throws IOException {
+  ReplayOutput open(AlertStore store, String replayName, KafkaRuntime kafka) throws IOException {
     if (output == null || output.store) return ReplayOutput.store(store, replayName);
     if (output.file != null) return ReplayOutput.file(output.file);
     return ReplayOutput.topic(kafka.clientProperties(), kafka.topics().replay(replayName));
