@@ -34,8 +34,8 @@ final class TopicReplayCommand {
   static int run(ReplayCommand c, SigwatchConfig cfg, PrintWriter err) throws Exception {
     boolean toStore = c.output == null || c.output.store;
     if (c.resume) {
-      err.println("sigwatch replay: --resume is for store replays; a replay of the entry topics is run again "
-          + "(its alerts have the same ids)");
+      err.println("sigwatch replay: a replay of the entry topics does not resume (--resume is for store "
+          + "replays): run it again (its alerts have the same ids)");
       return 2;
     }
     if (c.watchlist == null) {
