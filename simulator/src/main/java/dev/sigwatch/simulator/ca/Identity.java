@@ -26,8 +26,8 @@ public record Identity(SanType sanType, String san, String issuer, Map<Integer, 
 
   /** A GitHub Actions workflow identity, with the legacy (1.2-1.6) and current (1.9-1.22) workflow extensions. */
   public static Identity githubWorkflow(String repo, String workflowPath, String ref) {
-    String sha = Integer.toHexString(Math.abs((repo + workflowPath + ref).hashCode())) + "0".repeat(32);
-    sha = sha.substring(0, 40);
+    // a 40-hex-digit commit: 8 digits from the inputs (zero-padded: a small hash code has fewer), then zeros
+    String sha = String.format("%08x", Math.abs((repo + workflowPath + ref).hashCode())) + "0".repeat(32);
     String uri = "https://github.com/" + repo + "/" + workflowPath + "@" + ref;
     Map<Integer, String> x = new LinkedHashMap<>();
     x.put(2, "push");
