@@ -19,7 +19,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -213,17 +212,7 @@ public final class ReplayCommand implements Callable<Integer> {
         store.describe(), p.run().logId() == null ? "" : ", log " + p.run().logId(),
         p.run().fromSpec() == null ? "" : ", from " + p.run().fromSpec(),
         p.run().toSpec() == null ? "" : ", to " + p.run().toSpec(), out.describe());
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      interrupted.set(true);
-      try {
-        main.join(30_000);
-      } catch (InterruptedException ignored) {
-        // exiting anyway
-      }
-    }, "replay-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopOnSignal stop = new StopOnSignal();
     long t0 = System.nanoTime();
     long startScanned = p.run().scanned();
     long[] lastPrint = {0};
@@ -234,12 +223,8 @@ public final class ReplayCommand implements Callable<Integer> {
         err.print("\r" + line(done, total, startScanned, (now - t0) / 1e9, m));
         err.flush();
       }
-    }, interrupted::get);
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running: the JVM is exiting after this replay stopped
-    }
+    }, stop::requested);
+    stop.release();
     err.print("\r" + line(o.scanned(), Math.max(o.total(), o.scanned()), startScanned, (System.nanoTime() - t0) / 1e9,
         o.matches()));
     err.println();

@@ -21,7 +21,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code sigwatch replay --source topics}: the watchlist over the raw entry topics ({@link TopicReplayer}), with the
@@ -100,17 +99,7 @@ final class TopicReplayCommand {
         watchlist.size(), topics.rekorEntries().name(), topics.ctEntries().name(),
         scan.logId() == null ? "" : ", log " + scan.logId(), bound(", from ", scan.from(), scan.fromIndex()),
         bound(", to ", scan.to(), scan.toIndex()), out.describe());
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
-      interrupted.set(true);
-      try {
-        main.join(30_000);
-      } catch (InterruptedException ignored) {
-        // exiting anyway
-      }
-    }, "replay-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    StopOnSignal stop = new StopOnSignal();
     long t0 = System.nanoTime();
     long[] lastPrint = {0};
     TopicReplayer.Outcome o = new TopicReplayer(client, topics).run(name, watchlist, scan, out, (read, total, m) -> {
@@ -121,12 +110,8 @@ final class TopicReplayCommand {
         err.flush();
         if (store != null) store.replayChunkDone(name, 0, read, total, m);
       }
-    }, interrupted::get);
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is running: the JVM is exiting after this replay stopped
-    }
+    }, stop::requested);
+    stop.release();
     err.print("\r" + line(o.read(), Math.max(o.total(), o.read()), (System.nanoTime() - t0) / 1e9, o.matches()));
     err.println();
     for (String note : o.notes()) err.println("sigwatch replay " + name + ": " + note);
