@@ -74,36 +74,6 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
   /** Longest a pending side waits, in real time, for the other side's logs to be proven. */
   static final Duration MAX_WAIT = Duration.ofHours(6);
 
-  /**
-   * A hash's seen marks ({@code C}, {@code R}) with what rebuilds its deadlines: {@code need} (notAfter + grace), the
-   * wall-clock bound of the marks, and when its pending side (at most one: the second side ends the wait) arrived.
-   * Encoded {@code marks|need|wall|arrived}; a value of marks only (before 2026-12-05) has no deadlines ({@code -1}).
-   */
-  record Seen(String marks, long need, long wall, long arrived) {
-    static Seen decode(String s) {
-      String[] f = s.split("\\|", -1);
-      if (f.length < 4) return new Seen(s, -1, -1, -1);
-      return new Seen(f[0], Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]));
-    }
-
-    String encode() {
-      return marks + "|" + need + "|" + wall + "|" + arrived;
-    }
-  }
-
-  /** A log's proven position: everything it integrated by {@code provenTo} has been read; read from {@code from}. */
-  record Proven(IdentitySource side, long size, long provenTo, Long from, boolean complete) {
-    static Proven decode(String s) {
-      String[] f = s.split("\\|");
-      return new Proven(IdentitySource.valueOf(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]),
-          f[3].isEmpty() ? null : Long.valueOf(f[3]), Boolean.parseBoolean(f[4]));
-    }
-
-    String encode() {
-      return side + "|" + size + "|" + provenTo + "|" + (from == null ? "" : from) + "|" + complete;
-    }
-  }
-
   private enum Verdict { PROVEN, WAIT, UNDECIDABLE }
 
   private final Duration grace;
@@ -200,7 +170,7 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
       if (marked != s || raw == null) seen.put(tbs, marked.encode());
       return;
     }
-    pending.put(side + tbs, side.equals("R") ? slim(e) : e);
+    pending.put(side + tbs, side.equals("R") ? SlimRekorSide.of(e) : e);
     seen.put(tbs, new Seen(marked.marks(), marked.need(), marked.wall(), now).encode());
     deadlines.put(eventDeadline(side, need, tbs), "");
     deadlines.put(WALL + deadline(now + grace.toMillis(), side, tbs), Long.toString(now));
@@ -210,22 +180,6 @@ final class JoinProcessor implements Processor<String, IdentityEvent, String, Al
   private boolean outsideDomain(IdentityEvent e, long need) {
     Proven own = proven.get(e.getLogId());
     return own != null && !own.complete() && own.provenTo() >= need;
-  }
-
-  /**
-   * A Rekor side as the join keeps and forwards it: what {@link #unlogged} and its alert read (certificate and chain,
-   * SANs, issuer, validity, entry coordinates), without the Fulcio extensions and subjects, which only the watchlist
-   * reads (a Rekor side is never matched here). About a third of a GitHub Actions entry.
-   */
-  static IdentityEvent slim(IdentityEvent e) {
-    if (e.getSource() != IdentitySource.REKOR || (e.getExtensions().isEmpty() && e.getSubjects().isEmpty())) return e;
-    IdentityEvent c = new IdentityEvent(); // a shallow copy (a builder would deep-copy the certificate)
-    for (int i = 0; i < IdentityEvent.SCHEMA$.getFields().size(); i++) {
-      c.put(i, e.get(i));
-    }
-    c.setExtensions(Map.of());
-    c.setSubjects(List.of());
-    return c;
   }
 
   /**

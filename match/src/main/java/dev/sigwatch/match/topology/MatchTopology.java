@@ -116,7 +116,7 @@ public final class MatchTopology {
     // Entries by their TBS hash (a Rekor side slim: the join never reads its extensions); log positions to every
     // partition, behind the entries they cover.
     identitiesAndPositions.filter((k, v) -> v.getTbsHash() != null || LogPositions.isPosition(v))
-        .mapValues(v -> LogPositions.isPosition(v) ? v : JoinProcessor.slim(v), Named.as("match-slim-for-join"))
+        .mapValues(v -> LogPositions.isPosition(v) ? v : SlimRekorSide.of(v), Named.as("match-slim-for-join"))
         .selectKey((k, v) -> LogPositions.isPosition(v) ? k : v.getTbsHash(), Named.as("match-key-by-tbs"))
         .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs")
             .withStreamPartitioner(LogPositions.PARTITIONER))

@@ -115,7 +115,7 @@ class JoinRestartTest extends TopologyHarness {
     IdentityEvent use = rekorUse(SimEntries.issue(FULCIO, BOB, T0));
     JoinProcessor before = startJoin();
     before.process(new Record<>(use.getTbsHash(), use, T0.toEpochMilli()));
-    assertThat(JoinProcessor.Seen.decode(seen.get(use.getTbsHash())).marks()).isEqualTo("R");
+    assertThat(Seen.decode(seen.get(use.getTbsHash())).marks()).isEqualTo("R");
 
     Instant past = T0.plus(Duration.ofDays(1));
     JoinProcessor after = startJoin();
