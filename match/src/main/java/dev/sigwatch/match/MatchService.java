@@ -7,6 +7,7 @@ import dev.sigwatch.match.watchlist.WatchRules;
 import dev.sigwatch.schemas.WatchRule;
 import dev.sigwatch.schemas.dlq.DlqDeserializationExceptionHandler;
 import dev.sigwatch.schemas.serde.SerdeConfig;
+import dev.sigwatch.schemas.topics.StreamsTuning;
 import dev.sigwatch.schemas.topics.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,6 +78,7 @@ public final class MatchService implements AutoCloseable {
     // Under exactly-once Kafka Streams commits every 100 ms, and each commit writes transaction markers to every
     // partition the transaction touched (~20 here): 1 s keeps an alert's added latency under a second.
     p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+    StreamsTuning.producerDefaults(p);
     streams = new KafkaStreams(topology, p);
     streams.setUncaughtExceptionHandler(e -> {
       log.error("match: stream thread failed; replacing it", e);

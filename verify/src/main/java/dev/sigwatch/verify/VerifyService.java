@@ -1,6 +1,7 @@
 package dev.sigwatch.verify;
 
 import dev.sigwatch.schemas.dlq.DlqDeserializationExceptionHandler;
+import dev.sigwatch.schemas.topics.StreamsTuning;
 import dev.sigwatch.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -123,6 +124,7 @@ public final class VerifyService implements AutoCloseable {
     m.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
     m.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     m.putAll(DlqDeserializationExceptionHandler.settings(DLQ_SOURCE, topics.serdes().config()));
+    StreamsTuning.producerDefaults(m);
     return m;
   }
 

@@ -77,6 +77,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
       + " Default ${DEFAULT-VALUE}.")
   long latencySpacing;
 
+  @Option(names = "--rate", defaultValue = "0", description = {"After the backlog: grow both Rekor logs by R entries/s"
+      + " (together; new heads every 100 ms) for --rate-seconds after a --rate-warmup, with every stage running at once,",
+      "and report the rate out of match, match's lag (bounded = the pipeline sustains R) and the CPU per entry of each"
+      + " stage in that window. Default 0 (off)."})
+  double rate;
+
+  @Option(names = "--rate-seconds", defaultValue = "60", description = "Measured seconds of --rate. Default ${DEFAULT-VALUE}.")
+  int rateSeconds;
+
+  @Option(names = "--rate-warmup", defaultValue = "20", description = "Seconds of --rate growth before measuring."
+      + " Default ${DEFAULT-VALUE}.")
+  int rateWarmup;
+
   @Option(names = "--heap", description = {"Sample the live heap (used after a full GC) at every tenth of the entries"
       + " matched and print the series: flat means memory does not grow with the log. Each sample is a full GC"
       + " (a pause of some 100 ms), so the rates of a --heap run are slightly lower."})
@@ -126,7 +139,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     String topic = p.kafka().topics().rekorEntries().name();
     long warmupEntries = (long) (total * warmup);
     Map<String, Long> cpuStart = StageCpu.snapshot();
+    Map<String, Long> brokerStart = BrokerLoad.snapshot();
     Map<String, Long> cpuSteady = null;
+    Map<String, Long> brokerSteady = null;
     long steadyAt = 0;
     long matchedAtSteady = 0;
     List<String> heapSeries = new ArrayList<>();
@@ -145,6 +160,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if (cpuSteady == null && matched >= warmupEntries) {
           cpuSteady = StageCpu.snapshot();
+          brokerSteady = BrokerLoad.snapshot();
           steadyAt = System.nanoTime();
           matchedAtSteady = matched;
         }
@@ -158,6 +174,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
       }
       Map<String, Long> cpuEnd = StageCpu.snapshot();
+      Map<String, Long> brokerEnd = BrokerLoad.snapshot();
       long now = System.nanoTime();
       say.accept("CPU per entry over the whole run (µs; " + total + " entries, each through every stage): "
           + StageCpu.perEntry(cpuStart, cpuEnd, total));
@@ -165,18 +182,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
       say.accept(String.format(Locale.ROOT, "all Java threads: %.0f µs CPU/entry, a ceiling of %.0f entries/s on %d"
           + " cores with every stage running at once (JIT and GC excluded)", pipeline,
           1e6 * Runtime.getRuntime().availableProcessors() / pipeline, Runtime.getRuntime().availableProcessors()));
+      say.accept("broker, whole run: " + BrokerLoad.perEntry(brokerStart, brokerEnd, total));
       if (cpuSteady != null && total > matchedAtSteady) {
         long n = total - matchedAtSteady;
         double secs = (now - steadyAt) / 1e9;
         say.accept(String.format(Locale.ROOT, "match steady (entries %d..%d, after the warm-up): %.0f entries/s;"
             + " CPU in that window per entry matched (µs; stages that finished earlier count less): %s",
             matchedAtSteady, total, n / secs, StageCpu.perEntry(cpuSteady, cpuEnd, n)));
+        say.accept("broker, match steady window: " + BrokerLoad.perEntry(brokerSteady, brokerEnd, n));
         results.add(String.format(Locale.ROOT, "match-steady=%.0f/s", n / secs));
       }
       if (heap) {
         say.accept("live heap (MB used after a full GC) at each tenth of the " + total + " entries matched: "
             + String.join(", ", heapSeries) + "; max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         results.add("heap-mb=" + String.join("/", heapSeries));
+      }
+      if (rate > 0) {
+        results.add(SustainedRate.run(sim, admin, topic, rate, rateWarmup, rateSeconds, say));
       }
       if (latency > 0) {
         String l = LatencyProbe.run(sim, p.kafka().clientProperties(), p.kafka().topics().alerts(), latency,
