@@ -1,7 +1,9 @@
 package dev.sigwatch.core.x509;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
+import org.bouncycastle.asn1.ASN1InputStream;
 import org.bouncycastle.asn1.ASN1Primitive;
 
 /**
@@ -40,7 +42,7 @@ public final class Der {
     checkNesting(der, MAX_DEPTH);
     ASN1Primitive p;
     try {
-      p = ASN1Primitive.fromByteArray(der);
+      p = read(der);
     } catch (RuntimeException e) { // e.g. "truncated BIT STRING detected" (found by CertificateFuzzTest)
       throw new IOException("ASN.1: " + e.getMessage(), e);
     }
@@ -48,6 +50,24 @@ public final class Der {
       throw new IOException("ASN.1: no value (empty input)");
     }
     return p;
+  }
+
+  /**
+   * {@link ASN1Primitive#fromByteArray}, same results and errors, reading through an unsynchronized stream:
+   * BouncyCastle reads every tag and length octet with a single-byte {@code read()}, which on a
+   * {@link java.io.ByteArrayInputStream} takes a lock each time. Only for bytes that passed {@link #checkNesting}.
+   */
+  static ASN1Primitive read(byte[] der) throws IOException {
+    ASN1InputStream in = new ASN1InputStream(new ArrayInput(der), der.length);
+    try {
+      ASN1Primitive o = in.readObject();
+      if (in.available() != 0) {
+        throw new IOException("Extra data detected in stream");
+      }
+      return o;
+    } catch (ClassCastException e) {
+      throw new IOException("cannot recognise object in stream");
+    }
   }
 
   /**
@@ -226,6 +246,48 @@ public final class Der {
     }
     ends[depth + 1] = end;
     return depth + 1;
+  }
+
+  /** {@link java.io.ByteArrayInputStream}'s reads without its lock (the same results, end of stream included). */
+  private static final class ArrayInput extends InputStream {
+    private final byte[] b;
+    private int pos;
+
+    ArrayInput(byte[] b) {
+      this.b = b;
+    }
+
+    @Override
+    public int read() {
+      return pos < b.length ? b[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] out, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, out.length);
+      if (pos >= b.length) {
+        return -1;
+      }
+      int n = Math.min(len, b.length - pos);
+      if (n <= 0) {
+        return 0;
+      }
+      System.arraycopy(b, pos, out, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, b.length - pos));
+      pos += (int) k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return b.length - pos;
+    }
   }
 
   private static IOException error(int offset, String what) {

@@ -1,6 +1,5 @@
 package dev.sigwatch.core.x509;
 
-import java.io.IOException;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -9,10 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.HexFormat;
-import javax.security.auth.x500.X500Principal;
-import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
@@ -77,21 +72,12 @@ public record FulcioCertificate(
     TBSCertificate tbs = cert.tbs();
     Extensions all = tbs.getExtensions();
     Map<String, FulcioExtension> extensions = FulcioExtensions.read(all);
-    Instant notBefore;
-    Instant notAfter;
-    String subject;
-    String issuer;
-    String keyFingerprint;
-    try {
-      notBefore = tbs.getStartDate().getDate().toInstant();
-      notAfter = tbs.getEndDate().getDate().toInstant();
-      subject = rfc2253(tbs.getSubject());
-      issuer = rfc2253(tbs.getIssuer());
-      keyFingerprint = HexFormat.of().formatHex(
-          Certificates.sha256(tbs.getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER)));
-    } catch (IOException | RuntimeException e) { // BouncyCastle: "invalid date string"; the JDK: a malformed name
-      throw new CertificateParseException("not an X.509 certificate: " + e.getMessage(), e);
-    }
+    // In the order BouncyCastle read them before: the first that fails names the reason.
+    Instant notBefore = cert.notBefore();
+    Instant notAfter = cert.notAfter();
+    String subject = cert.subjectRfc2253();
+    String issuer = cert.issuerRfc2253();
+    String keyFingerprint = cert.keyFingerprint();
     if (notAfter.isBefore(notBefore)) { // the record would reject it (found by CertificateFuzzTest)
       throw new CertificateParseException("validity ends (notAfter " + notAfter + ") before it begins (notBefore "
           + notBefore + ")");
@@ -113,11 +99,6 @@ public record FulcioCertificate(
         tbs.getSerialNumber().getValue(),
         notBefore,
         notAfter);
-  }
-
-  /** A name as the JDK writes it in RFC 2253 form (what {@code X509Certificate}'s principals gave before). */
-  private static String rfc2253(X500Name name) throws IOException {
-    return new X500Principal(name.getEncoded(ASN1Encoding.DER)).getName(X500Principal.RFC2253);
   }
 
   /** The value of one Fulcio extension, or null if absent. */

@@ -2,13 +2,15 @@ package dev.sigwatch.core.x509;
 
 import java.io.IOException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
-import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.x509.Certificate;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
+import org.bouncycastle.asn1.x509.Time;
 
 /**
  * A certificate decoded once: its DER bytes and BouncyCastle's ASN.1 structure, which everything sigwatch reads from
@@ -29,13 +31,17 @@ public final class ParsedCertificate {
   private final Certificate asn1;
   private final Der.Tlv tbs;
   private final boolean strictDer;
+  /** Where the fields read per entry are in {@link #der}; null when the certificate has BER lengths. */
+  private final TbsLayout layout;
   private volatile X509Certificate x509;
 
-  private ParsedCertificate(byte[] der, Certificate asn1, Der.Tlv tbs, boolean strictDer, X509Certificate x509) {
+  private ParsedCertificate(byte[] der, Certificate asn1, Der.Tlv tbs, boolean strictDer, TbsLayout layout,
+      X509Certificate x509) {
     this.der = der;
     this.asn1 = asn1;
     this.tbs = tbs;
     this.strictDer = strictDer;
+    this.layout = layout;
     this.x509 = x509;
   }
 
@@ -54,6 +60,17 @@ public final class ParsedCertificate {
     return decode(derOrPem.clone(), null);
   }
 
+  /**
+   * {@link #parse} of bytes the caller hands over: {@code der} is kept, not copied, and must not be changed
+   * afterwards (for a decoder's fresh output, such as a PEM body).
+   */
+  public static ParsedCertificate parseOwned(byte[] der) throws CertificateParseException {
+    if (der == null || der.length == 0 || der[0] != 0x30) {
+      return parse(der);
+    }
+    return decode(der, null);
+  }
+
   /** The certificate the JDK already parsed, decoded for sigwatch's readers. */
   public static ParsedCertificate of(X509Certificate cert) throws CertificateParseException {
     return decode(Certificates.der(cert), cert);
@@ -67,9 +84,9 @@ public final class ParsedCertificate {
             + " bytes");
       }
       boolean strict = Der.checkNesting(der, Der.MAX_DEPTH);
-      Certificate asn1 = Certificate.getInstance(ASN1Primitive.fromByteArray(der));
+      Certificate asn1 = Certificate.getInstance(Der.read(der));
       Der.Tlv tbs = strict ? Der.tlv(der, outer.contentStart(), outer.end()) : null;
-      return new ParsedCertificate(der, asn1, tbs, strict, x509);
+      return new ParsedCertificate(der, asn1, tbs, strict, tbs == null ? null : TbsLayout.of(der, tbs), x509);
     } catch (IOException | RuntimeException e) {
       // BouncyCastle reports a wrong shape as IllegalArgumentException / IllegalStateException.
       throw new CertificateParseException("not an X.509 certificate: " + e.getMessage(), e);
@@ -113,6 +130,65 @@ public final class ParsedCertificate {
   /** Whether every length in the certificate is definite and minimal (DER lengths). */
   public boolean strictDerLengths() {
     return strictDer;
+  }
+
+  /**
+   * The start of the validity period.
+   *
+   * @throws CertificateParseException if BouncyCastle cannot read a time outside RFC 5280's two forms
+   */
+  public Instant notBefore() throws CertificateParseException {
+    Instant t = layout == null ? null : layout.notBefore(der);
+    return t != null ? t : bcDate(tbs().getStartDate());
+  }
+
+  /**
+   * The end of the validity period.
+   *
+   * @throws CertificateParseException if BouncyCastle cannot read a time outside RFC 5280's two forms
+   */
+  public Instant notAfter() throws CertificateParseException {
+    Instant t = layout == null ? null : layout.notAfter(der);
+    return t != null ? t : bcDate(tbs().getEndDate());
+  }
+
+  private static Instant bcDate(Time time) throws CertificateParseException {
+    try {
+      return time.getDate().toInstant();
+    } catch (RuntimeException e) { // "invalid date string: ..."
+      throw new CertificateParseException("not an X.509 certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The subject as the JDK writes it in RFC 2253 form (what {@code X509Certificate}'s principals gave).
+   *
+   * @throws CertificateParseException if the JDK cannot read the name
+   */
+  public String subjectRfc2253() throws CertificateParseException {
+    return layout == null ? Rfc2253Names.of(tbs().getSubject()) : Rfc2253Names.of(der, layout.subject(), tbs()::getSubject);
+  }
+
+  /**
+   * The issuer as the JDK writes it in RFC 2253 form.
+   *
+   * @throws CertificateParseException if the JDK cannot read the name
+   */
+  public String issuerRfc2253() throws CertificateParseException {
+    return layout == null ? Rfc2253Names.of(tbs().getIssuer()) : Rfc2253Names.of(der, layout.issuer(), tbs()::getIssuer);
+  }
+
+  /** Lower-case hex SHA-256 of the DER SubjectPublicKeyInfo (as BouncyCastle encodes it in DER). */
+  public String keyFingerprint() throws CertificateParseException {
+    byte[] spki = layout == null ? null : layout.spkiAsEncoded(der);
+    if (spki == null) {
+      try {
+        spki = tbs().getSubjectPublicKeyInfo().getEncoded(ASN1Encoding.DER);
+      } catch (IOException | RuntimeException e) {
+        throw new CertificateParseException("not an X.509 certificate: " + e.getMessage(), e);
+      }
+    }
+    return HexFormat.of().formatHex(Certificates.sha256(spki));
   }
 
   /** Lower-case hex SHA-256 of the DER encoding. */

@@ -46,7 +46,10 @@ public final class IdentityEvents {
    * good signers' events and names the bad one; an entry none of whose signers can be read is malformed.
    */
   public static RekorIdentities identities(RekorEntry entry) throws EntryParseException {
-    ParsedEntry parsed = RekorBodies.parse(bytes(entry.getBody()));
+    ByteBuffer body = entry.getBody();
+    ParsedEntry parsed = body.hasArray()
+        ? RekorBodies.parse(body.array(), body.arrayOffset() + body.position(), body.remaining())
+        : RekorBodies.parse(bytes(body));
     List<IdentityEvent> out = new ArrayList<>(Math.max(1, parsed.signers().size()));
     List<String> bad = new ArrayList<>(parsed.badSigners());
     boolean several = parsed.signers().size() + bad.size() > 1;

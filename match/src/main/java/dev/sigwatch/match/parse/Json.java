@@ -49,10 +49,24 @@ final class Json {
     }
     String algo = text(hash, "algorithm", at).toLowerCase(Locale.ROOT);
     String value = text(hash, "value", at).toLowerCase(Locale.ROOT);
-    if (!value.matches("[0-9a-f]{32,128}")) {
+    if (!isHex(value, 32, 128)) {
       throw new EntryParseException(at + ".value must be hex, but was: " + abbreviate(value));
     }
     return algo + ":" + value;
+  }
+
+  /** Whether {@code s} is {@code [0-9a-f]{min,max}}. */
+  static boolean isHex(String s, int min, int max) {
+    if (s.length() < min || s.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A Rekor v2 {@code {algorithm: SHA2_256, digest: base64}} hash as {@code algo:hex}. */

@@ -22,6 +22,32 @@ final class MinisignKeys {
     return line.startsWith("RW") && line.length() == 56;
   }
 
+  /**
+   * {@link #looksLike(String)} of the bytes read as ISO-8859-1 (one character per byte), without building the
+   * string: the last line of the trimmed text, trimmed, is 56 characters starting with {@code RW}.
+   */
+  static boolean looksLike(byte[] text) {
+    int end = text.length;
+    while (end > 0 && (text[end - 1] & 0xff) <= ' ') {
+      end--;
+    }
+    int start = 0;
+    while (start < end && (text[start] & 0xff) <= ' ') {
+      start++;
+    }
+    int line = start;
+    for (int i = end - 1; i >= start; i--) {
+      if (text[i] == '\n') {
+        line = i + 1;
+        break;
+      }
+    }
+    while (line < end && (text[line] & 0xff) <= ' ') {
+      line++;
+    }
+    return end - line == 56 && text[line] == 'R' && text[line + 1] == 'W';
+  }
+
   static Signer.Key parse(String text) throws EntryParseException {
     byte[] raw;
     try {

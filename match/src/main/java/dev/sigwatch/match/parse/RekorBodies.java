@@ -20,9 +20,14 @@ public final class RekorBodies {
   private RekorBodies() {}
 
   public static ParsedEntry parse(byte[] body) throws EntryParseException {
+    return parse(body, 0, body.length);
+  }
+
+  /** {@link #parse(byte[])} of {@code body[offset, offset + length)}. */
+  public static ParsedEntry parse(byte[] body, int offset, int length) throws EntryParseException {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      root = JSON.readTree(body, offset, length);
     } catch (IOException e) {
       throw new EntryParseException("body is not JSON: " + e.getMessage(), e);
     }

@@ -18,6 +18,8 @@ import java.util.Locale;
 public final class Verifiers {
   private static final String BEGIN_CERT = "-----BEGIN CERTIFICATE-----";
   private static final String BEGIN_KEY = "-----BEGIN PUBLIC KEY-----";
+  private static final byte[] BEGIN_CERT_BYTES = BEGIN_CERT.getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END_CERT_BYTES = "-----END CERTIFICATE-----".getBytes(StandardCharsets.US_ASCII);
 
   private Verifiers() {}
 
@@ -49,7 +51,7 @@ public final class Verifiers {
     if (SshKeys.looksLike(text)) {
       return "ssh";
     }
-    if (MinisignKeys.looksLike(new String(content, StandardCharsets.ISO_8859_1))) {
+    if (MinisignKeys.looksLike(content)) {
       return "minisign";
     }
     return "x509";
@@ -63,7 +65,7 @@ public final class Verifiers {
     }
     try {
       if (head.startsWith(BEGIN_CERT)) {
-        List<ParsedCertificate> certs = pemCertificates(new String(content, StandardCharsets.US_ASCII));
+        List<ParsedCertificate> certs = pemCertificates(content);
         if (certs.isEmpty()) {
           throw new EntryParseException("verifier: PEM holds no certificate");
         }
@@ -94,30 +96,43 @@ public final class Verifiers {
   }
 
   /**
-   * Every certificate of a PEM bundle, leaf first. Decoded here (base64 then DER) rather than by the JDK's PEM
-   * path, which is ~20x slower and dominated the per-entry cost; each certificate is decoded once, for every reader.
+   * Every certificate of a PEM bundle (read as US-ASCII), leaf first. Decoded here (base64 then DER) rather than by
+   * the JDK's PEM path, which is ~20x slower and dominated the per-entry cost; each certificate is decoded once, for
+   * every reader. The markers are found in the bytes: US-ASCII decoding maps each byte to one character, and a byte
+   * it replaces (over 0x7f) never equals a marker's.
    */
-  static List<ParsedCertificate> pemCertificates(String pem) throws EntryParseException, CertificateParseException {
+  static List<ParsedCertificate> pemCertificates(byte[] pem) throws EntryParseException, CertificateParseException {
     List<ParsedCertificate> out = new java.util.ArrayList<>(2);
     int from = 0;
     while (true) {
-      int b = pem.indexOf(BEGIN_CERT, from);
+      int b = indexOf(pem, BEGIN_CERT_BYTES, from);
       if (b < 0) {
         return out;
       }
-      int e = pem.indexOf("-----END CERTIFICATE-----", b);
+      int e = indexOf(pem, END_CERT_BYTES, b);
       if (e < 0) {
         throw new EntryParseException("verifier: PEM CERTIFICATE block not terminated");
       }
       byte[] der;
       try {
-        der = Base64.getMimeDecoder().decode(pem.substring(b + BEGIN_CERT.length(), e));
+        der = PemBase64.decode(pem, b + BEGIN_CERT_BYTES.length, e);
       } catch (IllegalArgumentException ex) {
         throw new EntryParseException("verifier: PEM CERTIFICATE body is not base64", ex);
       }
-      out.add(ParsedCertificate.parse(der));
+      out.add(ParsedCertificate.parseOwned(der));
       from = e + 1;
     }
+  }
+
+  /** The first index of {@code what} in {@code in} at or after {@code from}, or -1 (as {@link String#indexOf}). */
+  static int indexOf(byte[] in, byte[] what, int from) {
+    byte first = what[0];
+    for (int i = Math.max(from, 0), last = in.length - what.length; i <= last; i++) {
+      if (in[i] == first && java.util.Arrays.equals(in, i, i + what.length, what, 0, what.length)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static byte[] pemBody(String pem, String label) throws EntryParseException {

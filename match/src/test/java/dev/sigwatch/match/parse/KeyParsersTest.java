@@ -92,6 +92,23 @@ class KeyParsersTest {
         TestKeys.sha256Hex(Arrays.copyOfRange(raw, 10, 42)));
   }
 
+  /** The sniffing check on bytes says what the one on the ISO-8859-1 string says, on keys and near misses. */
+  @Test
+  void minisignSniffingOnBytesAgreesWithTheString() {
+    String key = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3";
+    List<String> texts = List.of(MINISIGN, key, " \t" + key + " \n\n", MINISIGN + "\n", "x\n  " + key,
+        key.substring(1), key + "A", "rw" + key.substring(2), "x\n" + key + "\ny", "", " ", "\n", "R", "RW",
+        "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n" + key, key + "\u00e9", "\u00a0" + key,
+        "\u0001" + key + "\u0000");
+    int yes = 0;
+    for (String t : texts) {
+      boolean want = MinisignKeys.looksLike(t);
+      assertThat(MinisignKeys.looksLike(t.getBytes(StandardCharsets.ISO_8859_1))).as(t).isEqualTo(want);
+      yes += want ? 1 : 0;
+    }
+    assertThat(yes).isGreaterThanOrEqualTo(5);
+  }
+
   @Test
   void malformedMinisignKeys() {
     // 'Ed' header replaced by 'Ez' (base64 of 42 bytes).
