@@ -24,7 +24,9 @@ final class BrokerLoad {
     try {
       for (ObjectName n : JMX.queryNames(new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"),
           null)) {
-        out.merge("req:" + n.getKeyProperty("request"), count(n), Long::sum);
+        String api = n.getKeyProperty("request");
+        if (api.equals("FetchConsumer") || api.equals("FetchFollower")) continue; // subsets of Fetch
+        out.merge("req:" + api, count(n), Long::sum);
       }
       out.put("bytesIn", count(new ObjectName("kafka.server:type=BrokerTopicMetrics,name=BytesInPerSec")));
       out.put("messagesIn", count(new ObjectName("kafka.server:type=BrokerTopicMetrics,name=MessagesInPerSec")));
