@@ -24,7 +24,12 @@ final class StageCpu {
 
   /** The stage a thread belongs to, by the names Kafka, the JDK and sigwatch give their threads. */
   static String stage(String thread) {
-    if (thread.startsWith("sigstore-sim") || thread.startsWith("HTTP-Dispatcher")) return "simulator";
+    // The common fork-join pool: in the benchmark's JVM only the simulator uses it (signing and rendering entries
+    // in parallel); sigwatch's stages run on threads of their own.
+    if (thread.startsWith("sigstore-sim") || thread.startsWith("HTTP-Dispatcher")
+        || thread.startsWith("ForkJoinPool.commonPool")) {
+      return "simulator";
+    }
     if (thread.contains("sigwatch-match")) return "match"; // stream, global, producer and heartbeat threads
     if (thread.contains("sigwatch-verify")) return "verify";
     if (thread.startsWith("ingest-") || thread.startsWith("HttpClient") || thread.contains("sigwatch-ingest")) {
