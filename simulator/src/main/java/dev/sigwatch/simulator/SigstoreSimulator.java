@@ -81,9 +81,10 @@ public final class SigstoreSimulator implements AutoCloseable {
     String base = http.baseUrl();
     this.ca = new SimCa(start);
     this.lookalike = new SimCa(start);
-    this.rekorV1 = new RekorV1Log(rekorV1Hostname(config, base), SimKey.generate(SimKey.Alg.ECDSA_P256), entryClock);
+    this.rekorV1 = new RekorV1Log(rekorV1Hostname(config, base), SimKey.generate(SimKey.Alg.ECDSA_P256), entryClock,
+        config.packedEntries());
     this.rekorV2 = new RekorV2Log(rekorV2Origin(config, base + "/rekor2"), "witness.sigwatch.test",
-        config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
+        config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock, config.packedEntries());
     this.ct = new CtLog(strip(base) + "/ct", false, clock, entryClock);
     this.staticCt = new CtLog(strip(base) + "/static-ct", true, clock, entryClock);
     this.rekorV1Routes = new RekorV1Routes(rekorV1);
@@ -183,11 +184,18 @@ public final class SigstoreSimulator implements AutoCloseable {
 
   /** Builds {@code n} Rekor v1 and v2 entries fast from the pool (signatures reused, digests varied); publishes. */
   public synchronized void pregenerate(int n) {
-    long base = artifacts.getAndAdd(n);
-    rekorV1.appendBatch(n, i -> pool.v1((int) (base + i)), i -> digest(base + 1 + i));
-    for (int i = 0; i < n; i++) rekorV2.append(pool.v2((int) (base + i)), digest(base + 1 + i));
+    for (int done = 0; done < n; done += PREGENERATE_BATCH) {
+      int m = Math.min(PREGENERATE_BATCH, n - done);
+      long base = artifacts.getAndAdd(m);
+      rekorV1.appendBatch(m, i -> pool.v1((int) (base + i)), i -> digest(base + 1 + i));
+      rekorV2.appendBatch(m, i -> pool.v2((int) (base + i)), i -> digest(base + 1 + i));
+      if (n > PREGENERATE_BATCH) LOG.info("sigstore-sim: pre-generated {} of {} entries", done + m, n);
+    }
     publishAll();
   }
+
+  /** Entries built per batch by {@link #pregenerate}: bounds the bodies and SETs held while a batch is built. */
+  private static final int PREGENERATE_BATCH = 100_000;
 
   /**
    * Renders every published Rekor v1 entry now, so that serving them is a copy of bytes (load tests: the simulator
@@ -216,11 +224,16 @@ public final class SigstoreSimulator implements AutoCloseable {
    */
   public synchronized RekorV2Log addRekorV2Shard(String path, String origin) {
     RekorV2Log shard = new RekorV2Log(origin, "witness.sigwatch.test",
-        config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock);
+        config.witnessed() ? RekorV2Log.Witness.VALID : RekorV2Log.Witness.NONE, clock, config.packedEntries());
     http.route("/" + path + "/api/v2", new RekorV2Routes(shard));
     extraV2.add(shard);
     shard.publish();
     return shard;
+  }
+
+  /** Serves {@code route} under {@code prefix} too (a benchmark's control routes). */
+  public void route(String prefix, dev.sigwatch.simulator.http.Route route) {
+    http.route(prefix, route);
   }
 
   /** When the simulated instance's trust starts (validity of its keys and CA). */

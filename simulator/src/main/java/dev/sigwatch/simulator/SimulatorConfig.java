@@ -31,10 +31,13 @@ import java.util.List;
  * @param poolCertificates how many distinct certificates bulk entries ({@code pregenerate}, timed growth) cycle
  *     through, issued over the pool's identities (each logged to both CT logs): 3 by default; a benchmark asks for
  *     more than the JDK's certificate cache (750), as on a real log where every certificate is new
+ * @param packedEntries the memory-light mode for benchmarks of millions of entries: Rekor v1 and v2 keep each entry as
+ *     a packed record (template number, digest, time, SET: ~117 and 36 bytes) instead of an object, beside the Merkle
+ *     tree's 64 bytes per leaf; entries are rendered when served, byte for byte as in the default mode
  */
 public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entriesPerSecond, int initialEntries,
     int inactiveShardEntries, boolean witnessed, List<Identity> identities, Clock clock, String rekorV1Hostname,
-    String rekorV2Origin, Duration backdate, int poolCertificates) {
+    String rekorV2Origin, Duration backdate, int poolCertificates, boolean packedEntries) {
   /** The {@code rekorV2Origin} that means: the base URL without scheme. */
   public static final String URL_WITHOUT_SCHEME = "<url without scheme>";
   /**
@@ -94,6 +97,7 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
     private String rekorV2Origin;
     private Duration backdate = DEFAULT_BACKDATE;
     private int poolCertificates = 3;
+    private boolean packedEntries;
 
     public Builder port(int p) { port = p; return this; }
     public Builder threads(int t) { threads = t; return this; }
@@ -110,6 +114,8 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
     public Builder rekorV2Origin(String o) { rekorV2Origin = o; return this; }
     public Builder backdate(Duration d) { backdate = d; return this; }
     public Builder poolCertificates(int n) { poolCertificates = n; return this; }
+    /** The memory-light mode for benchmarks: see {@link SimulatorConfig#packedEntries}. */
+    public Builder packedEntries(boolean p) { packedEntries = p; return this; }
 
     /**
      * This simulator's old conventions: checkpoint names derived from the URL (Rekor v1 {@code host:port}, Rekor v2
@@ -124,7 +130,7 @@ public record SimulatorConfig(int port, int threads, int ctMaxEntries, int entri
 
     public SimulatorConfig config() {
       return new SimulatorConfig(port, threads, ctMaxEntries, entriesPerSecond, initialEntries, inactiveShardEntries,
-          witnessed, identities, clock, rekorV1Hostname, rekorV2Origin, backdate, poolCertificates);
+          witnessed, identities, clock, rekorV1Hostname, rekorV2Origin, backdate, poolCertificates, packedEntries);
     }
 
     /** Validates the settings and binds the server (not yet serving; call {@code start()}). */

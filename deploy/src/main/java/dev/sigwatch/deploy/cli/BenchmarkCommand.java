@@ -90,6 +90,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
       + " Default ${DEFAULT-VALUE}.")
   int rateWarmup;
 
+  @Option(names = "--simulator", defaultValue = "jvm", description = {"Where the simulator runs: jvm (this JVM,"
+      + " every entry rendered ahead: fastest to serve; its CPU and memory count as this process's) or process (a child",
+      "JVM in its memory-light mode: entries packed, rendered when served; neither its CPU nor its memory is this"
+      + " process's, so --heap measures sigwatch alone, and millions of entries fit). Default ${DEFAULT-VALUE}."})
+  String simulator;
+
+  @Option(names = "--incident-latency", defaultValue = "0", description = {"After the throughput run (and --latency):"
+      + " N integrity incidents staged one at a time (bad signature, unknown key, rollback on Rekor v1 and v2, a",
+      "Rekor v2 split view, in turn; the last a Rekor v2 fork); prints p50 / p99 / max from the bad checkpoint being"
+      + " served to its verify alert read from the alerts topic. Default 0 (off)."})
+  int incidentLatency;
+
   @Option(names = "--heap", description = {"Sample the live heap (used after a full GC) at every tenth of the entries"
       + " matched and print the series: flat means memory does not grow with the log. Each sample is a full GC"
       + " (a pause of some 100 ms), so the rates of a --heap run are slightly lower."})
@@ -101,13 +113,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Consumer<String> say = s -> spec.commandLine().getErr().println("benchmark: " + s);
     say.accept("pre-generating " + entries + " entries per Rekor log...");
     long t0 = System.nanoTime();
-    try (SigstoreSimulator sim = SigstoreSimulator.builder().port(0).poolCertificates(certificates).build().start()) {
-      sim.pregenerate(entries);
-      sim.prerenderRekorV1();
+    try (BenchSimulator sim = startSimulator(Files.createDirectories(dir.resolve("sim")), say)) {
       say.accept(String.format(Locale.ROOT, "simulator ready in %.1f s", (System.nanoTime() - t0) / 1e9));
-      Path trustedRoot = sim.writeTrustedRoot(Files.createDirectories(dir.resolve("sim")));
+      Path trustedRoot = sim.trustedRoot();
       long v1 = entries; // pregenerate(n) appends n entries to Rekor v1 and n to Rekor v2
-      long v2 = sim.rekorV2().tree().size();
+      long v2 = sim.status().rekorV2Size();
       SigwatchConfig cfg = new SigwatchConfig(dir, new KafkaSettings(null, null, null, null, null), trustedRoot, null,
           List.of(new LogSettings("rekor-v1", sim.rekorV1Url(), null, null),
               new LogSettings("rekor-v2", sim.rekorV2Url(), null, null)),
@@ -134,17 +144,19 @@ public final class BenchmarkCommand implements Callable<Integer> {
    * each stage's whole-run rate, match's steady rate (once {@code warmup} of the entries are matched: the JIT has
    * compiled the hot code by then) and the CPU each stage spent per entry.
    */
-  private void watch(Pipeline p, SigstoreSimulator sim, long total, long start, Consumer<String> say,
+  private void watch(Pipeline p, BenchSimulator sim, long total, long start, Consumer<String> say,
       List<String> results) {
     String topic = p.kafka().topics().rekorEntries().name();
     long warmupEntries = (long) (total * warmup);
     Map<String, Long> cpuStart = StageCpu.snapshot();
     Map<String, Long> brokerStart = BrokerLoad.snapshot();
+    long simCpuStart = sim.cpuNanos();
     Map<String, Long> cpuSteady = null;
     Map<String, Long> brokerSteady = null;
     long steadyAt = 0;
     long matchedAtSteady = 0;
     List<String> heapSeries = new ArrayList<>();
+    List<String> rssSeries = new ArrayList<>();
     try (Admin admin = Admin.create(p.kafka().clientProperties())) {
       boolean verifyDone = false;
       boolean matchDone = false;
@@ -157,6 +169,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         long matched = committed(admin, MatchSettings.DEFAULT_APPLICATION_ID, ends);
         while (heap && heapSeries.size() < 10 && matched >= total * (heapSeries.size() + 1) / 10) {
           heapSeries.add(liveHeapMb());
+          rssSeries.add(Long.toString(ProcessMemory.rssMb()));
+          say.accept(String.format(Locale.ROOT, "memory at %d of %d entries matched: live heap %s MB, RSS %s MB",
+              matched, total, heapSeries.get(heapSeries.size() - 1), rssSeries.get(rssSeries.size() - 1)));
         }
         if (cpuSteady == null && matched >= warmupEntries) {
           cpuSteady = StageCpu.snapshot();
@@ -178,6 +193,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
       long now = System.nanoTime();
       say.accept("CPU per entry over the whole run (µs; " + total + " entries, each through every stage): "
           + StageCpu.perEntry(cpuStart, cpuEnd, total));
+      if (simCpuStart >= 0) {
+        say.accept(String.format(Locale.ROOT, "the simulator child (another process, not in the figures here): %.0f µs"
+            + " CPU per entry", (sim.cpuNanos() - simCpuStart) / 1e3 / total));
+      }
       double pipeline = StageCpu.micros(cpuStart, cpuEnd, total, StageCpu.STAGES.subList(0, 6));
       say.accept(String.format(Locale.ROOT, "all Java threads: %.0f µs CPU/entry, a ceiling of %.0f entries/s on %d"
           + " cores with every stage running at once (JIT and GC excluded)", pipeline,
@@ -195,7 +214,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
       if (heap) {
         say.accept("live heap (MB used after a full GC) at each tenth of the " + total + " entries matched: "
             + String.join(", ", heapSeries) + "; max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
+        say.accept("RSS of this process (MB) at the same points: " + String.join(", ", rssSeries) + "; peak "
+            + ProcessMemory.peakRssMb() + " MB"
+            + (sim instanceof SimulatorChild c ? "; the simulator child's RSS " + c.rssMb() + " MB (not included)" : ""));
         results.add("heap-mb=" + String.join("/", heapSeries));
+        results.add("rss-mb=" + String.join("/", rssSeries));
       }
       if (rate > 0) {
         results.add(SustainedRate.run(sim, admin, topic, rate, rateWarmup, rateSeconds, say));
@@ -205,6 +228,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
             java.time.Duration.ofMillis(latencySpacing), say);
         if (l != null) results.add(l);
       }
+      if (incidentLatency > 0) {
+        String l = IncidentLatencyProbe.run(sim, p.kafka().clientProperties(), p.kafka().topics().alerts(),
+            p.kafka().topics().logEvents(), incidentLatency, say);
+        if (l != null) results.add(l);
+      }
       say.accept(String.format(Locale.ROOT, "load average %.1f on %d cores",
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors()));
@@ -212,6 +240,25 @@ public final class BenchmarkCommand implements Callable<Integer> {
       say.accept("measurement failed: " + e);
     } finally {
       p.stop();
+    }
+  }
+
+  /**
+   * The simulator of {@code --simulator}: in this JVM with every entry rendered ahead, or a child JVM in its
+   * memory-light mode; either way holding {@code --entries} entries per Rekor log, its trusted root in {@code trustDir}.
+   */
+  private BenchSimulator startSimulator(Path trustDir, Consumer<String> say) throws java.io.IOException {
+    switch (simulator) {
+      case "process":
+        return SimulatorChild.start(entries, certificates, trustDir, say);
+      case "jvm":
+        SigstoreSimulator sim = SigstoreSimulator.builder().port(0).poolCertificates(certificates).build().start();
+        sim.pregenerate(entries);
+        sim.prerenderRekorV1();
+        return BenchSimulator.inJvm(sim, trustDir);
+      default:
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+            "--simulator must be jvm or process, was " + simulator);
     }
   }
 

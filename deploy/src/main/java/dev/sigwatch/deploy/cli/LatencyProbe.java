@@ -2,8 +2,6 @@ package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.topics.Topic;
-import dev.sigwatch.simulator.SigstoreSimulator;
-import dev.sigwatch.simulator.ca.Identity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,7 +34,7 @@ final class LatencyProbe {
    *
    * @return the summary fragment for the benchmark's result line, or null when no alert came
    */
-  static String run(SigstoreSimulator sim, Map<String, Object> clientProperties, Topic<String, Alert> alerts, int n,
+  static String run(BenchSimulator sim, Map<String, Object> clientProperties, Topic<String, Alert> alerts, int n,
       Duration spacing, Consumer<String> say) throws InterruptedException {
     Map<String, Object> props = new HashMap<>(clientProperties);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -58,7 +56,7 @@ final class LatencyProbe {
       while (latencies.size() < 2L * n && System.nanoTime() < deadline) {
         if (sent < n && System.nanoTime() >= nextAt) {
           String who = "probe-" + sent + "@" + DOMAIN;
-          sim.addIdentity(Identity.email(who, "https://accounts.google.com"));
+          sim.addIdentity(who, "https://accounts.google.com");
           loggedAt.put(who, System.currentTimeMillis());
           sent++;
           nextAt += spacing.toNanos();

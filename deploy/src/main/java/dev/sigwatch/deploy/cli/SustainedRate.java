@@ -1,7 +1,6 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.match.MatchSettings;
-import dev.sigwatch.simulator.SigstoreSimulator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +26,7 @@ final class SustainedRate {
   private SustainedRate() {}
 
   /** Grows the logs at {@code rate} for {@code warmupSeconds + seconds}, measuring the last {@code seconds}. */
-  static String run(SigstoreSimulator sim, Admin admin, String entriesTopic, double rate, int warmupSeconds,
+  static String run(BenchSimulator sim, Admin admin, String entriesTopic, double rate, int warmupSeconds,
       int seconds, Consumer<String> say) throws Exception {
     AtomicLong appended = new AtomicLong();
     Thread grower = new Thread(() -> grow(sim, rate, appended), "sigstore-sim-grow");
@@ -66,7 +65,7 @@ final class SustainedRate {
   }
 
   /** Appends entry pairs (one to v1, one to v2) so that {@code rate} entries/s are logged, every 100 ms. */
-  private static void grow(SigstoreSimulator sim, double rate, AtomicLong appended) {
+  private static void grow(BenchSimulator sim, double rate, AtomicLong appended) {
     long start = System.nanoTime();
     try {
       while (!Thread.currentThread().isInterrupted()) {

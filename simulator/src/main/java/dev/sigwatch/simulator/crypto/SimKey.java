@@ -107,6 +107,39 @@ public final class SimKey {
     }
   }
 
+  /**
+   * An ECDSA-SHA256 signer for bulk test data (a benchmark's millions of Rekor v1 SETs) that uses one random nonce for
+   * every signature it makes: each signature verifies under this key like one from {@link #sign}, but costs a hash and
+   * two multiplications mod n instead of a point multiplication (~10 µs instead of ~100). Anyone holding two of its
+   * signatures can compute the private key: only for a simulator's throwaway key. Thread-safe.
+   *
+   * @throws IllegalStateException if this is not an ECDSA P-256 key
+   */
+  public java.util.function.Function<byte[], byte[]> reusedNonceSigner() {
+    if (alg != Alg.ECDSA_P256) throw new IllegalStateException("not an ECDSA P-256 key: " + alg);
+    BigInteger n = P256.getN();
+    BigInteger k;
+    BigInteger r;
+    do {
+      k = new BigInteger(n.bitLength(), RANDOM);
+      r = k.signum() > 0 && k.compareTo(n) < 0
+          ? P256.getG().multiply(k).normalize().getAffineXCoord().toBigInteger().mod(n) : BigInteger.ZERO;
+    } while (r.signum() == 0);
+    BigInteger kInverse = k.modInverse(n);
+    BigInteger rd = r.multiply(ecPrivate.getD()).mod(n);
+    BigInteger fixedR = r;
+    return data -> {
+      BigInteger z = new BigInteger(1, sha256(data)); // P-256: the whole 256-bit hash
+      BigInteger sig = kInverse.multiply(z.add(rd)).mod(n);
+      if (sig.signum() == 0) return sign(data); // probability 2^-256
+      try {
+        return StandardDSAEncoding.INSTANCE.encode(n, fixedR, sig);
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("DER-encoding an ECDSA signature", e);
+      }
+    };
+  }
+
   public static byte[] sha256(byte[]... parts) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

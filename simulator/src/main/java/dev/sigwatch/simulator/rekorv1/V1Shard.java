@@ -1,8 +1,6 @@
 package dev.sigwatch.simulator.rekorv1;
 
 import dev.sigwatch.core.merkle.MerkleTree;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One Rekor v1 tree (shard): its leaves, the entries behind them, the global index of its first leaf, and its
@@ -26,15 +24,16 @@ public final class V1Shard {
   private final long treeId;
   private final long offset;
   private final MerkleTree tree;
-  private final List<Entry> entries;
+  private final EntryStore entries;
   private volatile Head head;
   private volatile long provable;
 
-  V1Shard(long treeId, long offset, MerkleTree tree, List<Entry> entries) {
+  /** @param entries the store this shard adds to (owned by it from now on) */
+  V1Shard(long treeId, long offset, MerkleTree tree, EntryStore entries) {
     this.treeId = treeId;
     this.offset = offset;
     this.tree = tree;
-    this.entries = new ArrayList<>(entries);
+    this.entries = entries;
   }
 
   public long treeId() {
@@ -71,11 +70,12 @@ public final class V1Shard {
   }
 
   public synchronized Entry entry(long leafIndex) {
-    return entries.get((int) leafIndex);
+    return entries.get(leafIndex);
   }
 
-  synchronized List<Entry> entriesPrefix(long n) {
-    return new ArrayList<>(entries.subList(0, (int) n));
+  /** A copy of the first {@code n} entries, in this shard's layout. */
+  synchronized EntryStore entriesPrefix(long n) {
+    return entries.prefix(n);
   }
 
   /** 16 hex digits of the tree ID, the prefix of entry UUIDs. */

@@ -6,6 +6,8 @@ import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.simulator.crypto.Notes;
 import dev.sigwatch.simulator.crypto.SimKey;
 import dev.sigwatch.simulator.rekorv1.BodyTemplate;
+import dev.sigwatch.simulator.rekorv1.EntryStore;
+import dev.sigwatch.simulator.rekorv1.V1Shard;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -23,8 +25,6 @@ public final class RekorV2Log {
   /** How the published checkpoint's witness line looks. */
   public enum Witness { NONE, VALID, MISSING, INVALID }
 
-  private record Entry(BodyTemplate t, byte[] digest) {}
-
   private final String origin;
   private final SimKey key = SimKey.generate(SimKey.Alg.ED25519);
   private final SimKey witnessKey = SimKey.generate(SimKey.Alg.ED25519);
@@ -34,7 +34,8 @@ public final class RekorV2Log {
   private final Clock clock;
   /** Replaced by {@link #fork}; guarded by this. */
   private volatile MerkleTree tree = new MerkleTree();
-  private List<Entry> entries = new ArrayList<>();
+  /** Template and digest of each entry (no integrated time or SET in Rekor v2); replaced by {@link #fork}. */
+  private EntryStore entries;
   private volatile Witness witness;
   private volatile long publishedSize;
   /** The largest size ever published: its tiles stay served after a rollback of the checkpoint (static files). */
@@ -45,6 +46,12 @@ public final class RekorV2Log {
   private final java.util.Set<Long> tampered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public RekorV2Log(String origin, String witnessName, Witness witness, Clock clock) {
+    this(origin, witnessName, witness, clock, false);
+  }
+
+  /** @param packed keep entries as packed records ({@link EntryStore#packed}, 36 bytes each) for benchmarks */
+  public RekorV2Log(String origin, String witnessName, Witness witness, Clock clock, boolean packed) {
+    this.entries = packed ? EntryStore.packed(0) : EntryStore.list();
     this.origin = origin;
     this.witnessName = witnessName;
     this.secondWitnessName = "second." + witnessName;
@@ -67,10 +74,31 @@ public final class RekorV2Log {
     }
   }
 
+  private static V1Shard.Entry entry(BodyTemplate t, byte[] digest) {
+    return new V1Shard.Entry(t, digest, 0, NO_SET);
+  }
+
+  private static final byte[] NO_SET = new byte[0];
+
   public synchronized long append(BodyTemplate t, byte[] digest) {
-    entries.add(new Entry(t, digest));
+    entries.add(entry(t, digest));
     tree.append(Rfc6962.leafHash(t.render(digest)));
     return tree.size() - 1;
+  }
+
+  /** Appends {@code n} entries (template and digest i from the functions), hashing the leaves on all cores. */
+  public synchronized void appendBatch(int n, java.util.function.IntFunction<BodyTemplate> templates,
+      java.util.function.IntFunction<byte[]> digests) {
+    V1Shard.Entry[] es = new V1Shard.Entry[n];
+    byte[][] leaves = new byte[n][];
+    java.util.stream.IntStream.range(0, n).parallel().forEach(i -> {
+      es[i] = entry(templates.apply(i), digests.apply(i));
+      leaves[i] = Rfc6962.leafHash(es[i].body());
+    });
+    for (int i = 0; i < n; i++) {
+      entries.add(es[i]);
+      tree.append(leaves[i]);
+    }
   }
 
   /** Signs and publishes a checkpoint over every entry; ends any split view. */
@@ -114,12 +142,12 @@ public final class RekorV2Log {
     if (n < 2) throw new IllegalStateException(origin + ": fork needs >= 2 entries, has " + n);
     long keep = n / 2;
     MerkleTree f = new MerkleTree();
-    List<Entry> e = new ArrayList<>(entries.subList(0, (int) keep));
+    EntryStore e = entries.prefix(keep);
     for (long i = 0; i < keep; i++) f.append(tree.leafHash(i));
-    BodyTemplate t = entries.get(0).t();
+    BodyTemplate t = entries.get(0).template();
     for (long i = keep; i <= n; i++) {
       byte[] d = SimKey.sha256(("fork-" + origin + "-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      e.add(new Entry(t, d));
+      e.add(entry(t, d));
       f.append(Rfc6962.leafHash(t.render(d)));
     }
     entries = e;
@@ -164,8 +192,8 @@ public final class RekorV2Log {
 
   /** The entry body at {@code index} as served (tampered if an incident says so; the tree keeps the true leaf). */
   public synchronized byte[] body(long index) {
-    Entry e = entries.get((int) index);
-    return e.t().render(tampered.contains(index) ? SimKey.sha256(e.digest()) : e.digest());
+    V1Shard.Entry e = entries.get(index);
+    return e.template().render(tampered.contains(index) ? SimKey.sha256(e.digest()) : e.digest());
   }
 
   /**
