@@ -96,11 +96,12 @@ final class IncidentLatencyProbe {
         }
         if (k == FORK) break;
         sim.grow(5); // a validly signed head over the whole tree on both logs: the incident ends
+        // Both logs' new heads verified before the next incident: a rollback staged on a log whose last head ingest
+        // has not read yet is no rollback to the monitor.
         BenchSimulator.Status s = sim.status();
-        long size = k.target() == LogTarget.REKOR_V1 ? s.rekorV1Size() : s.rekorV2Size();
-        if (!awaitVerified(eventConsumer, log, size)) {
-          say.accept("incident latency: " + log + " did not verify a head of " + size + " within " + WAIT.toSeconds()
-              + " s; stopping");
+        Map<String, Long> heads = new HashMap<>(Map.of(s.rekorV1Origin(), s.rekorV1Size(), v2Log, s.rekorV2Size()));
+        if (!awaitVerified(eventConsumer, heads)) {
+          say.accept("incident latency: no verified head of " + heads + " within " + WAIT.toSeconds() + " s; stopping");
           break;
         }
       }
@@ -153,18 +154,22 @@ final class IncidentLatencyProbe {
     return null;
   }
 
-  /** Whether verify reports a checkpoint of {@code log} of at least {@code size} verified within {@link #WAIT}. */
-  private static boolean awaitVerified(KafkaConsumer<String, LogEvent> c, String log, long size) {
+  /**
+   * Whether verify reports, within {@link #WAIT}, a checkpoint verified of every log of {@code heads} (log id to size)
+   * at least that size; removes each log from {@code heads} once it has.
+   */
+  private static boolean awaitVerified(KafkaConsumer<String, LogEvent> c, Map<String, Long> heads) {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (System.nanoTime() < deadline) {
+    while (!heads.isEmpty() && System.nanoTime() < deadline) {
       for (ConsumerRecord<String, LogEvent> r : c.poll(Duration.ofMillis(50))) {
         LogEvent e = r.value();
-        if ("CHECKPOINT_VERIFIED".equals(e.getType()) && log.equals(e.getLogId()) && e.getTreeSize() != null
+        Long size = heads.get(e.getLogId());
+        if ("CHECKPOINT_VERIFIED".equals(e.getType()) && size != null && e.getTreeSize() != null
             && e.getTreeSize() >= size) {
-          return true;
+          heads.remove(e.getLogId());
         }
       }
     }
-    return false;
+    return heads.isEmpty();
   }
 }
