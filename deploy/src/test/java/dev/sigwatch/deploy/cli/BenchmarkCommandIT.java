@@ -31,8 +31,8 @@ class BenchmarkCommandIT {
     assertThat(p.exitValue()).as(stderr).isZero();
     assertThat(Files.readString(out, StandardCharsets.UTF_8).trim())
         .matches("ingest\\+(verify|match)=\\d+/s ingest\\+(verify|match)=\\d+/s( match-steady=\\d+/s)?"
-            + " heap-mb=[1-9]\d*(/[1-9]\d*)* rss-mb=[1-9]\d*(/[1-9]\d*)*"
-            + " sustained=[1-9]\d*/s lag=\d+->\d+(\(growing\))? latency-p50=\d+ms latency-p99=\d+ms");
+            + " heap-mb=[1-9]\\d*(/[1-9]\\d*)* rss-mb=[1-9]\\d*(/[1-9]\\d*)*"
+            + " sustained=[1-9]\\d*/s lag=\\d+->\\d+(\\(growing\\))? latency-p50=\\d+ms latency-p99=\\d+ms");
     assertThat(stderr).contains("benchmark: ingest+verify: 6000 entries in").contains("benchmark: ingest+match: 6000 entries in")
         .containsPattern("CPU per entry over the whole run .*simulator \\d+, ingest \\d+, verify \\d+, match [1-9]\\d*,"
             + " broker \\d+, other \\d+, jvm \\(jit, gc\\) \\d+, total [1-9]\\d* µs CPU/entry")
