@@ -1,11 +1,9 @@
 package dev.sigwatch.core.ct;
 
+import dev.sigwatch.core.x509.Certificates;
 import dev.sigwatch.core.x509.Der;
 import dev.sigwatch.core.x509.ParsedCertificate;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -93,45 +91,63 @@ public final class PrecertTbs {
     }
   }
 
-  /** The byte-level cut of a TBS whose lengths are DER (checked by the caller). */
+  /**
+   * The byte-level cut of a TBS whose lengths are DER (checked by the caller). Two passes over the fields: the first
+   * checks them and measures what is kept, the second writes it into an array of the right size.
+   */
   private static byte[] cut(byte[] b) throws IOException {
     Der.Tlv tbs = Der.tlv(b, 0, b.length);
     if (!tbs.isSequence() || tbs.end() != b.length) {
       throw new IOException(tbs.end() != b.length ? "trailing data after the TBSCertificate"
           : String.format(Locale.ROOT, "want a SEQUENCE, got tag 0x%02x", tbs.tag()));
     }
-    ByteArrayOutputStream fields = new ByteArrayOutputStream(b.length);
+    int fieldsLength = 0;
     for (int pos = tbs.contentStart(); pos < tbs.end(); ) {
       Der.Tlv field = Der.tlv(b, pos, tbs.end());
       if (field.tag() == EXTENSIONS) {
-        byte[] kept = keptExtensions(b, field);
-        if (kept.length > 0) {
-          ByteArrayOutputStream seq = new ByteArrayOutputStream(kept.length + 8);
-          Der.writeHeader(seq, 0x30, kept.length);
-          seq.writeBytes(kept);
-          Der.writeHeader(fields, EXTENSIONS, seq.size());
-          seq.writeTo(fields);
+        int kept = keptExtensions(b, field, null, 0);
+        if (kept > 0) {
+          int seq = Der.headerLength(kept) + kept;
+          fieldsLength += Der.headerLength(seq) + seq;
         }
       } else if ((field.tag() & 0xdf) == (0x80 | EXTENSIONS_TAG)) {
         throw new IOException("extensions [3] must be explicitly tagged");
       } else {
-        fields.write(b, field.start(), field.end() - field.start());
+        fieldsLength += field.end() - field.start();
       }
       pos = field.end();
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(fields.size() + 6);
-    Der.writeHeader(out, 0x30, fields.size());
-    fields.writeTo(out);
-    return out.toByteArray();
+    byte[] out = new byte[Der.headerLength(fieldsLength) + fieldsLength];
+    int o = Der.writeHeader(out, 0, 0x30, fieldsLength);
+    for (int pos = tbs.contentStart(); pos < tbs.end(); ) {
+      Der.Tlv field = Der.tlv(b, pos, tbs.end());
+      if (field.tag() == EXTENSIONS) {
+        int kept = keptExtensions(b, field, null, 0);
+        if (kept > 0) {
+          int seq = Der.headerLength(kept) + kept;
+          o = Der.writeHeader(out, o, EXTENSIONS, seq);
+          o = Der.writeHeader(out, o, 0x30, kept);
+          o += keptExtensions(b, field, out, o);
+        }
+      } else {
+        System.arraycopy(b, field.start(), out, o, field.end() - field.start());
+        o += field.end() - field.start();
+      }
+      pos = field.end();
+    }
+    return out;
   }
 
-  /** The encodings of the Extension values of {@code [3]} other than the SCT list and the poison, concatenated. */
-  private static byte[] keptExtensions(byte[] b, Der.Tlv explicit) throws IOException {
+  /**
+   * The total length of the Extension values of {@code [3]} other than the SCT list and the poison; when {@code out}
+   * is not null they are also copied there, in order, from {@code at}.
+   */
+  private static int keptExtensions(byte[] b, Der.Tlv explicit, byte[] out, int at) throws IOException {
     Der.Tlv list = Der.tlv(b, explicit.contentStart(), explicit.end());
     if (!list.isSequence() || list.end() != explicit.end()) {
       throw new IOException("extensions [3] must hold one SEQUENCE of Extension");
     }
-    ByteArrayOutputStream kept = new ByteArrayOutputStream(list.end() - list.contentStart());
+    int kept = 0;
     for (int pos = list.contentStart(); pos < list.end(); ) {
       Der.Tlv ext = Der.tlv(b, pos, list.end());
       if (!ext.isSequence()) {
@@ -140,11 +156,15 @@ public final class PrecertTbs {
       Der.Tlv id = extension(b, ext);
       if (!Arrays.equals(b, id.contentStart(), id.end(), SCT_LIST_OID, 0, SCT_LIST_OID.length)
           && !Arrays.equals(b, id.contentStart(), id.end(), POISON_OID, 0, POISON_OID.length)) {
-        kept.write(b, ext.start(), ext.end() - ext.start());
+        int n = ext.end() - ext.start();
+        if (out != null) {
+          System.arraycopy(b, ext.start(), out, at + kept, n);
+        }
+        kept += n;
       }
       pos = ext.end();
     }
-    return kept.toByteArray();
+    return kept;
   }
 
   /** Checks that {@code ext} is {@code Extension ::= SEQUENCE {OID, BOOLEAN OPTIONAL, OCTET STRING}}; its OID. */
@@ -216,10 +236,6 @@ public final class PrecertTbs {
   }
 
   private static byte[] sha256(byte[] b) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
-    }
+    return Certificates.sha256(b); // a digest per thread: MessageDigest.getInstance per call was half the cost
   }
 }

@@ -226,18 +226,24 @@ public final class Der {
     return new Tlv(tag, start, pos, pos + (int) length);
   }
 
-  /** Appends the DER header of a value: {@code tag} and the shortest form of {@code length}. */
-  public static void writeHeader(java.io.ByteArrayOutputStream out, int tag, int length) {
-    out.write(tag);
+  /** The length of the DER header {@link #writeHeader} writes for a value of {@code length} bytes. */
+  public static int headerLength(int length) {
+    return length < 0x80 ? 2 : length >= 1 << 24 ? 6 : length >= 1 << 16 ? 5 : length >= 1 << 8 ? 4 : 3;
+  }
+
+  /** Writes the DER header of a value at {@code out[at]}; returns the offset after it. */
+  public static int writeHeader(byte[] out, int at, int tag, int length) {
+    out[at++] = (byte) tag;
     if (length < 0x80) {
-      out.write(length);
-      return;
+      out[at++] = (byte) length;
+      return at;
     }
-    int n = length >= 1 << 24 ? 4 : length >= 1 << 16 ? 3 : length >= 1 << 8 ? 2 : 1;
-    out.write(0x80 | n);
+    int n = headerLength(length) - 2;
+    out[at++] = (byte) (0x80 | n);
     for (int i = n - 1; i >= 0; i--) {
-      out.write(length >>> (8 * i));
+      out[at++] = (byte) (length >>> (8 * i));
     }
+    return at;
   }
 
   private static int open(int[] ends, int depth, int maxDepth, int end, int pos) throws IOException {

@@ -3,11 +3,9 @@ package dev.sigwatch.core.x509;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.TBSCertificate;
@@ -45,10 +43,7 @@ public record FulcioCertificate(
   public FulcioCertificate {
     Objects.requireNonNull(certificate, "certificate");
     sans = List.copyOf(sans);
-    TreeMap<String, FulcioExtension> sorted =
-        new TreeMap<>((a, b) -> Integer.compare(FulcioOids.arc(a), FulcioOids.arc(b)));
-    sorted.putAll(extensions);
-    extensions = Collections.unmodifiableSortedMap(sorted);
+    extensions = ArcOrderedExtensions.of(extensions); // ordered by arc number, immutable
     Objects.requireNonNull(certFingerprint, "certFingerprint");
     Objects.requireNonNull(keyFingerprint, "keyFingerprint");
     Objects.requireNonNull(serial, "serial");

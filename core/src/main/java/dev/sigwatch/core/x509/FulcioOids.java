@@ -46,6 +46,14 @@ public final class FulcioOids {
       Map.entry(23, "deploymentEnvironment"),
       Map.entry(24, "tokenSubject"));
 
+  /** {@link #NAMES} by arc number, "unknown" where undocumented. */
+  private static final String[] BY_ARC = new String[32];
+
+  static {
+    java.util.Arrays.fill(BY_ARC, "unknown");
+    NAMES.forEach((arc, name) -> BY_ARC[arc] = name);
+  }
+
   private FulcioOids() {}
 
   /**
@@ -69,6 +77,11 @@ public final class FulcioOids {
 
   /** The documented name of a Fulcio OID, or {@code "unknown"} for an arc not documented yet. */
   public static String name(String oid) {
-    return NAMES.getOrDefault(arc(oid), "unknown");
+    return name(arc(oid));
+  }
+
+  /** The documented name of arc number {@code arc}, or {@code "unknown"}. */
+  static String name(int arc) {
+    return arc > 0 && arc < BY_ARC.length ? BY_ARC[arc] : "unknown";
   }
 }

@@ -28,6 +28,13 @@ final class CustomExtensions {
   private static final Set<String> SKIPPED_PREFIXES = Set.of(FULCIO_ARC, "2.5.29.", "1.3.6.1.4.1.11129.2.4.");
   private static final Set<String> SKIPPED = Set.of("1.3.6.1.5.5.7.1.1", "1.3.6.1.5.5.7.1.11");
 
+  static {
+    // Parsed OIDs found in BouncyCastle's pool come with their dotted form known (the standard 2.5.29.* ones are
+    // pooled by BouncyCastle itself): these two are in every Fulcio certificate.
+    new ASN1ObjectIdentifier(dev.sigwatch.core.ct.SctList.OID).intern();
+    new ASN1ObjectIdentifier(dev.sigwatch.core.ct.SctList.POISON_OID).intern();
+  }
+
   private CustomExtensions() {}
 
   /** Adds every non-skipped extension of {@code cert} to {@code into}; existing keys are kept. */

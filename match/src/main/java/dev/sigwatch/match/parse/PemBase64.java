@@ -1,36 +1,26 @@
 package dev.sigwatch.match.parse;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
- * The base64 body of a PEM block, decoded exactly as {@link Base64#getMimeDecoder()} decodes it but without its
- * per-character overhead on the usual shape (the MIME decoder scans the input once to size its output, then decodes
- * through a general loop: 7% of matching an entry).
+ * The base64 body of a PEM block, decoded exactly as {@link Base64#getMimeDecoder()} decodes it but faster: the line
+ * breaks are cut out (a line at a time, with {@code System.arraycopy}) and the rest goes to the basic decoder, which
+ * the JIT compiles to vector instructions where the CPU has them; the MIME decoder scans the input once to size its
+ * output and decodes a character at a time (7% of matching an entry).
  *
- * <p>The fast path takes a body of alphabet characters and line breaks ({@code \r}, {@code \n}) whose alphabet
- * characters are a whole number of 4-character units, or that ends with the standard padding ({@code xx==} or
- * {@code xxx=}, the {@code =} together and followed only by line breaks). For such a body both decoders give the same
- * bytes. Anything else — other characters the MIME decoder skips, a missing or odd padding, a last unit of 1–3
- * characters without padding — goes to the MIME decoder itself, so what is accepted, what is rejected and every
- * error message stay as they were.
+ * <p>Where the basic decoder accepts the body without its {@code \r} and {@code \n}, the MIME decoder gives the
+ * same bytes: both read the same alphabet characters and the same final padding, and the MIME decoder skips line
+ * breaks — except inside a padding {@code ==}, which it refuses, so a body whose {@code ==} is split by a line break is
+ * left to it. Anything the basic decoder refuses (other characters the MIME decoder skips, odd padding, ...) is
+ * decoded again by the MIME decoder, so what is accepted, what is rejected and every error message stay as they
+ * were.
  *
  * <p>Stateless and thread-safe.
  */
 final class PemBase64 {
-  /** The value of each base64 alphabet character, -1 for a line break, -2 for anything else. */
-  private static final byte[] VALUE = new byte[256];
-
-  static {
-    java.util.Arrays.fill(VALUE, (byte) -2);
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (int i = 0; i < alphabet.length(); i++) {
-      VALUE[alphabet.charAt(i)] = (byte) i;
-    }
-    VALUE['\r'] = -1;
-    VALUE['\n'] = -1;
-  }
-
   private PemBase64() {}
 
   /**
@@ -48,61 +38,47 @@ final class PemBase64 {
     return Base64.getMimeDecoder().decode(new String(text, from, to - from, StandardCharsets.US_ASCII));
   }
 
-  /** The decoded body when it has the usual shape (see the class comment), else null. */
+  /** The decoded body when the basic decoder accepts it without its line breaks (see the class comment), else null. */
   static byte[] fast(byte[] text, int from, int to) {
-    int chars = 0;
-    int padding = 0;
+    byte[] joined = new byte[to - from];
+    int n = 0;
+    int lastLine = 0; // length of the last non-empty line
+    int width = -1; // the first line's length: the next break is looked for there first
     int i = from;
-    for (; i < to; i++) {
-      int v = VALUE[text[i] & 0xff];
-      if (v >= 0) {
-        chars++;
-      } else if (v == -2) {
-        break;
+    while (i < to) {
+      int j = i + width;
+      if (width <= 0 || j >= to || !isBreak(text[j])) {
+        j = i;
+        while (j < to && !isBreak(text[j])) {
+          j++;
+        }
+        if (width < 0 && j < to) {
+          width = j - i;
+        }
+      } // else: a break where the first line's ended; a break inside the line is refused by the basic decoder
+      if (j > i) {
+        System.arraycopy(text, i, joined, n, j - i);
+        n += j - i;
+        lastLine = j - i;
+      }
+      for (i = j; i < to && isBreak(text[i]); i++) {
+        // skip the line break
       }
     }
-    if (i < to) { // stopped at a character outside the alphabet and the line breaks: only padding may follow
-      int unit = chars & 3;
-      if (text[i] != '=' || unit < 2) {
-        return null;
-      }
-      padding = 4 - unit;
-      for (int p = 0; p < padding; p++, i++) {
-        if (i >= to || text[i] != '=') {
-          return null;
-        }
-      }
-      for (; i < to; i++) {
-        if (VALUE[text[i] & 0xff] != -1) {
-          return null;
-        }
-      }
-    } else if ((chars & 3) != 0) {
+    if (n >= 2 && joined[n - 1] == '=' && joined[n - 2] == '=' && lastLine < 2) {
+      return null; // "==" split by a line break: the MIME decoder refuses it
+    }
+    try {
+      ByteBuffer out = Base64.getDecoder().decode(ByteBuffer.wrap(joined, 0, n));
+      byte[] b = out.array();
+      return out.arrayOffset() == 0 && out.remaining() == b.length ? b : Arrays.copyOfRange(b, out.arrayOffset()
+          + out.position(), out.arrayOffset() + out.limit());
+    } catch (IllegalArgumentException notBasic) {
       return null;
     }
-    byte[] out = new byte[chars / 4 * 3 + (padding == 0 ? 0 : 3 - padding)];
-    int o = 0;
-    int bits = 0;
-    int n = 0;
-    for (int j = from; n < chars; j++) {
-      int v = VALUE[text[j] & 0xff];
-      if (v < 0) {
-        continue;
-      }
-      bits = bits << 6 | v;
-      if ((++n & 3) == 0) {
-        out[o++] = (byte) (bits >> 16);
-        out[o++] = (byte) (bits >> 8);
-        out[o++] = (byte) bits;
-        bits = 0;
-      }
-    }
-    if (padding == 2) {
-      out[o] = (byte) (bits >> 4);
-    } else if (padding == 1) {
-      out[o++] = (byte) (bits >> 10);
-      out[o] = (byte) (bits >> 2);
-    }
-    return out;
+  }
+
+  private static boolean isBreak(byte b) {
+    return b == '\n' || b == '\r';
   }
 }

@@ -64,7 +64,7 @@ class PemBase64Test {
       "", "\n", "QUJD", "QUJD\n", "\nQUJD\r\n", "QUI=", "QUI=\n", "QQ==", "QQ==\r\n", "QUJDRA==\n\n",
       // left to the MIME decoder: each either decodes there or fails with its message
       "QUI", "QQ", "Q", "QUJDR", "QQ=", "QQ=\n=", "QQ===", "QUI==", "QUJD=", "QUJD==", "=", "==", "QQ==QQ==",
-      "QQ==\nQUJD", "QUJD QUJD", "QUJD\tQUJD", "QU-JD", "QUJD!", "QQ==!", "QQ==\u00e9", "Q\u00e9UJD", "QR==", "QUK=",
+      "QQ==\nQUJD", "QUJD QUJD", "QQ\nQ==", "QUJD\nQ=\n=", "QUJDQUJD\nQUJD\nQUJD\r\nQQ==", "QUJD\nQU\nJD\nQQ==", "QUJD\tQUJD", "QU-JD", "QUJD!", "QQ==!", "QQ==\u00e9", "Q\u00e9UJD", "QR==", "QUK=",
       "-----", "QUJD\n-----END", "\r\r\n\n"})
   void edgeCasesDecodeAsMime(String body) {
     assertAsMime(body.getBytes(StandardCharsets.ISO_8859_1));
@@ -72,11 +72,11 @@ class PemBase64Test {
 
   @Test
   void theFastPathTakesOnlyTheUsualShapes() {
-    for (String usual : List.of("QUJD", "QUI=\n", "QQ==\r\n", "QUJD\nQUJD\n", "")) {
+    for (String usual : List.of("QUJD", "QUI=\n", "QQ==\r\n", "QUJD\nQUJD\n", "", "QUI", "QQ\n==")) {
       byte[] b = usual.getBytes(StandardCharsets.US_ASCII);
       assertThat(PemBase64.fast(b, 0, b.length)).as(usual).isNotNull();
     }
-    for (String other : List.of("QUI", "QQ=", "QQ=\n=", "QQ===", "QUJD ", "QUJD=", "Q", "QQ==x")) {
+    for (String other : List.of("QQ=", "QQ=\n=", "QUJD\nQ=\n=", "QQ===", "QUJD ", "QUJD=", "Q", "QQ==x", "QUJD\tQUJD")) {
       byte[] b = other.getBytes(StandardCharsets.US_ASCII);
       assertThat(PemBase64.fast(b, 0, b.length)).as(other).isNull();
     }
