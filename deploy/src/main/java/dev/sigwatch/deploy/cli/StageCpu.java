@@ -45,21 +45,37 @@ final class StageCpu {
     return "other";
   }
 
-  /** Nanoseconds of CPU per stage so far. */
+  /**
+   * Nanoseconds of CPU so far of each live thread (key {@code <thread id> <stage>}) and of the whole process (key
+   * {@code process}). Kept per thread so that a thread ending between two snapshots (an idle pool thread) does not
+   * take its earlier CPU out of its stage: its CPU after the first snapshot is counted with the JVM's.
+   */
   static Map<String, Long> snapshot() {
     Map<String, Long> out = new LinkedHashMap<>();
-    STAGES.forEach(s -> out.put(s, 0L));
-    long threads = 0;
     for (var info : THREADS.getThreadInfo(THREADS.getAllThreadIds())) {
       if (info == null) continue;
       long t = THREADS.getThreadCpuTime(info.getThreadId());
-      if (t > 0) {
-        out.merge(stage(info.getThreadName()), t, Long::sum);
-        threads += t;
-      }
+      if (t > 0) out.put(info.getThreadId() + " " + stage(info.getThreadName()), t);
     }
-    long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-        .getProcessCpuTime();
+    out.put(PROCESS, ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime());
+    return out;
+  }
+
+  private static final String PROCESS = "process";
+
+  /** CPU nanoseconds per stage between two snapshots; the JIT, GC, VM and ended threads as "jvm (jit, gc)". */
+  static Map<String, Long> deltas(Map<String, Long> before, Map<String, Long> after) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    STAGES.forEach(s -> out.put(s, 0L));
+    long threads = 0;
+    for (var e : after.entrySet()) {
+      if (e.getKey().equals(PROCESS)) continue;
+      long d = Math.max(0, e.getValue() - before.getOrDefault(e.getKey(), 0L));
+      out.merge(e.getKey().substring(e.getKey().indexOf(' ') + 1), d, Long::sum);
+      threads += d;
+    }
+    long process = after.getOrDefault(PROCESS, 0L) - before.getOrDefault(PROCESS, 0L);
     out.put("jvm (jit, gc)", Math.max(0, process - threads));
     return out;
   }
@@ -68,8 +84,9 @@ final class StageCpu {
   static String perEntry(Map<String, Long> before, Map<String, Long> after, long entries) {
     StringBuilder b = new StringBuilder();
     long total = 0;
+    Map<String, Long> deltas = deltas(before, after);
     for (String s : STAGES) {
-      long d = Math.max(0, after.getOrDefault(s, 0L) - before.getOrDefault(s, 0L));
+      long d = deltas.get(s);
       total += d;
       b.append(String.format(Locale.ROOT, "%s %.0f, ", s, d / 1e3 / Math.max(1, entries)));
     }
@@ -80,8 +97,9 @@ final class StageCpu {
   /** The CPU of {@code stages} between two snapshots, per entry, in µs. */
   static double micros(Map<String, Long> before, Map<String, Long> after, long entries, List<String> stages) {
     long d = 0;
+    Map<String, Long> deltas = deltas(before, after);
     for (String s : stages) {
-      d += after.getOrDefault(s, 0L) - before.getOrDefault(s, 0L);
+      d += deltas.get(s);
     }
     return d / 1e3 / Math.max(1, entries);
   }
