@@ -16,7 +16,6 @@ import dev.sigwatch.simulator.control.ControlRoutes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -95,13 +94,7 @@ class PackedEntriesSimulatorTest {
         assertThat(cp.checkpoint().size()).isEqualTo(p.get("treeSize").asLong()).isGreaterThanOrEqualTo(ENTRIES);
         MerkleVerifier.verifyInclusion(p.get("logIndex").asLong(), cp.checkpoint().size(), leaf,
             SimHttp.hexList(p.get("hashes")), cp.checkpoint().rootHash());
-        String setJson = "{\"body\":\"" + e.get("body").asText() + "\",\"integratedTime\":" + e.get("integratedTime")
-            + ",\"logID\":\"" + e.get("logID").asText() + "\",\"logIndex\":" + e.get("logIndex") + "}";
-        Signature s = Signature.getInstance("SHA256withECDSA");
-        s.initVerify(key.key());
-        s.update(setJson.getBytes(StandardCharsets.UTF_8));
-        assertThat(s.verify(Base64.getDecoder().decode(e.get("verification").get("signedEntryTimestamp").asText())))
-            .as("SET of %s", i).isTrue();
+        assertThat(RekorV1SimulatorTest.setVerifies(key.key(), e)).as("SET of %s", i).isTrue();
         uuids.add(only.getKey());
         bodies.add(e.get("body").asText());
         i++;

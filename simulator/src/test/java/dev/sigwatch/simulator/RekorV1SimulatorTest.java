@@ -71,14 +71,18 @@ class RekorV1SimulatorTest {
     assertThat(cp.checkpoint().rootHashHex()).isEqualTo(p.get("rootHash").asText());
     MerkleVerifier.verifyInclusion(p.get("logIndex").asLong(), p.get("treeSize").asLong(), leaf,
         SimHttp.hexList(p.get("hashes")), cp.checkpoint().rootHash());
+    assertThat(setVerifies(rekorKey.key(), e)).as("SET of %s", wantIndex).isTrue();
+    assertThat(e.get("logID").asText()).isEqualTo(HexFormat.of().formatHex(rekorKey.logId()));
+  }
+
+  /** Whether the SET of a served entry verifies under {@code key}: ECDSA over {body, integratedTime, logID, logIndex}. */
+  static boolean setVerifies(java.security.PublicKey key, JsonNode e) throws Exception {
     String setJson = "{\"body\":\"" + e.get("body").asText() + "\",\"integratedTime\":" + e.get("integratedTime")
         + ",\"logID\":\"" + e.get("logID").asText() + "\",\"logIndex\":" + e.get("logIndex") + "}";
     Signature s = Signature.getInstance("SHA256withECDSA");
-    s.initVerify(rekorKey.key());
+    s.initVerify(key);
     s.update(setJson.getBytes(StandardCharsets.UTF_8));
-    assertThat(s.verify(Base64.getDecoder().decode(e.get("verification").get("signedEntryTimestamp").asText())))
-        .as("SET of %s", wantIndex).isTrue();
-    assertThat(e.get("logID").asText()).isEqualTo(HexFormat.of().formatHex(rekorKey.logId()));
+    return s.verify(Base64.getDecoder().decode(e.get("verification").get("signedEntryTimestamp").asText()));
   }
 
   @Test
