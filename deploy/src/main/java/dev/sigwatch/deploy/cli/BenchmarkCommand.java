@@ -107,9 +107,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
       + " (a pause of some 100 ms), so the rates of a --heap run are slightly lower."})
   boolean heap;
 
+  /** The state directory of this run; the run stops when its disk has less than {@link #MIN_FREE_BYTES} free. */
+  private Path runDir;
+  private static final long MIN_FREE_BYTES = 4L << 30;
+
   @Override
   public Integer call() throws Exception {
     Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("sigwatch-bench-");
+    runDir = dir;
     Consumer<String> say = s -> spec.commandLine().getErr().println("benchmark: " + s);
     say.accept("pre-generating " + entries + " entries per Rekor log...");
     long t0 = System.nanoTime();
@@ -162,6 +167,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
       boolean matchDone = false;
       while (!(verifyDone && matchDone)) {
         TimeUnit.MILLISECONDS.sleep(500);
+        if (Files.getFileStore(runDir).getUsableSpace() < MIN_FREE_BYTES) {
+          say.accept("stopping: less than " + (MIN_FREE_BYTES >> 30) + " GiB left on the disk of " + runDir
+              + " (the broker keeps every entry; a full disk would stop more than this run)");
+          break;
+        }
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
             partitions(admin, topic).stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
             .all().get(30, TimeUnit.SECONDS);
