@@ -50,6 +50,10 @@ final class FulcioExtensions {
     if (arc <= FulcioOids.LAST_RAW_ARC) {
       return utf8(oid, raw);
     }
+    String ascii = asciiUtf8String(raw);
+    if (ascii != null) {
+      return ascii;
+    }
     ASN1Primitive p;
     String notDer = "";
     try {
@@ -71,6 +75,38 @@ final class FulcioExtensions {
     String got = raw.length == 0 ? "empty value" : String.format(java.util.Locale.ROOT, "tag 0x%02x", raw[0]);
     throw new CertificateParseException(
         "extension " + oid + " (" + name + "): want DER UTF8String, got " + got + notDer);
+  }
+
+  /**
+   * The value of a DER UTF8String whose contents are ASCII, read without BouncyCastle (what it reads there: ASCII is
+   * UTF-8 as it is), or null for anything else — another tag, a length not in its shortest form, trailing bytes, a
+   * byte over 0x7f — which BouncyCastle decodes as before. Fulcio's values are URLs, digests and names in ASCII: this
+   * skips a BouncyCastle decode per extension.
+   */
+  static String asciiUtf8String(byte[] raw) {
+    if (raw.length < 2 || raw[0] != 0x0c) {
+      return null;
+    }
+    int from;
+    int length;
+    if ((raw[1] & 0x80) == 0) {
+      from = 2;
+      length = raw[1];
+    } else if (raw[1] == (byte) 0x81 && raw.length > 2 && (raw[2] & 0x80) != 0) {
+      from = 3;
+      length = raw[2] & 0xff;
+    } else {
+      return null;
+    }
+    if (raw.length != from + length) {
+      return null;
+    }
+    for (int i = from; i < raw.length; i++) {
+      if (raw[i] < 0) {
+        return null;
+      }
+    }
+    return new String(raw, from, length, StandardCharsets.ISO_8859_1);
   }
 
   private static String utf8(String oid, byte[] raw) throws CertificateParseException {

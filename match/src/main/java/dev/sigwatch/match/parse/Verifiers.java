@@ -18,8 +18,7 @@ import java.util.Locale;
 public final class Verifiers {
   private static final String BEGIN_CERT = "-----BEGIN CERTIFICATE-----";
   private static final String BEGIN_KEY = "-----BEGIN PUBLIC KEY-----";
-  private static final byte[] BEGIN_CERT_BYTES = BEGIN_CERT.getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] END_CERT_BYTES = "-----END CERTIFICATE-----".getBytes(StandardCharsets.US_ASCII);
+  private static final String END_CERT = "-----END CERTIFICATE-----";
 
   private Verifiers() {}
 
@@ -98,41 +97,32 @@ public final class Verifiers {
   /**
    * Every certificate of a PEM bundle (read as US-ASCII), leaf first. Decoded here (base64 then DER) rather than by
    * the JDK's PEM path, which is ~20x slower and dominated the per-entry cost; each certificate is decoded once, for
-   * every reader. The markers are found in the bytes: US-ASCII decoding maps each byte to one character, and a byte
-   * it replaces (over 0x7f) never equals a marker's.
+   * every reader. The markers are searched in the bytes read as ISO-8859-1 (a plain copy, and {@link String#indexOf}
+   * is vectorized): one character per byte as in US-ASCII, and a byte that US-ASCII would replace (over 0x7f)
+   * never equals a marker's, so the positions are the same.
    */
   static List<ParsedCertificate> pemCertificates(byte[] pem) throws EntryParseException, CertificateParseException {
+    String text = new String(pem, StandardCharsets.ISO_8859_1);
     List<ParsedCertificate> out = new java.util.ArrayList<>(2);
     int from = 0;
     while (true) {
-      int b = indexOf(pem, BEGIN_CERT_BYTES, from);
+      int b = text.indexOf(BEGIN_CERT, from);
       if (b < 0) {
         return out;
       }
-      int e = indexOf(pem, END_CERT_BYTES, b);
+      int e = text.indexOf(END_CERT, b);
       if (e < 0) {
         throw new EntryParseException("verifier: PEM CERTIFICATE block not terminated");
       }
       byte[] der;
       try {
-        der = PemBase64.decode(pem, b + BEGIN_CERT_BYTES.length, e);
+        der = PemBase64.decode(pem, b + BEGIN_CERT.length(), e);
       } catch (IllegalArgumentException ex) {
         throw new EntryParseException("verifier: PEM CERTIFICATE body is not base64", ex);
       }
       out.add(ParsedCertificate.parseOwned(der));
       from = e + 1;
     }
-  }
-
-  /** The first index of {@code what} in {@code in} at or after {@code from}, or -1 (as {@link String#indexOf}). */
-  static int indexOf(byte[] in, byte[] what, int from) {
-    byte first = what[0];
-    for (int i = Math.max(from, 0), last = in.length - what.length; i <= last; i++) {
-      if (in[i] == first && java.util.Arrays.equals(in, i, i + what.length, what, 0, what.length)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   static byte[] pemBody(String pem, String label) throws EntryParseException {
