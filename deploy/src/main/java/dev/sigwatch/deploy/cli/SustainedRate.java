@@ -23,6 +23,8 @@ import org.apache.kafka.common.TopicPartition;
  * Benchmark helper; not thread-safe.
  */
 final class SustainedRate {
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
+
   private SustainedRate() {}
 
   /** Grows the logs at {@code rate} for {@code warmupSeconds + seconds}, measuring the last {@code seconds}. */
@@ -38,6 +40,7 @@ final class SustainedRate {
       TimeUnit.SECONDS.sleep(warmupSeconds);
       Map<String, Long> cpu0 = StageCpu.snapshot();
       Map<String, Long> broker0 = BrokerLoad.snapshot();
+      long sim0 = sim.cpuNanos();
       long t0 = System.nanoTime();
       long appended0 = appended.get();
       long[] m0 = progress(admin, entriesTopic);
@@ -46,6 +49,7 @@ final class SustainedRate {
       double secs = (System.nanoTime() - t0) / 1e9;
       Map<String, Long> cpu1 = StageCpu.snapshot();
       Map<String, Long> broker1 = BrokerLoad.snapshot();
+      long sim1 = sim.cpuNanos();
       long offered = appended.get() - appended0;
       long n = m1[0] - m0[0];
       long lag0 = m0[1] - m0[0];
@@ -56,6 +60,13 @@ final class SustainedRate {
           + " match's lag on the entries topic %d -> %d records (%s)", offered / secs, n / secs, secs, lag0, lag1,
           keepsUp ? "bounded: the pipeline keeps up" : "growing: the pipeline does not keep up"));
       say.accept("sustained: CPU per entry matched in that window (µs): " + StageCpu.perEntry(cpu0, cpu1, n));
+      if (sim0 >= 0 && sim1 >= 0) {
+        double own = StageCpu.micros(cpu0, cpu1, n, StageCpu.STAGES);
+        double child = (sim1 - sim0) / 1e3 / Math.max(1, n);
+        say.accept(String.format(Locale.ROOT, "sustained: the simulator child %.0f µs CPU per entry besides; with it"
+            + " %.0f µs per entry on this machine's %d cores: a ceiling of %.0f entries/s (sigwatch's own %.0f µs: %.0f"
+            + " entries/s)", child, own + child, CORES, CORES * 1e6 / (own + child), own, CORES * 1e6 / own));
+      }
       say.accept("sustained: broker " + BrokerLoad.perEntry(broker0, broker1, n));
       return String.format(Locale.ROOT, "sustained=%.0f/s lag=%d->%d%s", n / secs, lag0, lag1, keepsUp ? "" : "(growing)");
     } finally {
