@@ -101,41 +101,43 @@ public final class PrecertTbs {
       throw new IOException(tbs.end() != b.length ? "trailing data after the TBSCertificate"
           : String.format(Locale.ROOT, "want a SEQUENCE, got tag 0x%02x", tbs.tag()));
     }
-    int fieldsLength = 0;
+    int length = fields(b, tbs, null, 0);
+    byte[] out = new byte[Der.headerLength(length) + length];
+    fields(b, tbs, out, Der.writeHeader(out, 0, 0x30, length));
+    return out;
+  }
+
+  /**
+   * The total length of the TBS's fields once the SCT list and poison are cut out; when {@code out} is not null they
+   * are also written there from {@code at} ({@code [3]} and its SEQUENCE with their new lengths).
+   */
+  private static int fields(byte[] b, Der.Tlv tbs, byte[] out, int at) throws IOException {
+    int o = at;
     for (int pos = tbs.contentStart(); pos < tbs.end(); ) {
       Der.Tlv field = Der.tlv(b, pos, tbs.end());
       if (field.tag() == EXTENSIONS) {
         int kept = keptExtensions(b, field, null, 0);
         if (kept > 0) {
           int seq = Der.headerLength(kept) + kept;
-          fieldsLength += Der.headerLength(seq) + seq;
+          if (out == null) {
+            o += Der.headerLength(seq) + seq;
+          } else {
+            o = Der.writeHeader(out, o, EXTENSIONS, seq);
+            o = Der.writeHeader(out, o, 0x30, kept);
+            o += keptExtensions(b, field, out, o);
+          }
         }
       } else if ((field.tag() & 0xdf) == (0x80 | EXTENSIONS_TAG)) {
         throw new IOException("extensions [3] must be explicitly tagged");
       } else {
-        fieldsLength += field.end() - field.start();
-      }
-      pos = field.end();
-    }
-    byte[] out = new byte[Der.headerLength(fieldsLength) + fieldsLength];
-    int o = Der.writeHeader(out, 0, 0x30, fieldsLength);
-    for (int pos = tbs.contentStart(); pos < tbs.end(); ) {
-      Der.Tlv field = Der.tlv(b, pos, tbs.end());
-      if (field.tag() == EXTENSIONS) {
-        int kept = keptExtensions(b, field, null, 0);
-        if (kept > 0) {
-          int seq = Der.headerLength(kept) + kept;
-          o = Der.writeHeader(out, o, EXTENSIONS, seq);
-          o = Der.writeHeader(out, o, 0x30, kept);
-          o += keptExtensions(b, field, out, o);
+        if (out != null) {
+          System.arraycopy(b, field.start(), out, o, field.end() - field.start());
         }
-      } else {
-        System.arraycopy(b, field.start(), out, o, field.end() - field.start());
         o += field.end() - field.start();
       }
       pos = field.end();
     }
-    return out;
+    return o - at;
   }
 
   /**
