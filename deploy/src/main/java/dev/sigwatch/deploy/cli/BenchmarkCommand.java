@@ -172,9 +172,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
               + " (the broker keeps every entry; a full disk would stop more than this run)");
           break;
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
-            partitions(admin, topic).stream().collect(java.util.stream.Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-            .all().get(30, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = ends(admin, topic);
         long records = ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
         long matched = committed(admin, MatchSettings.DEFAULT_APPLICATION_ID, ends);
         while (heap && heapSeries.size() < 10 && matched >= total * (heapSeries.size() + 1) / 10) {
@@ -273,7 +271,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
   }
 
   /** The records {@code group} has committed on the partitions of {@code ends} (transaction markers included). */
-  private static long committed(Admin admin, String group,
+  static long committed(Admin admin, String group,
       Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
@@ -285,9 +283,12 @@ public final class BenchmarkCommand implements Callable<Integer> {
     return sum;
   }
 
-  private static List<TopicPartition> partitions(Admin admin, String topic) throws Exception {
-    return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-        .stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+  /** The end offset of each partition of {@code topic}. */
+  static Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends(Admin admin, String topic) throws Exception {
+    List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+        .get(topic).partitions().stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+    return admin.listOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(tp -> tp,
+        tp -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS);
   }
 
   /** Whether {@code group} has committed every offset up to the ends (transaction markers count as one record). */

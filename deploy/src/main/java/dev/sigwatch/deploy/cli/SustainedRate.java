@@ -1,16 +1,13 @@
 package dev.sigwatch.deploy.cli;
 
 import dev.sigwatch.match.MatchSettings;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -98,19 +95,8 @@ final class SustainedRate {
    * partitions (ingest's transaction markers included, about one per partition per poll: counted as entries here).
    */
   private static long[] progress(Admin admin, String topic) throws Exception {
-    List<TopicPartition> parts = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
-        .get(topic).partitions().stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = admin.listOffsets(
-        parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()))).all().get(30, TimeUnit.SECONDS);
-    var committed = admin.listConsumerGroupOffsets(MatchSettings.DEFAULT_APPLICATION_ID)
-        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-    long sum = 0;
-    long end = 0;
-    for (TopicPartition tp : ends.keySet()) {
-      var c = committed.get(tp);
-      sum += c == null ? 0 : c.offset();
-      end += ends.get(tp).offset();
-    }
-    return new long[] {sum, end};
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = BenchmarkCommand.ends(admin, topic);
+    long end = ends.values().stream().mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    return new long[] {BenchmarkCommand.committed(admin, MatchSettings.DEFAULT_APPLICATION_ID, ends), end};
   }
 }
