@@ -15,12 +15,15 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -45,6 +48,7 @@ public final class SinkRunner implements AutoCloseable {
   /** Updates can name alerts read long ago; remember this many alerts' routing (stripped of evidence). */
   static final int SEEN_ALERTS = 4096;
   private static final Duration POLL = Duration.ofMillis(200);
+  private static final long KAFKA_BACKOFF_MAX_MS = 10_000;
 
   private final SinkSpec spec;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -67,6 +71,7 @@ public final class SinkRunner implements AutoCloseable {
     }
   };
   private long nextAttemptAt;
+  private int kafkaFailures;
   private int attempts;
   private int consecutiveFailures;
   private boolean suspended;
@@ -129,12 +134,19 @@ public final class SinkRunner implements AutoCloseable {
             : pending.isEmpty() ? POLL.toMillis()
             : pending.get(0).heldSince() + spec.sink().linger().toMillis() - now;
         Duration timeout = Duration.ofMillis(Math.max(1, Math.min(until, POLL.toMillis())));
-        take(poll(timeout));
-        resolveDeferred();
-        if (readyToDeliver(clock.millis())) {
-          deliverHead();
+        try {
+          take(poll(timeout));
+          resolveDeferred();
+          if (readyToDeliver(clock.millis())) {
+            deliverHead();
+          }
+          commit();
+          kafkaFailures = 0;
+        } catch (WakeupException e) {
+          throw e;
+        } catch (KafkaException e) {
+          kafkaTrouble(e);
         }
-        commit();
       }
     } catch (WakeupException e) {
       if (running.get()) {
@@ -147,6 +159,30 @@ public final class SinkRunner implements AutoCloseable {
     } finally {
       state = "stopped";
       consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  /**
+   * A poll or commit the broker refused (a rebalance under way, the group moved on after a member was lost, the
+   * coordinator away): nothing delivered is lost and nothing is skipped, because offsets are committed only below
+   * what is delivered and a lost assignment drops the pending messages of its partitions (they are read again). So
+   * the sink waits a little (longer while it lasts) and goes on, instead of stopping for good.
+   */
+  private void kafkaTrouble(KafkaException e) {
+    kafkaFailures++;
+    long wait = Math.min(KAFKA_BACKOFF_MAX_MS, 100L << Math.min(kafkaFailures - 1, 10));
+    String what = spec.redact(e.toString());
+    if (kafkaFailures == 1 || e instanceof CommitFailedException || e instanceof RebalanceInProgressException) {
+      log.warn("sink {}: Kafka refused a poll or commit ({}); going on in {} ms", spec.name(), what, wait);
+    } else {
+      log.error("sink {}: Kafka keeps failing ({} in a row): {}; going on in {} ms", spec.name(), kafkaFailures, what,
+          wait);
+    }
+    try {
+      Thread.sleep(wait);
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new WakeupException();
     }
   }
 

@@ -23,6 +23,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,12 +109,13 @@ class SinkKillNineIT {
         int before = web.requestTimes().size();
         web.down(false); // ... and resumes by itself
         Set<String> all = alerts.stream().map(Alert::getAlertId).collect(Collectors.toSet());
-        await().atMost(Duration.ofSeconds(120)).until(() -> keys(web.received(), "alert.created").containsAll(all)
-            && keys(web.received(), "alert.resolved").size() == 1
-            && count(hookOut) >= expected(alerts, a -> a.getSeverity().compareTo(Severity.HIGH) >= 0).size()
-            && syslog.messages().size() >= expected(alerts, a -> a.getType().equals("FORK")).size() + 2
-            && Files.exists(lines)
-            && Files.readAllLines(lines).size() >= expected(alerts, a -> "log-a".equals(a.getLogId())).size());
+        try {
+          await().atMost(Duration.ofSeconds(120)).until(() -> missing(all, web, alerts, hookOut, syslog, lines).isEmpty());
+        } catch (ConditionTimeoutException e) {
+          throw new AssertionError("after 120 s still missing: " + missing(all, web, alerts, hookOut, syslog, lines)
+              + "\n--- child 1 (tail) ---\n" + tail(tmp.resolve("child-1.log"))
+              + "\n--- child 2 (tail) ---\n" + tail(tmp.resolve("child-2.log")), e);
+        }
         assertThat(web.requestTimes().size()).isGreaterThan(before);
 
         // Every sink: exactly the alerts its filter matches (plus HEALTH alerts where the filter takes them).
@@ -152,6 +154,31 @@ class SinkKillNineIT {
         assertThat(text).doesNotContain(SECRET).doesNotContain(SECRET.substring("whsec_".length()));
       }
     }
+  }
+
+  /** What the sinks have not received yet (empty once everything arrived), for the wait and its failure message. */
+  private static List<String> missing(Set<String> all, WebhookReceiver web, List<Alert> alerts, Path hookOut,
+      SyslogReceiver syslog, Path lines) throws Exception {
+    List<String> out = new ArrayList<>();
+    Set<String> created = keys(web.received(), "alert.created");
+    long notCreated = all.stream().filter(id -> !created.contains(id)).count();
+    if (notCreated > 0) out.add("webhook: " + notCreated + " of " + all.size() + " alerts (" + web.requestTimes().size()
+        + " requests so far)");
+    if (keys(web.received(), "alert.resolved").size() != 1) out.add("webhook: the alert.resolved update");
+    int high = expected(alerts, a -> a.getSeverity().compareTo(Severity.HIGH) >= 0).size();
+    if (count(hookOut) < high) out.add("hook: " + count(hookOut) + " of " + high + " lines");
+    int forks = expected(alerts, a -> a.getType().equals("FORK")).size() + 2;
+    if (syslog.messages().size() < forks) out.add("syslog: " + syslog.messages().size() + " of " + forks + " messages");
+    int logA = expected(alerts, a -> "log-a".equals(a.getLogId())).size();
+    long file = Files.exists(lines) ? Files.readAllLines(lines).size() : -1;
+    if (file < logA) out.add("jsonlines: " + file + " of " + logA + " lines");
+    return out;
+  }
+
+  private static String tail(Path log) throws Exception {
+    if (!Files.exists(log)) return "(no log)";
+    List<String> l = Files.readAllLines(log);
+    return String.join("\n", l.subList(Math.max(0, l.size() - 60), l.size()));
   }
 
   private static boolean isUpdate(String key, List<LogEvent> updates) {
