@@ -69,6 +69,8 @@ final class TiledLog {
   private final UnaryOperator<String> logIdOfOrigin;
   private final Clock clock;
   private volatile Reference reference;
+  /** The root of the last head ignored as unproven, so a forked log's head is warned about once, not every poll. */
+  private volatile ByteBuffer lastIgnoredRoot;
   private final ProofBases bases = new ProofBases();
   /**
    * Hash tiles (other than a batch's own level-0 tile) that took part in a verified inclusion proof. A tile path names
@@ -120,7 +122,14 @@ final class TiledLog {
     } else if (c.size() > ref.size()) {
       String why = unprovenBy(ref, c);
       if (why != null) {
-        log.warn("{}: ignoring checkpoint size {}: {}; ingesting up to {}", name, c.size(), why, ref.size());
+        // Said once per unproven head (a forked log serves it on every poll); repeats go to debug.
+        if (!ByteBuffer.wrap(c.rootHash()).equals(lastIgnoredRoot)) {
+          lastIgnoredRoot = ByteBuffer.wrap(c.rootHash());
+          log.warn("{}: ignoring checkpoint size {}: {}; ingesting up to {} (repeats of this head are logged at debug)",
+              name, c.size(), why, ref.size());
+        } else {
+          log.debug("{}: still ignoring checkpoint size {}: {}", name, c.size(), why);
+        }
         Checkpoint.Builder evidence = Checkpoint.newBuilder().setLogId(logId).setLogType(logType)
             .setOrigin(c.origin()).setTreeSize(c.size()).setRootHash(ByteBuffer.wrap(c.rootHash()))
             .setTimestampMillis(timestamp(note, c)).setObservedAtMillis(clock.millis())
