@@ -258,7 +258,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
   private BenchSimulator startSimulator(Path trustDir, Consumer<String> say) throws java.io.IOException {
     switch (simulator) {
       case "process":
-        return SimulatorChild.start(entries, certificates, trustDir, say);
+        // --rate appends R/2 entries per log and second (plus ~30 s of slack): room for them in the child's heap
+        long grown = rate > 0 ? (long) (rate / 2 * (rateWarmup + rateSeconds + 30)) : 0;
+        return SimulatorChild.start(entries, grown, certificates, trustDir, say);
       case "jvm":
         SigstoreSimulator sim = SigstoreSimulator.builder().port(0).poolCertificates(certificates).build().start();
         sim.pregenerate(entries);

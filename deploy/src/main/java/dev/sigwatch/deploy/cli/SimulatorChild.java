@@ -41,16 +41,19 @@ final class SimulatorChild implements BenchSimulator {
 
   /**
    * Starts the child with {@code entries} pre-generated entries per Rekor log over {@code certificates} certificates;
-   * returns once it serves them. Its heap is sized for the entries: ~281 bytes live per entry pair (two Merkle trees of
-   * 64 bytes per leaf, 117 + 36 bytes of packed entries), plus room for garbage and for a Rekor v2 fork's copy of half
-   * the tree. Its output goes to {@code say} line by line.
+   * returns once it serves them. Its heap is sized for the entries and {@code grown} more per log (appended later, by
+   * a rate run): ~281 bytes live per entry pair (two Merkle trees of 64 bytes per leaf, 117 + 36 bytes of packed
+   * entries), plus room for garbage and for a Rekor v2 fork's copy of half the tree. It runs the parallel collector
+   * (as the launcher runs sigwatch): its live set is the logs, which only grow, and G1's concurrent marking of them
+   * cost it ~10% of its CPU. Its output goes to {@code say} line by line.
    */
-  static SimulatorChild start(long entries, int certificates, Path trustDir, Consumer<String> say) throws IOException {
+  static SimulatorChild start(long entries, long grown, int certificates, Path trustDir, Consumer<String> say)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    long heapMb = 512 + entries * 450 / (1 << 20);
-    Process p = new ProcessBuilder(List.of(java, "-Xmx" + heapMb + "m", "-cp", System.getProperty("java.class.path"),
-        BenchmarkSimulatorMain.class.getName(), Long.toString(entries), Integer.toString(certificates),
-        trustDir.toString())).redirectErrorStream(true).start();
+    long heapMb = 512 + (entries + grown) * 450 / (1 << 20);
+    Process p = new ProcessBuilder(List.of(java, "-XX:+UseParallelGC", "-Xmx" + heapMb + "m", "-cp",
+        System.getProperty("java.class.path"), BenchmarkSimulatorMain.class.getName(), Long.toString(entries),
+        Integer.toString(certificates), trustDir.toString())).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     for (String line; (line = out.readLine()) != null; ) {
       if (line.startsWith("READY ")) {

@@ -67,20 +67,25 @@ public interface EntryStore {
     }
   }
 
-  /** The distinct templates of a packed store (and of its prefixes), numbered in order of first use. */
+  /**
+   * The distinct templates of a packed store (and of its prefixes), numbered in order of first use. Reads are
+   * lock-free (a copy-on-write array: a store holds a few thousand templates, each added once).
+   */
   final class Templates {
-    private final List<BodyTemplate> byId = new ArrayList<>();
     private final Map<BodyTemplate, Integer> ids = new IdentityHashMap<>();
+    private volatile BodyTemplate[] byId = new BodyTemplate[0];
 
     synchronized int id(BodyTemplate t) {
       return ids.computeIfAbsent(t, x -> {
-        byId.add(x);
-        return byId.size() - 1;
+        BodyTemplate[] grown = java.util.Arrays.copyOf(byId, byId.length + 1);
+        grown[grown.length - 1] = x;
+        byId = grown;
+        return grown.length - 1;
       });
     }
 
-    synchronized BodyTemplate get(int id) {
-      return byId.get(id);
+    BodyTemplate get(int id) {
+      return byId[id];
     }
   }
 

@@ -6,7 +6,6 @@ import dev.sigwatch.core.merkle.Rfc6962;
 import dev.sigwatch.simulator.http.Request;
 import dev.sigwatch.simulator.http.Response;
 import dev.sigwatch.simulator.http.Route;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -47,7 +46,11 @@ public final class RekorV1Routes implements Route {
       V1Shard.Head h = s.head();
       byte[][] json = new byte[(int) h.size()][];
       IntStream.range(0, json.length).parallel()
-          .forEach(i -> json[i] = render(s, h, i).getBytes(StandardCharsets.UTF_8));
+          .forEach(i -> {
+            Json out = new Json(4096);
+            render(s, h, i, out);
+            json[i] = out.toByteArray();
+          });
       rendered.put(s.treeId(), new Rendered(s, h, json));
     }
   }
@@ -107,8 +110,8 @@ public final class RekorV1Routes implements Route {
   }
 
   private Response single(long global) {
-    byte[] json = entry(global);
-    return json == null ? Response.notFound("entry at logIndex " + global) : Response.json(json);
+    Json out = new Json(4096);
+    return entry(global, out) ? Response.json(out.toByteArray()) : Response.notFound("entry at logIndex " + global);
   }
 
   private Response retrieve(byte[] body) throws Request.BadRequest {
@@ -122,52 +125,131 @@ public final class RekorV1Routes implements Route {
     if (idx.size() > MAX_RETRIEVE) {
       return Response.error(422, "logIndexes in body should have at most " + MAX_RETRIEVE + " items");
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(idx.size() * 4096 + 2);
-    out.write('[');
+    Json out = new Json(idx.size() * 4608 + 2);
+    out.add('[');
     boolean any = false;
     for (JsonNode n : idx) {
-      byte[] json = entry(n.asLong(-1));
-      if (json == null) continue; // as Rekor: an index with no entry is left out
-      if (any) out.write(',');
-      out.writeBytes(json);
-      any = true;
+      int mark = out.size();
+      if (any) out.add(',');
+      if (entry(n.asLong(-1), out)) {
+        any = true;
+      } else {
+        out.truncate(mark); // as Rekor: an index with no entry is left out
+      }
     }
-    out.write(']');
+    out.add(']');
     return Response.json(out.toByteArray());
   }
 
-  /** {uuid: entry} for {@code global}; null if no published entry has that index. */
-  private byte[] entry(long global) {
+  /** Writes {uuid: entry} for {@code global} to {@code out}; false (nothing written) if no published entry has it. */
+  private boolean entry(long global, Json out) {
     V1Shard s = log.shardOf(global);
-    if (s == null) return null;
+    if (s == null) return false;
     V1Shard.Head h = s.head();
     long leaf = global - s.offset();
     Rendered r = rendered.get(s.treeId());
     if (r != null && r.shard() == s && r.head() == h && leaf < r.json().length && !log.tampered.contains(global)) {
-      return r.json()[(int) leaf];
+      out.add(r.json()[(int) leaf]);
+      return true;
     }
-    return render(s, h, leaf).getBytes(StandardCharsets.UTF_8);
+    render(s, h, leaf, out);
+    return true;
   }
 
-  /** {uuid: entry} of leaf {@code leaf} of {@code s} as served under {@code h}. */
-  private String render(V1Shard s, V1Shard.Head h, long leaf) {
+  /** Writes {uuid: entry} of leaf {@code leaf} of {@code s} as served under {@code h} (ASCII JSON) to {@code out}. */
+  private void render(V1Shard s, V1Shard.Head h, long leaf, Json out) {
     long global = s.offset() + leaf;
-    StringBuilder b = new StringBuilder(4096);
     V1Shard.Entry e = s.entry(leaf);
-    byte[] body = e.body();
-    byte[] leafHash = Rfc6962.leafHash(body);
-    if (log.tampered.contains(global)) body = e.template().render(Rfc6962.leafHash(e.digest()));
-    b.append("{\"").append(s.treeIdHex()).append(HEX.formatHex(leafHash)).append("\":{\"body\":\"")
-        .append(Base64.getEncoder().encodeToString(body)).append("\",\"integratedTime\":").append(e.integratedTime())
-        .append(",\"logID\":\"").append(log.logIdHex()).append("\",\"logIndex\":").append(global)
-        .append(",\"verification\":{\"inclusionProof\":{\"checkpoint\":").append(h.noteJson())
-        .append(",\"hashes\":[");
+    // The UUID is the leaf hash of the logged body: the tree holds it (every tree is built from its entries' bodies).
+    byte[] leafHash = leaf < s.tree().size() ? s.tree().leafHash(leaf) : Rfc6962.leafHash(e.body());
+    out.ascii("{\"").ascii(s.treeIdHex()).hex(leafHash).ascii("\":{\"body\":\"");
+    if (log.tampered.contains(global)) {
+      out.add(Base64.getEncoder().encode(e.template().render(Rfc6962.leafHash(e.digest()))));
+    } else if (e.digest().length == 32) {
+      out.base64Body(e.template(), e.digest());
+    } else {
+      out.add(Base64.getEncoder().encode(e.body()));
+    }
+    out.ascii("\",\"integratedTime\":").number(e.integratedTime()).ascii(",\"logID\":\"").ascii(log.logIdHex())
+        .ascii("\",\"logIndex\":").number(global).ascii(",\"verification\":{\"inclusionProof\":{\"checkpoint\":")
+        .ascii(h.noteJson()).ascii(",\"hashes\":[");
     List<byte[]> proof = s.tree().inclusionProof(leaf, h.size());
-    for (int i = 0; i < proof.size(); i++) b.append(i > 0 ? ",\"" : "\"").append(HEX.formatHex(proof.get(i))).append('"');
-    b.append("],\"logIndex\":").append(leaf).append(",\"rootHash\":\"").append(HEX.formatHex(h.root()))
-        .append("\",\"treeSize\":").append(h.size()).append("},\"signedEntryTimestamp\":\"")
-        .append(Base64.getEncoder().encodeToString(e.set())).append("\"}}}");
-    return b.toString();
+    for (int i = 0; i < proof.size(); i++) out.ascii(i > 0 ? ",\"" : "\"").hex(proof.get(i)).add('"');
+    out.ascii("],\"logIndex\":").number(leaf).ascii(",\"rootHash\":\"").hex(h.root()).ascii("\",\"treeSize\":")
+        .number(h.size()).ascii("},\"signedEntryTimestamp\":\"").add(Base64.getEncoder().encode(e.set()))
+        .ascii("\"}}}");
+  }
+
+  /**
+   * A growable buffer of JSON text that is ASCII (a note's non-ASCII characters are escaped: {@link #jsonString}),
+   * written straight to bytes: no string builder, string and encoding copies per entry.
+   */
+  static final class Json {
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private byte[] buf;
+    private int size;
+
+    Json(int capacity) {
+      buf = new byte[capacity];
+    }
+
+    private void room(int n) {
+      if (size + n > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + n));
+    }
+
+    int size() {
+      return size;
+    }
+
+    void truncate(int to) {
+      size = to;
+    }
+
+    Json add(int b) {
+      room(1);
+      buf[size++] = (byte) b;
+      return this;
+    }
+
+    Json add(byte[] b) {
+      room(b.length);
+      System.arraycopy(b, 0, buf, size, b.length);
+      size += b.length;
+      return this;
+    }
+
+    /** {@code s}, which must be ASCII. */
+    @SuppressWarnings("deprecation")
+    Json ascii(String s) {
+      int n = s.length();
+      room(n);
+      s.getBytes(0, n, buf, size); // deprecated for dropping a char's high byte: none here
+      size += n;
+      return this;
+    }
+
+    Json number(long v) {
+      return ascii(Long.toString(v));
+    }
+
+    Json hex(byte[] b) {
+      room(2 * b.length);
+      for (byte x : b) {
+        buf[size++] = HEX_DIGITS[(x >> 4) & 0xf];
+        buf[size++] = HEX_DIGITS[x & 0xf];
+      }
+      return this;
+    }
+
+    Json base64Body(BodyTemplate t, byte[] digest) {
+      room(t.base64Length());
+      size = t.base64Into(digest, buf, size);
+      return this;
+    }
+
+    byte[] toByteArray() {
+      return java.util.Arrays.copyOf(buf, size);
+    }
   }
 
   /** A JSON string literal; newlines and the note's em dash escaped as Rekor does. */

@@ -22,6 +22,7 @@ public final class V1Shard {
   }
 
   private final long treeId;
+  private final String treeIdHex;
   private final long offset;
   private final MerkleTree tree;
   private final EntryStore entries;
@@ -31,6 +32,7 @@ public final class V1Shard {
   /** @param entries the store this shard adds to (owned by it from now on) */
   V1Shard(long treeId, long offset, MerkleTree tree, EntryStore entries) {
     this.treeId = treeId;
+    this.treeIdHex = String.format(java.util.Locale.ROOT, "%016x", treeId);
     this.offset = offset;
     this.tree = tree;
     this.entries = entries;
@@ -80,6 +82,6 @@ public final class V1Shard {
 
   /** 16 hex digits of the tree ID, the prefix of entry UUIDs. */
   public String treeIdHex() {
-    return String.format(java.util.Locale.ROOT, "%016x", treeId);
+    return treeIdHex;
   }
 }
