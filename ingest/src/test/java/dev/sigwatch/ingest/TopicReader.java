@@ -21,8 +21,22 @@ public final class TopicReader<V> implements AutoCloseable {
     Map<String, Object> c = broker.consumerConfig("unused");
     c.remove("group.id");
     consumer = new KafkaConsumer<>(c, new StringDeserializer(), topic.valueSerde().deserializer());
-    List<TopicPartition> tps = consumer.partitionsFor(topic.name()).stream()
-        .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+    // A topic created a moment ago may not be in the metadata yet (no partitions): ask until it is.
+    List<TopicPartition> tps = List.of();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (tps.isEmpty()) {
+      tps = consumer.partitionsFor(topic.name()).stream()
+          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+      if (tps.isEmpty()) {
+        if (System.nanoTime() > deadline) throw new IllegalStateException("topic " + topic.name() + " has no partitions");
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+    }
     consumer.assign(tps);
     consumer.seekToBeginning(tps);
     this.keyPrefix = keyPrefix;

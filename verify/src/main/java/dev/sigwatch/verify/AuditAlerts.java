@@ -2,6 +2,7 @@ package dev.sigwatch.verify;
 
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.Checkpoint;
+import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.verify.AuditState.Pending;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -112,6 +113,29 @@ final class AuditAlerts {
     return Findings.alert(id, Findings.TAMPERED_ENTRIES, logId, narrowed == null ? from : narrowed[0],
         String.format(Locale.ROOT, "%s: entries [%d, %d) do not hash to the signed root of size %d%s",
             logId, from, p.size(), p.size(), where), evidence, p.observedAtMillis());
+  }
+
+  /** The log event type of a mismatch explained by a fork ({@link #forkedEntries}). */
+  static final String FORKED_ENTRIES = "FORKED_ENTRIES";
+
+  /**
+   * The {@link #tampered} alert {@code a} explained by a fork: the log was proven to have forked from its verified
+   * head {@code d}, at or above the mismatching checkpoint. A log event (the FORK alert's evidence, the alert's
+   * evidence and id kept), not an alert of its own.
+   */
+  static LogEvent forkedEntries(Alert a, Divergence d) {
+    Map<String, String> detail = new LinkedHashMap<>(a.getEvidence());
+    detail.put("divergedFromSize", Long.toString(d.headSize()));
+    detail.put("divergedFromRoot", Findings.hex(d.headRoot()));
+    detail.put("explainedBy", Findings.FORK);
+    detail.put("withheldAlertId", a.getAlertId());
+    return Findings.event(FORKED_ENTRIES, a.getLogId(), rangeEnd(a), java.util.HexFormat.of().parseHex(a.getEvidence().get("computedRoot")),
+        a.getCreatedAtMillis(), detail);
+  }
+
+  /** The end of the range a {@link #tampered} alert names. */
+  static long rangeEnd(Alert tampered) {
+    return Long.parseLong(tampered.getEvidence().get("rangeEnd"));
   }
 
   /** Where a {@link #tampered} alert narrowed the mismatch to (" (entry N)", " (within [a, b))"), or "". */

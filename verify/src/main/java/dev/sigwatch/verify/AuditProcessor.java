@@ -13,10 +13,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,10 +45,24 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
 
   private static final Logger log = LoggerFactory.getLogger(AuditProcessor.class);
 
+  /**
+   * How long a TAMPERED_ENTRIES alert waits for the FORK that would explain it: a log forked while ingest reads the
+   * old tree's range serves the rest of it from the new tree, and the forked head reaches the audit (ingest's next
+   * poll, the checkpoint processor, the repartition) a second or two after those entries. Three seconds cover a 1 s
+   * poll with room; integrity alerts stay well within the 5 s a user expects of them.
+   */
+  static final Duration FORK_GRACE = Duration.ofSeconds(3);
+  private static final Duration HELD_CHECK = Duration.ofMillis(250);
+
   private final Duration backlogAfter;
   private final Duration checkInterval;
   private final int bufferLimit;
   private AuditStore states;
+  private ProcessorContext<String, VerifyOutput> context;
+  /** Logs the checkpoint processor proved forked from their verified head (FORK), by log id. */
+  private final Map<String, Divergence> divergences = new java.util.HashMap<>();
+  /** TAMPERED_ENTRIES alerts held for {@link #FORK_GRACE}: alert id → release time (8 bytes) + the alert. */
+  private KeyValueStore<String, byte[]> held;
   private Emitter emit;
 
   AuditProcessor(VerifySettings settings) {
@@ -56,9 +73,12 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
 
   @Override
   public void init(ProcessorContext<String, VerifyOutput> context) {
+    this.context = context;
     this.states = context.getStateStore(VerifyTopology.AUDIT_STATE_STORE);
     this.emit = new Emitter(context, context.getStateStore(VerifyTopology.AUDIT_ALERT_IDS_STORE));
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkBacklog);
+    this.held = context.getStateStore(VerifyTopology.AUDIT_HELD_STORE);
+    context.schedule(HELD_CHECK, PunctuationType.WALL_CLOCK_TIME, this::releaseHeld);
   }
 
   @Override
@@ -67,7 +87,12 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     if (in instanceof AuditInput.Entry e) {
       onEntry(record, e);
     } else if (in instanceof AuditInput.Verified v) {
-      onCheckpoint(record, v.logId(), v.checkpoint());
+      Divergence d = Divergence.of(record.headers());
+      if (d != null) {
+        diverged(record, v.logId(), d);
+      } else {
+        onCheckpoint(record, v.logId(), v.checkpoint());
+      }
     } else if (in instanceof AuditInput.Bad b) {
       emit.reject(record, b.logId(), "verify.audit", b.reason());
     }
@@ -339,6 +364,74 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     }
   }
 
+  /**
+   * The checkpoint processor proved that {@code logId} left its verified head (FORK). Kept in memory only: after a
+   * restart the forked log's next checkpoint tells the audit again (a forked log keeps failing the proof from the same
+   * head), and before that a mismatch is reported as it always was.
+   */
+  private void diverged(Record<String, AuditInput> record, String logId, Divergence d) {
+    Divergence before = divergences.put(logId, d);
+    if (before == null || before.headSize() != d.headSize()) {
+      log.info("{}: the log forked from its verified head of size {}: a mismatch of the entries up to it is the fork's, "
+          + "not a separate tamper", logId, d.headSize());
+    }
+    List<String> explained = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = held.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        Alert a = heldAlert(kv);
+        if (a != null && logId.equals(a.getLogId()) && AuditAlerts.rangeEnd(a) <= d.headSize()) {
+          explained.add(kv.key);
+          emit.event(record, AuditAlerts.forkedEntries(a, d));
+          log.warn("{}: the held TAMPERED_ENTRIES alert {} is the fork's (the log forked from its verified head of size "
+              + "{}): recorded as FORKED_ENTRIES, not raised", logId, a.getAlertId(), d.headSize());
+        }
+      }
+    }
+    explained.forEach(held::delete);
+  }
+
+  /**
+   * Raises a TAMPERED_ENTRIES alert after {@link #FORK_GRACE}, unless the log turns out to have forked from a head at
+   * or above the mismatching checkpoint in the meantime. Held in a changelogged store, so a restart does not lose it.
+   */
+  private void hold(String logId, Alert a) {
+    long release = context.currentSystemTimeMs() + FORK_GRACE.toMillis();
+    java.nio.ByteBuffer alert;
+    try {
+      alert = a.toByteBuffer();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(logId + ": cannot hold alert " + a.getAlertId(), e);
+    }
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + alert.remaining()).putLong(release).put(alert);
+    held.put(a.getAlertId(), b.array());
+  }
+
+  /** The wall-clock punctuator: raises the held alerts whose grace is over. */
+  private void releaseHeld(long now) {
+    List<KeyValue<String, byte[]>> due = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = held.all()) {
+      while (it.hasNext()) {
+        KeyValue<String, byte[]> kv = it.next();
+        if (kv.value.length < 8 || java.nio.ByteBuffer.wrap(kv.value).getLong() <= now) due.add(kv);
+      }
+    }
+    for (KeyValue<String, byte[]> kv : due) {
+      held.delete(kv.key);
+      Alert a = heldAlert(kv);
+      if (a != null) emit.alert(new Record<>(a.getLogId(), null, now), a);
+    }
+  }
+
+  private static Alert heldAlert(KeyValue<String, byte[]> kv) {
+    try {
+      return Alert.fromByteBuffer(java.nio.ByteBuffer.wrap(kv.value, 8, kv.value.length - 8));
+    } catch (java.io.IOException | RuntimeException e) {
+      log.error("held alert {} cannot be read back ({}): dropped", kv.key, e.toString());
+      return null;
+    }
+  }
+
   private void compare(Record<String, AuditInput> record, String logId, AuditState s, Pending p) {
     byte[] computed = s.range.root();
     if (Arrays.equals(computed, p.root())) {
@@ -351,10 +444,24 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       return;
     }
     long from = s.auditedSize;
+    Divergence forked = divergences.get(logId);
     if (s.proven) {
       Alert a = AuditAlerts.tampered(logId, from, p, computed, s.range.frontier());
-      emit.alert(record, a);
-      log.warn("{}: tampered entries in [{}, {}){}", logId, from, p.size(), AuditAlerts.where(a));
+      if (forked != null && p.size() <= forked.headSize()) {
+        // The log has since served a signed tree that does not extend this head (FORK, raised by the checkpoint
+        // processor): entries fetched after it forked come from that tree and cannot hash to the head's root. That is
+        // the fork itself, already alerted; the mismatch is recorded as its evidence, not raised as a second incident.
+        emit.event(record, AuditAlerts.forkedEntries(a, forked));
+        log.warn("{}: entries [{}, {}) do not hash to the signed root of size {}: the log forked from its verified "
+            + "head of size {} (FORK), the entries come from the forked tree", logId, from, p.size(), p.size(),
+            forked.headSize());
+      } else {
+        // A fork found while ingest still reads the old tree's range reaches the audit a moment after the entries
+        // it explains (ingest publishes the forked head after them; it goes through the checkpoint processor first).
+        hold(logId, a);
+        log.warn("{}: tampered entries in [{}, {}){}; raising TAMPERED_ENTRIES in {} s unless the log turns out to "
+            + "have forked", logId, from, p.size(), AuditAlerts.where(a), FORK_GRACE.toSeconds());
+      }
     } else {
       emit.alert(record, AuditAlerts.anchorUnproven(logId, from, p, computed, s.claimSize, s.claimRoot));
       log.warn("{}: entries [{}, {}) do not hash to the signed root from an unproven anchor; re-anchoring", logId, from,

@@ -93,6 +93,9 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       return;
     }
     apply(record, logId, view, j);
+    for (LogIncident i : j.incidents()) {
+      if (i instanceof LogIncident.Fork f) emit.diverged(record, c, new Divergence(f.headSize(), f.headRoot()));
+    }
   }
 
   private LogView load(String logId) {

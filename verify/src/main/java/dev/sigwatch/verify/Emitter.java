@@ -47,6 +47,15 @@ final class Emitter {
     context.forward(new Record<>(c.getLogId(), new VerifyOutput.Verified(c), cause.timestamp()));
   }
 
+  /**
+   * Hands a forked checkpoint to the full audit, marked with the verified head the log left ({@link Divergence}): the
+   * audit does not audit against it, it only learns that the log's entries may now come from another tree.
+   */
+  void diverged(Record<?, ?> cause, dev.sigwatch.schemas.Checkpoint forked, Divergence d) {
+    context.forward(new Record<>(forked.getLogId(), new VerifyOutput.Verified(forked), cause.timestamp(),
+        d.headers()));
+  }
+
   void reject(Record<?, ?> cause, String logId, String source, String reason) {
     var meta = context.recordMetadata();
     var r = rejected.of(source, reason, meta.map(m -> m.topic()).orElse(null),

@@ -28,6 +28,8 @@ public final class VerifyTopology {
   public static final String AUDIT_STATE_STORE = "verify-audit-state";
   /** Ids of the alerts the audit processor raised. */
   public static final String AUDIT_ALERT_IDS_STORE = "verify-audit-alert-ids";
+  /** TAMPERED_ENTRIES alerts the audit holds for a moment, in case a fork explains them (few, short-lived). */
+  public static final String AUDIT_HELD_STORE = "verify-audit-held";
 
   private VerifyTopology() {}
 
@@ -67,6 +69,8 @@ public final class VerifyTopology {
         Stores.persistentKeyValueStore(AUDIT_STATE_STORE), Serdes.String(), Serdes.ByteArray()).withCachingDisabled()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AUDIT_ALERT_IDS_STORE),
         Serdes.String(), Serdes.Long()));
+    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(AUDIT_HELD_STORE),
+        Serdes.String(), Serdes.ByteArray()));
 
     // Checkpoints: verify each against the trusted root and the log's last verified checkpoint.
     KStream<String, VerifyOutput> checked = builder
@@ -102,7 +106,7 @@ public final class VerifyTopology {
         .merge(verifiedForAudit, Named.as("audit-input"))
         .process(() -> new GuardedProcessor<>(settings.applicationId(), "verify.audit", new AuditProcessor(settings)),
             Named.as("verify-audit"),
-            AUDIT_STATE_STORE, AUDIT_ALERT_IDS_STORE);
+            AUDIT_STATE_STORE, AUDIT_ALERT_IDS_STORE, AUDIT_HELD_STORE);
     route(audited, "audit-", topics);
     return builder.build();
   }

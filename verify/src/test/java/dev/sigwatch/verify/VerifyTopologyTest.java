@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sigwatch.core.trust.TrustedRoot;
 import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.Checkpoint;
 import dev.sigwatch.schemas.ShardState;
 import java.nio.ByteBuffer;
@@ -125,6 +126,54 @@ class VerifyTopologyTest {
   }
 
   @Test
+  void aMismatchTheLogsForkExplainsIsTheForksEvidenceNotASecondAlert() throws Exception {
+    // The log forks while ingest reads the range of its verified checkpoint of size 100: [0, 50) were read from the
+    // old tree, [50, 100) come from the forked one, and the forked head arrives a moment after them.
+    Harness h = v1Harness();
+    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
+    h.checkpoint(v1.checkpoint(100, T));
+    h.entries(v1, 0, 50);
+    h.entries(evil, 50, 100);
+    assertThat(h.alerts()).as("a mismatch waits a moment for a fork that would explain it").isEmpty();
+    h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 2));
+    h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE);
+    assertThat(types(h.alerts())).containsExactly(Findings.FORK);
+    LogEvent forked = h.events(AuditAlerts.FORKED_ENTRIES).get(0);
+    assertThat(h.events(AuditAlerts.FORKED_ENTRIES)).hasSize(1);
+    assertThat(forked.getTreeSize()).isEqualTo(100L);
+    assertThat(forked.getDetail()).containsEntry("rangeStart", "0").containsEntry("rangeEnd", "100")
+        .containsEntry("divergedFromSize", "100").containsEntry("explainedBy", Findings.FORK)
+        .containsEntry("divergedFromRoot", Findings.hex(v1.tree.root(100)));
+  }
+
+  @Test
+  void aMismatchAfterTheForkIsKnownIsTheForksEvidenceAtOnce() throws Exception {
+    Harness h = v1Harness();
+    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
+    h.checkpoint(v1.checkpoint(100, T));
+    h.entries(v1, 0, 50);
+    h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 2));
+    h.entries(evil, 50, 100);
+    assertThat(h.events(AuditAlerts.FORKED_ENTRIES)).hasSize(1);
+    h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE.multipliedBy(2));
+    assertThat(types(h.alerts())).containsExactly(Findings.FORK);
+  }
+
+  @Test
+  void aTamperNoForkExplainsIsRaisedAfterTheGraceAndAForkAfterItChangesNothing() throws Exception {
+    Harness h = v1Harness();
+    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
+    h.checkpoint(v1.checkpoint(100, T));
+    h.entries(v1, 0, 50);
+    h.entries(evil, 50, 100);
+    h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE);
+    assertThat(types(h.alerts())).containsExactly(Findings.TAMPERED_ENTRIES);
+    h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 2)); // too late: two facts, two alerts
+    assertThat(types(h.alerts())).containsExactly(Findings.TAMPERED_ENTRIES, Findings.FORK);
+    assertThat(h.events(AuditAlerts.FORKED_ENTRIES)).isEmpty();
+  }
+
+  @Test
   void tamperedEntryIsNamedByItsRange() throws Exception {
     Harness h = v1Harness();
     h.checkpoint(v1.checkpoint(100, T));
@@ -132,6 +181,7 @@ class VerifyTopologyTest {
     h.entries(v1, 0, 200);
     h.rekor.pipeInput(v1.logId, v1.entry(200, "tampered".getBytes(StandardCharsets.UTF_8), null, T));
     h.entries(v1, 201, 350);
+    h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE); // a tamper waits for a fork that would explain it
     assertThat(types(h.alerts())).containsExactly(Findings.TAMPERED_ENTRIES);
     Alert a = h.alerts().get(0);
     assertThat(a.getEvidence()).containsEntry("rangeStart", "100").containsEntry("rangeEnd", "350");

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -64,6 +65,39 @@ public final class TopicAdmin {
         throw new KafkaException("creating topic " + name + ": interrupted", ex);
       }
     }
+    awaitVisible(admin, created, deadline);
     return List.copyOf(created);
+  }
+
+  /**
+   * Waits until the topics just created are in the broker's metadata with a leader for every partition: a client that
+   * asks for a topic's partitions a moment after its creation would otherwise find none (a consumer assigned to
+   * nothing, a producer blocking for metadata). Gives up quietly at the deadline (the topics exist; clients retry).
+   */
+  private static void awaitVisible(Admin admin, List<String> created, long deadline) {
+    if (created.isEmpty()) return;
+    while (System.nanoTime() < deadline) {
+      try {
+        Map<String, TopicDescription> d = admin.describeTopics(created).allTopicNames()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        boolean ready = d.size() == created.size() && d.values().stream().allMatch(t -> !t.partitions().isEmpty()
+            && t.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        if (ready) return;
+      } catch (ExecutionException ex) {
+        log.debug("topics {} not visible yet: {}", created, ex.getCause().toString());
+      } catch (TimeoutException ex) {
+        break;
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    log.warn("topics {} were created but are not all visible with leaders yet", created);
   }
 }
