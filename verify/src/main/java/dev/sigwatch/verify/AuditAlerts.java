@@ -119,15 +119,15 @@ final class AuditAlerts {
   static final String FORKED_ENTRIES = "FORKED_ENTRIES";
 
   /**
-   * The {@link #tampered} alert {@code a} explained by a fork: the log was proven to have forked from its verified
-   * head {@code d}, at or above the mismatching checkpoint. A log event (the FORK alert's evidence, the alert's
+   * The {@link #tampered} alert {@code a} explained by a fork (or a split view): the log was proven to serve a second
+   * tree, leaving its verified head {@code d}, at or above the mismatching checkpoint. A log event (the FORK alert's evidence, the alert's
    * evidence and id kept), not an alert of its own.
    */
   static LogEvent forkedEntries(Alert a, Divergence d) {
     Map<String, String> detail = new LinkedHashMap<>(a.getEvidence());
     detail.put("divergedFromSize", Long.toString(d.headSize()));
     detail.put("divergedFromRoot", Findings.hex(d.headRoot()));
-    detail.put("explainedBy", Findings.FORK);
+    detail.put("explainedBy", d.incidentType());
     detail.put("withheldAlertId", a.getAlertId());
     return Findings.event(FORKED_ENTRIES, a.getLogId(), rangeEnd(a), java.util.HexFormat.of().parseHex(a.getEvidence().get("computedRoot")),
         a.getCreatedAtMillis(), detail);

@@ -372,8 +372,8 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
   private void diverged(Record<String, AuditInput> record, String logId, Divergence d) {
     Divergence before = divergences.put(logId, d);
     if (before == null || before.headSize() != d.headSize()) {
-      log.info("{}: the log forked from its verified head of size {}: a mismatch of the entries up to it is the fork's, "
-          + "not a separate tamper", logId, d.headSize());
+      log.info("{}: the log left its verified head of size {} ({}): a mismatch of the entries up to it is that "
+          + "incident's, not a separate tamper", logId, d.headSize(), d.incidentType());
     }
     List<String> explained = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it = held.all()) {
@@ -383,8 +383,8 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
         if (a != null && logId.equals(a.getLogId()) && AuditAlerts.rangeEnd(a) <= d.headSize()) {
           explained.add(kv.key);
           emit.event(record, AuditAlerts.forkedEntries(a, d));
-          log.warn("{}: the held TAMPERED_ENTRIES alert {} is the fork's (the log forked from its verified head of size "
-              + "{}): recorded as FORKED_ENTRIES, not raised", logId, a.getAlertId(), d.headSize());
+          log.warn("{}: the held TAMPERED_ENTRIES alert {} is the {}'s (the log left its verified head of size {}): "
+              + "recorded as FORKED_ENTRIES, not raised", logId, a.getAlertId(), d.incidentType(), d.headSize());
         }
       }
     }
@@ -452,9 +452,9 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
         // processor): entries fetched after it forked come from that tree and cannot hash to the head's root. That is
         // the fork itself, already alerted; the mismatch is recorded as its evidence, not raised as a second incident.
         emit.event(record, AuditAlerts.forkedEntries(a, forked));
-        log.warn("{}: entries [{}, {}) do not hash to the signed root of size {}: the log forked from its verified "
-            + "head of size {} (FORK), the entries come from the forked tree", logId, from, p.size(), p.size(),
-            forked.headSize());
+        log.warn("{}: entries [{}, {}) do not hash to the signed root of size {}: the log left its verified head of "
+            + "size {} ({}), the entries come from its other tree", logId, from, p.size(), p.size(), forked.headSize(),
+            forked.incidentType());
       } else {
         // A fork found while ingest still reads the old tree's range reaches the audit a moment after the entries
         // it explains (ingest publishes the forked head after them; it goes through the checkpoint processor first).

@@ -93,8 +93,14 @@ final class CheckpointProcessor implements Processor<String, Checkpoint, String,
       return;
     }
     apply(record, logId, view, j);
+    // A fork or a split view proves the log serves a second tree: the audit is told which verified head it left.
+    LogState head = j.view().state();
     for (LogIncident i : j.incidents()) {
-      if (i instanceof LogIncident.Fork f) emit.diverged(record, c, new Divergence(f.headSize(), f.headRoot()));
+      if (i instanceof LogIncident.Fork f) {
+        emit.diverged(record, c, new Divergence(f.headSize(), f.headRoot(), Findings.FORK));
+      } else if (i instanceof LogIncident.SplitView && head != null) {
+        emit.diverged(record, c, new Divergence(head.size(), head.root(), Findings.SPLIT_VIEW));
+      }
     }
   }
 

@@ -13,12 +13,17 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * longer hashes to a verified root at or below the head is the fork's consequence (already alerted, CRITICAL), not a
  * second incident.
  *
+ * A SPLIT_VIEW (another signed root at a size the audit verified, or a smaller tree not a prefix of it) is a second
+ * tree too, and travels the same way.
+ *
  * @param headSize the verified head's size
  * @param headRoot the verified head's root
+ * @param incidentType the incident that proved it (FORK, SPLIT_VIEW)
  */
-record Divergence(long headSize, byte[] headRoot) {
+record Divergence(long headSize, byte[] headRoot, String incidentType) {
   static final String SIZE_HEADER = "sigwatch.diverged.size";
   static final String ROOT_HEADER = "sigwatch.diverged.root";
+  static final String TYPE_HEADER = "sigwatch.diverged.type";
 
   Divergence {
     headRoot = headRoot.clone();
@@ -28,6 +33,7 @@ record Divergence(long headSize, byte[] headRoot) {
     Headers h = new RecordHeaders();
     h.add(SIZE_HEADER, Long.toString(headSize).getBytes(StandardCharsets.US_ASCII));
     h.add(ROOT_HEADER, headRoot.clone());
+    h.add(TYPE_HEADER, incidentType.getBytes(StandardCharsets.US_ASCII));
     return h;
   }
 
@@ -35,9 +41,11 @@ record Divergence(long headSize, byte[] headRoot) {
   static Divergence of(Headers headers) {
     Header size = headers.lastHeader(SIZE_HEADER);
     Header root = headers.lastHeader(ROOT_HEADER);
+    Header type = headers.lastHeader(TYPE_HEADER);
     if (size == null || root == null || size.value() == null || root.value() == null) return null;
     try {
-      return new Divergence(Long.parseLong(new String(size.value(), StandardCharsets.US_ASCII)), root.value());
+      return new Divergence(Long.parseLong(new String(size.value(), StandardCharsets.US_ASCII)), root.value(),
+          type == null || type.value() == null ? Findings.FORK : new String(type.value(), StandardCharsets.US_ASCII));
     } catch (NumberFormatException e) {
       return null;
     }

@@ -160,6 +160,21 @@ class VerifyTopologyTest {
   }
 
   @Test
+  void aMismatchASplitViewExplainsIsTheSplitViewsEvidence() throws Exception {
+    // Another signed root at the verified size: the log serves a second tree, and the entries read after it differ.
+    Harness h = v1Harness();
+    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
+    h.checkpoint(v1.checkpoint(100, T));
+    h.entries(v1, 0, 50);
+    h.entries(evil, 50, 100);
+    h.checkpoint(evil.checkpoint(100, T + 1));
+    h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE);
+    assertThat(types(h.alerts())).containsExactly(Findings.SPLIT_VIEW);
+    assertThat(h.events(AuditAlerts.FORKED_ENTRIES)).singleElement()
+        .satisfies(e -> assertThat(e.getDetail()).containsEntry("explainedBy", Findings.SPLIT_VIEW));
+  }
+
+  @Test
   void aTamperNoForkExplainsIsRaisedAfterTheGraceAndAForkAfterItChangesNothing() throws Exception {
     Harness h = v1Harness();
     TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
