@@ -104,10 +104,13 @@ public final class MatchTopology {
         .to(topics.dlq().name(), topics.dlq().produced());
 
     // CT ⋈ Rekor on the TBS hash: rekey, repartition (so both sides of one certificate meet in one task), join.
+    // The seen marks and pending sides are read three times per entry and written at most twice: Kafka Streams' record
+    // cache answers repeated reads of one certificate without RocksDB and writes each changed key once per commit
+    // (what the changelog and RocksDB hold at every commit is the same).
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.SEEN_STORE),
-        Serdes.String(), Serdes.String()));
+        Serdes.String(), Serdes.String()).withCachingEnabled());
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PENDING_STORE),
-        Serdes.String(), identitySerde));
+        Serdes.String(), identitySerde).withCachingEnabled());
     // The deadline index is derived from the two stores above at every init: local only, no changelog.
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.DEADLINE_STORE),
         Serdes.String(), Serdes.String()).withLoggingDisabled());
