@@ -45,7 +45,7 @@ final class SimulatorChild implements BenchSimulator {
    * a rate run): ~281 bytes live per entry pair (two Merkle trees of 64 bytes per leaf, 117 + 36 bytes of packed
    * entries), plus room for garbage and for a Rekor v2 fork's copy of half the tree. It runs the parallel collector
    * (as the launcher runs sigwatch): its live set is the logs, which only grow, and G1's concurrent marking of them
-   * cost it ~10% of its CPU. Its output goes to {@code say} line by line.
+   * cost it ~8% of its CPU in a profile. Its output goes to {@code say} line by line.
    */
   static SimulatorChild start(long entries, long grown, int certificates, Path trustDir, Consumer<String> say)
       throws IOException {
