@@ -125,14 +125,23 @@ class VerifyTopologyTest {
     assertThat(h.events("CHECKPOINT_VERIFIED")).extracting(e -> e.getTreeSize()).containsExactly(100L, 400L);
   }
 
+  /**
+   * A log whose checkpoint of size 100 is verified and whose first 50 entries were read; returns the log it forks to
+   * (the same first 50 leaves, then others).
+   */
+  private TestLog verifiedHundredHalfRead(Harness h) throws Exception {
+    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
+    h.checkpoint(v1.checkpoint(100, T));
+    h.entries(v1, 0, 50);
+    return evil;
+  }
+
   @Test
   void aMismatchTheLogsForkExplainsIsTheForksEvidenceNotASecondAlert() throws Exception {
     // The log forks while ingest reads the range of its verified checkpoint of size 100: [0, 50) were read from the
     // old tree, [50, 100) come from the forked one, and the forked head arrives a moment after them.
     Harness h = v1Harness();
-    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
-    h.checkpoint(v1.checkpoint(100, T));
-    h.entries(v1, 0, 50);
+    TestLog evil = verifiedHundredHalfRead(h);
     h.entries(evil, 50, 100);
     assertThat(h.alerts()).as("a mismatch waits a moment for a fork that would explain it").isEmpty();
     h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 2));
@@ -149,9 +158,7 @@ class VerifyTopologyTest {
   @Test
   void aMismatchAfterTheForkIsKnownIsTheForksEvidenceAtOnce() throws Exception {
     Harness h = v1Harness();
-    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
-    h.checkpoint(v1.checkpoint(100, T));
-    h.entries(v1, 0, 50);
+    TestLog evil = verifiedHundredHalfRead(h);
     h.checkpoint(evil.checkpointWithProofFrom(300, 100, T + 2));
     h.entries(evil, 50, 100);
     assertThat(h.events(AuditAlerts.FORKED_ENTRIES)).hasSize(1);
@@ -163,9 +170,7 @@ class VerifyTopologyTest {
   void aMismatchASplitViewExplainsIsTheSplitViewsEvidence() throws Exception {
     // Another signed root at the verified size: the log serves a second tree, and the entries read after it differ.
     Harness h = v1Harness();
-    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
-    h.checkpoint(v1.checkpoint(100, T));
-    h.entries(v1, 0, 50);
+    TestLog evil = verifiedHundredHalfRead(h);
     h.entries(evil, 50, 100);
     h.checkpoint(evil.checkpoint(100, T + 1));
     h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE);
@@ -177,9 +182,7 @@ class VerifyTopologyTest {
   @Test
   void aTamperNoForkExplainsIsRaisedAfterTheGraceAndAForkAfterItChangesNothing() throws Exception {
     Harness h = v1Harness();
-    TestLog evil = TestLog.rekorV1("rekor.test", 1111, v1.keys).grow(50).grow(950, "evil");
-    h.checkpoint(v1.checkpoint(100, T));
-    h.entries(v1, 0, 50);
+    TestLog evil = verifiedHundredHalfRead(h);
     h.entries(evil, 50, 100);
     h.driver.advanceWallClockTime(AuditProcessor.FORK_GRACE);
     assertThat(types(h.alerts())).containsExactly(Findings.TAMPERED_ENTRIES);
