@@ -55,7 +55,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
   @Option(names = "--in-flight", defaultValue = "32", description = "Requests in flight per log. Default ${DEFAULT-VALUE}.")
   int inFlight;
 
-  @Option(names = "--data-dir", description = "State directory (default: a new temporary directory).")
+  @Option(names = "--data-dir", description = "State directory, kept after the run (default: a new temporary directory,"
+      + " removed at the end).")
   Path dataDir;
 
   @Option(names = "--certificates", defaultValue = "1024", description = {"Distinct certificates the entries cycle"
@@ -116,6 +117,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Path dir = dataDir != null ? Files.createDirectories(dataDir) : Files.createTempDirectory("sigwatch-bench-");
     runDir = dir;
     Consumer<String> say = s -> spec.commandLine().getErr().println("benchmark: " + s);
+    try {
+      return run(dir, say);
+    } finally {
+      if (dataDir == null) removeRunDir(dir, say); // a 100k-entry run leaves ~4.5 GB of broker data
+    }
+  }
+
+  /** Deletes the temporary state directory of a run (its broker log, stores, simulator files). */
+  private static void removeRunDir(Path dir, Consumer<String> say) {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      say.accept("could not remove " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private Integer run(Path dir, Consumer<String> say) throws Exception {
     say.accept("pre-generating " + entries + " entries per Rekor log...");
     long t0 = System.nanoTime();
     try (BenchSimulator sim = startSimulator(Files.createDirectories(dir.resolve("sim")), say)) {
