@@ -19,6 +19,15 @@ public final class KafkaTestBroker implements AutoCloseable {
     this.embedded = embedded;
   }
 
+  /**
+   * A broker of the calling test's own, in {@code dir} (close it): for a test that must not share the module's broker
+   * with the tests before it (their groups, transactions and topics), as when it runs alone.
+   */
+  public static KafkaTestBroker startOwn(java.nio.file.Path dir) {
+    EmbeddedKafkaBroker b = EmbeddedKafkaBroker.create(dir, Map.of("auto.create.topics.enable", "true")).start();
+    return new KafkaTestBroker(b.bootstrapServers(), b);
+  }
+
   public String bootstrapServers() {
     return bootstrapServers;
   }
