@@ -59,10 +59,8 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
   private final int bufferLimit;
   private AuditStore states;
   private ProcessorContext<String, VerifyOutput> context;
-  /** Logs the checkpoint processor proved forked from their verified head (FORK), by log id. */
-  private final Map<String, Divergence> divergences = new java.util.HashMap<>();
-  /** TAMPERED_ENTRIES alerts held for {@link #FORK_GRACE}: alert id → release time (8 bytes) + the alert. */
-  private KeyValueStore<String, byte[]> held;
+  /** Forks known to the audit and the tampers waiting for one ({@link #FORK_GRACE}). */
+  private TamperHold tampers;
   private Emitter emit;
 
   AuditProcessor(VerifySettings settings) {
@@ -77,7 +75,7 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     this.states = context.getStateStore(VerifyTopology.AUDIT_STATE_STORE);
     this.emit = new Emitter(context, context.getStateStore(VerifyTopology.AUDIT_ALERT_IDS_STORE));
     context.schedule(checkInterval, PunctuationType.WALL_CLOCK_TIME, this::checkBacklog);
-    this.held = context.getStateStore(VerifyTopology.AUDIT_HELD_STORE);
+    this.tampers = new TamperHold(context.getStateStore(VerifyTopology.AUDIT_HELD_STORE));
     context.schedule(HELD_CHECK, PunctuationType.WALL_CLOCK_TIME, this::releaseHeld);
   }
 
@@ -364,72 +362,18 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
     }
   }
 
-  /**
-   * The checkpoint processor proved that {@code logId} left its verified head (FORK). Kept in memory only: after a
-   * restart the forked log's next checkpoint tells the audit again (a forked log keeps failing the proof from the same
-   * head), and before that a mismatch is reported as it always was.
-   */
+  /** The checkpoint processor proved that {@code logId} left its verified head: held tampers it explains are its. */
   private void diverged(Record<String, AuditInput> record, String logId, Divergence d) {
-    Divergence before = divergences.put(logId, d);
-    if (before == null || before.headSize() != d.headSize()) {
-      log.info("{}: the log left its verified head of size {} ({}): a mismatch of the entries up to it is that "
-          + "incident's, not a separate tamper", logId, d.headSize(), d.incidentType());
+    for (Alert a : tampers.diverged(logId, d)) {
+      emit.event(record, AuditAlerts.forkedEntries(a, d));
+      log.warn("{}: the held TAMPERED_ENTRIES alert {} is the {}'s (the log left its verified head of size {}): "
+          + "recorded as FORKED_ENTRIES, not raised", logId, a.getAlertId(), d.incidentType(), d.headSize());
     }
-    List<String> explained = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = held.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        Alert a = heldAlert(kv);
-        if (a != null && logId.equals(a.getLogId()) && AuditAlerts.rangeEnd(a) <= d.headSize()) {
-          explained.add(kv.key);
-          emit.event(record, AuditAlerts.forkedEntries(a, d));
-          log.warn("{}: the held TAMPERED_ENTRIES alert {} is the {}'s (the log left its verified head of size {}): "
-              + "recorded as FORKED_ENTRIES, not raised", logId, a.getAlertId(), d.incidentType(), d.headSize());
-        }
-      }
-    }
-    explained.forEach(held::delete);
-  }
-
-  /**
-   * Raises a TAMPERED_ENTRIES alert after {@link #FORK_GRACE}, unless the log turns out to have forked from a head at
-   * or above the mismatching checkpoint in the meantime. Held in a changelogged store, so a restart does not lose it.
-   */
-  private void hold(String logId, Alert a) {
-    long release = context.currentSystemTimeMs() + FORK_GRACE.toMillis();
-    java.nio.ByteBuffer alert;
-    try {
-      alert = a.toByteBuffer();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(logId + ": cannot hold alert " + a.getAlertId(), e);
-    }
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + alert.remaining()).putLong(release).put(alert);
-    held.put(a.getAlertId(), b.array());
   }
 
   /** The wall-clock punctuator: raises the held alerts whose grace is over. */
   private void releaseHeld(long now) {
-    List<KeyValue<String, byte[]>> due = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = held.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, byte[]> kv = it.next();
-        if (kv.value.length < 8 || java.nio.ByteBuffer.wrap(kv.value).getLong() <= now) due.add(kv);
-      }
-    }
-    for (KeyValue<String, byte[]> kv : due) {
-      held.delete(kv.key);
-      Alert a = heldAlert(kv);
-      if (a != null) emit.alert(new Record<>(a.getLogId(), null, now), a);
-    }
-  }
-
-  private static Alert heldAlert(KeyValue<String, byte[]> kv) {
-    try {
-      return Alert.fromByteBuffer(java.nio.ByteBuffer.wrap(kv.value, 8, kv.value.length - 8));
-    } catch (java.io.IOException | RuntimeException e) {
-      log.error("held alert {} cannot be read back ({}): dropped", kv.key, e.toString());
-      return null;
-    }
+    for (Alert a : tampers.due(now)) emit.alert(new Record<>(a.getLogId(), null, now), a);
   }
 
   private void compare(Record<String, AuditInput> record, String logId, AuditState s, Pending p) {
@@ -444,10 +388,10 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       return;
     }
     long from = s.auditedSize;
-    Divergence forked = divergences.get(logId);
+    Divergence forked = tampers.explaining(logId, p.size());
     if (s.proven) {
       Alert a = AuditAlerts.tampered(logId, from, p, computed, s.range.frontier());
-      if (forked != null && p.size() <= forked.headSize()) {
+      if (forked != null) {
         // The log has since served a signed tree that does not extend this head (FORK, raised by the checkpoint
         // processor): entries fetched after it forked come from that tree and cannot hash to the head's root. That is
         // the fork itself, already alerted; the mismatch is recorded as its evidence, not raised as a second incident.
@@ -458,7 +402,7 @@ final class AuditProcessor implements Processor<String, AuditInput, String, Veri
       } else {
         // A fork found while ingest still reads the old tree's range reaches the audit a moment after the entries
         // it explains (ingest publishes the forked head after them; it goes through the checkpoint processor first).
-        hold(logId, a);
+        tampers.hold(a, context.currentSystemTimeMs() + FORK_GRACE.toMillis());
         log.warn("{}: tampered entries in [{}, {}){}; raising TAMPERED_ENTRIES in {} s unless the log turns out to "
             + "have forked", logId, from, p.size(), AuditAlerts.where(a), FORK_GRACE.toSeconds());
       }
