@@ -3,6 +3,7 @@ package dev.sigwatch.alert.store;
 import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.LogEvent;
+import dev.sigwatch.schemas.topics.LogPositionMarker;
 import dev.sigwatch.schemas.topics.Topic;
 import java.time.Clock;
 import java.time.Duration;
@@ -175,7 +176,10 @@ public final class StoreConsumer implements AutoCloseable {
       try {
         if (r.topic().equals(alerts.name())) a.add(value(alertValues, r));
         else if (r.topic().equals(logEvents.name())) l.add(value(logEventValues, r));
-        else i.add(value(identityValues, r));
+        else {
+          IdentityEvent e = value(identityValues, r);
+          if (!LogPositionMarker.is(e)) i.add(e); // match's position markers for its join name no identity
+        }
       } catch (RuntimeException e) {
         skipped.incrementAndGet();
         log.error("alert store: skipping undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),

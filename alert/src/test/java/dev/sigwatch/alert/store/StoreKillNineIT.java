@@ -8,6 +8,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.serde.SerdeConfig;
+import dev.sigwatch.schemas.topics.LogPositionMarker;
 import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
@@ -129,6 +130,14 @@ class StoreKillNineIT {
             Events.alert(id, "FORK", Severity.CRITICAL, Events.REKOR, (long) i, null, 1_000_000L + i))));
         sent.add(ids.send(new ProducerRecord<>(topics.identities().name(), "k" + i,
             Events.signed(Events.REKOR, i, "dev" + i + "@acme.com", Events.GITHUB, 1_700_000_000L + i))));
+        if (i % 100 == 0) { // match's log-position markers for its join travel on identities too: never stored
+          IdentityEvent marker = Events.signed(Events.REKOR, i, "marker@acme.com", Events.GITHUB, 1_700_000_000L + i);
+          marker.setEntryKind(LogPositionMarker.KIND);
+          marker.setLogIndex(1_000_000L + i); // an index of its own: stored, it would be counted
+          for (int p = 0; p < topics.identities().partitions(); p++) {
+            sent.add(ids.send(new ProducerRecord<>(topics.identities().name(), p, "~position|" + Events.REKOR, marker)));
+          }
+        }
         if (i % 5 == 0) {
           Map<String, String> d = new HashMap<>(Map.of("alertId", id, "observations", "2", "incidentType", "FORK"));
           String type = i % 10 == 0 ? "INCIDENT_RESOLVED" : "INCIDENT_CONTINUES";

@@ -5,6 +5,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.IdentitySource;
 import dev.sigwatch.schemas.Severity;
+import dev.sigwatch.schemas.topics.LogPositionMarker;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,7 +18,8 @@ import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Log positions: how the parse step tells the CT ⋈ Rekor join that a log is proven up to a point. A position travels
- * on the join's repartition topic as an {@link IdentityEvent} of kind {@value #KIND} (the topic's one value type),
+ * on {@code sigwatch.identities}, the join's input, as an {@link IdentityEvent} of kind {@value #KIND} (the topic's
+ * one value type; {@link LogPositionMarker} for the other consumers, which skip it),
  * sent to <em>every</em> partition ({@link #PARTITIONER}) after the entries it covers, so that when a join task reads
  * it, the task has read every entry of that log below the position that hashes to it.
  *
@@ -28,7 +30,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * read from entry 0), extension {@code frozen} = "true" when the log is a frozen shard read to its end.
  */
 final class LogPositions {
-  static final String KIND = "log-position";
+  static final String KIND = LogPositionMarker.KIND;
   static final String KEY_PREFIX = "~position|";
 
   private LogPositions() {}
@@ -45,7 +47,7 @@ final class LogPositions {
   };
 
   static boolean isPosition(IdentityEvent e) {
-    return e != null && KIND.equals(e.getEntryKind());
+    return LogPositionMarker.is(e);
   }
 
   /** What the parse step knows of one log it reads. Not thread-safe (one stream task). */

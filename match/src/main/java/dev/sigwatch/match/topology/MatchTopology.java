@@ -12,7 +12,6 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
-import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
 /** Builds the match stage's Kafka Streams topology. */
@@ -26,11 +25,10 @@ public final class MatchTopology {
   /**
    * The topology:
    * <pre>
-   *  rekor.entries ─► parse ─┬─► identities
-   *  ct.entries ───► parse ─┤─► dlq (+ MALFORMED_ENTRY alert) ──────────────────────────► alerts
+   *  rekor.entries ─► parse ─┬─► key by TBS hash ─► identities ─► CT ⋈ Rekor join ─────────► alerts
+   *  ct.entries ───► parse ─┤   log positions ─► (to every partition) ─┘
+   *                          ├─► dlq (+ MALFORMED_ENTRY alert) ──────────────────────────► alerts
    *                          └─► match (watchlist, chain check) ──────────────────────────► alerts
-   *                          └─► rekey by tbsHash ─► repartition ─► CT ⋈ Rekor join ──────► alerts
-   *                     log positions ─► (to every partition) ─┘
    *  watchlist (compacted) ─► global store ─► WatchlistState (read by match and join)
    *  log.events (verify) ───► global store ─► LogEvidence (audited positions, frozen shards: read by parse and join)
    * </pre>
@@ -89,11 +87,18 @@ public final class MatchTopology {
     parsed.filter((k, v) -> v instanceof Alert).mapValues(v -> (Alert) v)
         .to(topics.alerts().name(), topics.alerts().produced());
 
-    // Normalized identity events, for other consumers (search, replay).
+    // Normalized identity events, for other consumers (the store's search) and for the CT ⋈ Rekor join below: keyed
+    // by certificate (the precertificate TBS hash, the same for a CT precertificate and the Rekor entry that uses the
+    // issued certificate; an entry without a certificate keeps its key), so that both sides of one certificate meet in
+    // one partition whichever log they came from. Log positions go to every partition, behind the entries they cover.
     KStream<String, IdentityEvent> identitiesAndPositions = parsed.filter((k, v) -> v instanceof IdentityEvent)
         .mapValues(v -> (IdentityEvent) v);
+    identitiesAndPositions
+        .selectKey((k, v) -> LogPositions.isPosition(v) || v.getTbsHash() == null ? k : v.getTbsHash(),
+            Named.as("match-key-by-certificate"))
+        .to(topics.identities().name(), topics.identities().produced()
+            .withStreamPartitioner(LogPositions.PARTITIONER).withName("match-identities"));
     KStream<String, IdentityEvent> identities = identitiesAndPositions.filterNot((k, v) -> LogPositions.isPosition(v));
-    identities.to(topics.identities().name(), topics.identities().produced());
 
     // Watchlist matches with the chain verdict.
     KStream<String, SpecificRecord> matched = identities.process(() -> new MatchProcessor(watchlist, chains, clock),
@@ -103,7 +108,8 @@ public final class MatchTopology {
     matched.filter((k, v) -> v instanceof RejectedRecord).mapValues(v -> (RejectedRecord) v)
         .to(topics.dlq().name(), topics.dlq().produced());
 
-    // CT ⋈ Rekor on the TBS hash: rekey, repartition (so both sides of one certificate meet in one task), join.
+    // CT ⋈ Rekor on the TBS hash, reading sigwatch.identities (keyed by it above): no repartition topic of its own,
+    // so each entry is written and read once for both (it was written twice before: identities and a repartition).
     // The seen marks and pending sides are read three times per entry and written at most twice: Kafka Streams' record
     // cache answers repeated reads of one certificate without RocksDB and writes each changed key once per commit
     // (what the changelog and RocksDB hold at every commit is the same).
@@ -116,13 +122,9 @@ public final class MatchTopology {
         Serdes.String(), Serdes.String()).withLoggingDisabled());
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PROGRESS_STORE),
         Serdes.String(), Serdes.String()));
-    // Entries by their TBS hash (a Rekor side slim: the join never reads its extensions); log positions to every
-    // partition, behind the entries they cover.
-    identitiesAndPositions.filter((k, v) -> v.getTbsHash() != null || LogPositions.isPosition(v))
-        .mapValues(v -> LogPositions.isPosition(v) ? v : SlimRekorSide.of(v), Named.as("match-slim-for-join"))
-        .selectKey((k, v) -> LogPositions.isPosition(v) ? k : v.getTbsHash(), Named.as("match-key-by-tbs"))
-        .repartition(Repartitioned.with(Serdes.String(), identitySerde).withName("match-by-tbs")
-            .withStreamPartitioner(LogPositions.PARTITIONER))
+    b.stream(topics.identities().name(), topics.identities().consumed().withName("match-identities-for-join"))
+        .filter((k, v) -> v != null && (v.getTbsHash() != null || LogPositions.isPosition(v)),
+            Named.as("match-certificates-for-join"))
         .process(() -> new JoinProcessor(joinWindow, watchlist, chains, evidence), Named.as("match-ct-rekor-join"),
             JoinProcessor.SEEN_STORE, JoinProcessor.PENDING_STORE, JoinProcessor.DEADLINE_STORE,
             JoinProcessor.PROGRESS_STORE)

@@ -63,7 +63,7 @@ class JoinRestartTest extends TopologyHarness {
   /** What the parse step makes of a Rekor use of {@code cert}. */
   IdentityEvent rekorUse(dev.sigwatch.simulator.ca.IssuedCert cert) {
     pipeRekor(cert, T0);
-    return identities.readValuesToList().get(0);
+    return identityEvents().get(0);
   }
 
   static IdentityEvent position(IdentitySource side, String logId, long size, Instant observedAt) {

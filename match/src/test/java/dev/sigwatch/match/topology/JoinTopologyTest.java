@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sigwatch.match.alerts.Alerts;
 import dev.sigwatch.schemas.Alert;
+import dev.sigwatch.schemas.IdentityEvent;
 import dev.sigwatch.schemas.Severity;
+import dev.sigwatch.schemas.topics.LogPositionMarker;
 import dev.sigwatch.simulator.ca.IssuedCert;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 
 /** The CT ⋈ Rekor join through the whole topology: absence alerts only on evidence of absence. */
@@ -29,7 +32,13 @@ class JoinTopologyTest extends TopologyHarness {
       assertThat(a.getIdentity()).isEqualTo("alice@example.com");
       assertThat(a.getCertificate()).containsEntry("chain", "fulcio https://fulcio.sim");
     });
-    assertThat(identities.readValuesToList()).hasSize(4);
+    // The identities topic is the join's input: every identity keyed by its certificate (both sides of one certificate
+    // under one key), and behind them each log's position, which other consumers skip.
+    List<TestRecord<String, IdentityEvent>> written = identities.readRecordsToList();
+    assertThat(written.stream().filter(r -> !LogPositionMarker.is(r.getValue())))
+        .hasSize(4).allSatisfy(r -> assertThat(r.getKey()).isEqualTo(r.getValue().getTbsHash()));
+    assertThat(written.stream().filter(r -> LogPositionMarker.is(r.getValue())).map(r -> r.getValue().getLogId()))
+        .contains(SimEntries.REKOR, SimEntries.CT);
   }
 
   @Test

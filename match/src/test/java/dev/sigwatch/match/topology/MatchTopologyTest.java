@@ -145,7 +145,7 @@ class MatchTopologyTest extends TopologyHarness {
     List<org.apache.kafka.streams.test.TestRecord<String, Alert>> got = alerts.readRecordsToList();
     assertThat(got).extracting(r -> r.getValue().getType()).containsExactly(Alerts.IDENTITY_MATCH, Alerts.IDENTITY_MATCH);
     assertThat(got).allSatisfy(r -> assertThat(r.getRecordTime()).isEqualTo(T0));
-    assertThat(identities.readRecordsToList()).extracting(r -> r.getValue().getIntegratedTime())
+    assertThat(identityRecords()).extracting(r -> r.getValue().getIntegratedTime())
         .containsExactly(future.getEpochSecond(), -5L);
   }
 
@@ -163,7 +163,7 @@ class MatchTopologyTest extends TopologyHarness {
         .setExtraData(SimEntries.ct(FULCIO, shown, 1, T0).getExtraData()).build();
     ct.pipeInput(honest.getLogId(), honest, T0);
     ct.pipeInput(lying.getLogId(), lying, T0);
-    List<IdentityEvent> events = identities.readValuesToList();
+    List<IdentityEvent> events = identityEvents();
     assertThat(events).hasSize(2).allSatisfy(e -> {
       assertThat(e.getSans()).extracting(san -> san.getValue()).containsExactly("alice@example.com");
       assertThat(e.getTbsHash()).isEqualTo(dev.sigwatch.core.ct.PrecertTbs.tbsHash(
@@ -184,7 +184,7 @@ class MatchTopologyTest extends TopologyHarness {
         .setExtraData(ByteBuffer.wrap("not a TLS structure".getBytes(StandardCharsets.US_ASCII)))
         .build();
     ct.pipeInput(garbled.getLogId(), garbled, T0);
-    assertThat(identities.readValuesToList()).singleElement().satisfies(e -> {
+    assertThat(identityEvents()).singleElement().satisfies(e -> {
       assertThat(e.getSans()).extracting(san -> san.getValue()).containsExactly("alice@example.com");
       assertThat(e.getChainDer()).isEmpty();
     });

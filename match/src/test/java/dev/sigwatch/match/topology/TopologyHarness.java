@@ -11,6 +11,7 @@ import dev.sigwatch.schemas.RekorEntry;
 import dev.sigwatch.schemas.RuleType;
 import dev.sigwatch.schemas.WatchRule;
 import dev.sigwatch.schemas.serde.SerdeConfig;
+import dev.sigwatch.schemas.topics.LogPositionMarker;
 import dev.sigwatch.schemas.topics.Topic;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.simulator.ca.Identity;
@@ -25,6 +26,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -72,6 +74,16 @@ abstract class TopologyHarness {
     dlq = out(topics.dlq());
     identities = out(topics.identities());
     watch("alice@example\\.com");
+  }
+
+  /** The identity records written to {@code sigwatch.identities} since the last read, without match's log positions. */
+  List<TestRecord<String, IdentityEvent>> identityRecords() {
+    return identities.readRecordsToList().stream().filter(r -> !LogPositionMarker.is(r.getValue())).toList();
+  }
+
+  /** The identity events written since the last read, without match's log positions. */
+  List<IdentityEvent> identityEvents() {
+    return identityRecords().stream().map(TestRecord::getValue).toList();
   }
 
   @AfterEach
