@@ -123,7 +123,9 @@ public final class MatchTopology {
     b.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JoinProcessor.PROGRESS_STORE),
         Serdes.String(), Serdes.String()));
     b.stream(topics.identities().name(), topics.identities().consumed().withName("match-identities-for-join"))
-        .filter((k, v) -> v != null && (v.getTbsHash() != null || LogPositions.isPosition(v)),
+        // Only records keyed by their own certificate: identities written before the topic was keyed so (by an older
+        // sigwatch, keyed by fingerprint and partitioned accordingly) are not the join's to read.
+        .filter((k, v) -> v != null && (LogPositions.isPosition(v) || (k != null && k.equals(v.getTbsHash()))),
             Named.as("match-certificates-for-join"))
         .process(() -> new JoinProcessor(joinWindow, watchlist, chains, evidence), Named.as("match-ct-rekor-join"),
             JoinProcessor.SEEN_STORE, JoinProcessor.PENDING_STORE, JoinProcessor.DEADLINE_STORE,

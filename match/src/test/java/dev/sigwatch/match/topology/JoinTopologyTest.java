@@ -94,6 +94,23 @@ class JoinTopologyTest extends TopologyHarness {
   }
 
   @Test
+  void identitiesKeyedByAnythingButTheirCertificateAreNotTheJoins() throws Exception {
+    // At an upgrade, sigwatch.identities holds what an older sigwatch wrote: keyed by fingerprint, partitioned so. The
+    // join reads only records keyed by their own TBS hash; such a record would otherwise wait as a Rekor side under the
+    // wrong key, and be an UNLOGGED once CT is proven.
+    IssuedCert c = SimEntries.issue(FULCIO, BOB, T0);
+    pipeRekor(c, T0);
+    IdentityEvent written = identityEvents().get(0);
+    IdentityEvent older = IdentityEvent.newBuilder(written).setTbsHash("ab".repeat(32)).build();
+    in(topics.identities()).pipeInput(older.getCertFingerprint(), older, T0);
+    pipeCt(FULCIO, SimEntries.issue(FULCIO, BOB, T0), T0);
+    auditedAll(T0.plus(Duration.ofDays(1)));
+    List<Alert> got = alerts.readValuesToList();
+    assertThat(types(got)).containsExactly(Alerts.UNLOGGED_CERTIFICATE); // c's, the one written by this sigwatch
+    assertThat(got.get(0).getEvidence()).containsEntry("tbsHash", written.getTbsHash());
+  }
+
+  @Test
   void withoutAnyCtLogNoUnloggedEver() throws Exception {
     pipeRekor(SimEntries.issue(FULCIO, BOB, T0), T0);
     audited(SimEntries.REKOR, rekorIndex, T0.plus(Duration.ofDays(1)));
