@@ -5,7 +5,7 @@ import dev.sigwatch.schemas.IdentitySource;
 import java.util.List;
 import java.util.Map;
 
-/** What of a Rekor identity event the CT ⋈ Rekor join repartitions and keeps. */
+/** What of a Rekor identity event the CT ⋈ Rekor join keeps while it waits. */
 final class SlimRekorSide {
   private SlimRekorSide() {}
 
