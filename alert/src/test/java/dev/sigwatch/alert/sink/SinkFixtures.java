@@ -11,11 +11,17 @@ import dev.sigwatch.schemas.topics.TopicAdmin;
 import dev.sigwatch.schemas.topics.Topics;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** Alerts, updates, topics and sink settings for the sink tests. */
 final class SinkFixtures {
@@ -73,15 +79,35 @@ final class SinkFixtures {
         .build();
   }
 
-  static void produce(KafkaTestBroker broker, Topics topics, List<Alert> alerts, List<LogEvent> events) {
+  /**
+   * Writes the alerts, then the events, and returns where each landed (by alert id / event id). Fails if any write
+   * failed: {@code flush()} alone returns normally after a batch expired (see {@link KafkaTestBroker#producerConfig}).
+   */
+  static Map<String, RecordMetadata> produce(KafkaTestBroker broker, Topics topics, List<Alert> alerts,
+      List<LogEvent> events) {
+    Map<String, Future<RecordMetadata>> sent = new LinkedHashMap<>();
     try (KafkaProducer<String, Alert> p = new KafkaProducer<>(broker.producerConfig(),
         topics.alerts().keySerde().serializer(), topics.alerts().valueSerde().serializer());
         KafkaProducer<String, LogEvent> e = new KafkaProducer<>(broker.producerConfig(),
             topics.logEvents().keySerde().serializer(), topics.logEvents().valueSerde().serializer())) {
-      for (Alert a : alerts) p.send(new ProducerRecord<>(topics.alerts().name(), a.getAlertId(), a));
+      for (Alert a : alerts) {
+        sent.put(a.getAlertId(), p.send(new ProducerRecord<>(topics.alerts().name(), a.getAlertId(), a)));
+      }
       p.flush();
-      for (LogEvent ev : events) e.send(new ProducerRecord<>(topics.logEvents().name(), ev.getLogId(), ev));
+      for (LogEvent ev : events) {
+        sent.put(ev.getEventId(), e.send(new ProducerRecord<>(topics.logEvents().name(), ev.getLogId(), ev)));
+      }
       e.flush();
+      Map<String, RecordMetadata> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<RecordMetadata>> s : sent.entrySet()) {
+        out.put(s.getKey(), s.getValue().get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } catch (ExecutionException | TimeoutException ex) {
+      throw new IllegalStateException("writing the test's alerts and events: " + ex, ex);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(ex);
     }
   }
 

@@ -9,6 +9,7 @@ import dev.sigwatch.schemas.Alert;
 import dev.sigwatch.schemas.LogEvent;
 import dev.sigwatch.schemas.Severity;
 import dev.sigwatch.schemas.topics.Topics;
+import dev.sigwatch.testkit.kafka.KafkaBrokerExtension;
 import dev.sigwatch.testkit.kafka.KafkaTestBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +18,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,23 +37,25 @@ import org.junit.jupiter.api.io.TempDir;
  * suspended (a HEALTH alert says so) and comes back, and the sink resumes. In the end every alert reached every
  * sink whose filter it matches, no sink received one it does not match, repeats only ever carry the same
  * idempotency key, and no secret appears in any log output of either process or of the test.
+ *
+ * <p>It runs on the module's shared broker. In session 7 it failed there in 2 of 5 full-suite runs, every sink
+ * missing the same 17 alerts after 120 s, and was moved to a broker of its own. The cause was the test's producer,
+ * not the sinks: Kafka 4.4 can drop the first request an idempotent producer pipelines into a just-created partition
+ * (KAFKA-15591, see {@link KafkaTestBroker#producerConfig}); on the busy shared broker, whose metadata has hundreds of
+ * partitions to apply, the window is wider. The producer's {@code flush()} returned after 2 minutes and nobody looked
+ * at the sends' futures, so a partition's first 17 alerts were never written, and no sink could deliver them. The test
+ * producer now has one request in flight, {@link SinkFixtures#produce} fails if any write failed, and a timeout here
+ * prints where each missing key was written and what the broker says about the partitions and groups
+ * ({@link KafkaDiagnostics}).
  */
+@ExtendWith(KafkaBrokerExtension.class)
 class SinkKillNineIT {
   static final String SECRET = WebhookSinkIT.NEW_SECRET;
 
   @TempDir Path tmp;
 
   @Test
-  void everyAlertToEveryMatchingSinkThroughFaultsAndKill9() throws Exception {
-    // Its own broker: in two full-suite runs of 5, on the broker shared with the module's other ITs, the restarted
-    // child's consumers of every sink stopped short of the same 17 alerts and 2 updates (one partition's tail) for
-    // 2 minutes; run alone (7 of 7) it never did. What on the shared broker causes it is not found yet.
-    try (KafkaTestBroker own = KafkaTestBroker.startOwn(tmp.resolve("kafka"))) {
-      run(own);
-    }
-  }
-
-  private void run(KafkaTestBroker broker) throws Exception {
+  void everyAlertToEveryMatchingSinkThroughFaultsAndKill9(KafkaTestBroker broker) throws Exception {
     String run = KafkaTestBroker.uniqueName("k9");
     String prefix = run + ".";
     Topics topics = SinkFixtures.topics(broker, prefix);
@@ -95,7 +101,7 @@ class SinkKillNineIT {
             file: %6$s
             logs: [log-a]
           """.formatted(run, web.url(), SECRET, hook, syslog.port(), lines));
-      SinkFixtures.produce(broker, topics, alerts, updates);
+      Map<String, RecordMetadata> where = SinkFixtures.produce(broker, topics, alerts, updates);
 
       // 1. Kill -9 mid-delivery: the webhook is rate-limited to 25/s, so 200 alerts take 8 s; kill at 40.
       Process first = child(broker, prefix, config, tmp.resolve("child-1.log"));
@@ -119,6 +125,8 @@ class SinkKillNineIT {
           await().atMost(Duration.ofSeconds(120)).until(() -> missing(all, web, alerts, hookOut, syslog, lines).isEmpty());
         } catch (ConditionTimeoutException e) {
           throw new AssertionError("after 120 s still missing: " + missing(all, web, alerts, hookOut, syslog, lines)
+              + "\n--- Kafka ---\n" + KafkaDiagnostics.describe(broker, topics, run, where, missingKeys(all, web, alerts,
+              updates, hookOut, syslog, lines))
               + "\n--- child 1 (tail) ---\n" + tail(tmp.resolve("child-1.log"))
               + "\n--- child 2 (tail) ---\n" + tail(tmp.resolve("child-2.log")), e);
         }
@@ -178,6 +186,28 @@ class SinkKillNineIT {
     int logA = expected(alerts, a -> "log-a".equals(a.getLogId())).size();
     long file = Files.exists(lines) ? Files.readAllLines(lines).size() : -1;
     if (file < logA) out.add("jsonlines: " + file + " of " + logA + " lines");
+    return out;
+  }
+
+  /** Per sink, the keys it has not received yet. */
+  private static Map<String, Set<String>> missingKeys(Set<String> all, WebhookReceiver web, List<Alert> alerts,
+      List<LogEvent> updates, Path hookOut, SyslogReceiver syslog, Path lines) throws Exception {
+    Set<String> updateIds = updates.stream().map(LogEvent::getEventId).collect(Collectors.toSet());
+    Map<String, Set<String>> out = new java.util.TreeMap<>();
+    Set<String> w = union(all, updateIds);
+    w.removeAll(web.received().stream().map(Received::idempotencyKey).toList());
+    out.put("web", w);
+    Set<String> h = union(expected(alerts, a -> a.getSeverity().compareTo(Severity.HIGH) >= 0), updateIds);
+    if (Files.exists(hookOut)) Files.readAllLines(hookOut).forEach(l -> h.remove(l.split(" ")[0]));
+    out.put("hook", h);
+    Set<String> y = union(expected(alerts, a -> a.getType().equals("FORK")), updateIds);
+    syslog.messages().forEach(m -> y.remove(m.sd().get("key")));
+    out.put("siem", y);
+    Set<String> f = expected(alerts, a -> "log-a".equals(a.getLogId()));
+    if (Files.exists(lines)) {
+      for (String l : Files.readAllLines(lines)) f.remove(SinkFixtures.YAML.readTree(l).path("alertId").asText());
+    }
+    out.put("file", f);
     return out;
   }
 
