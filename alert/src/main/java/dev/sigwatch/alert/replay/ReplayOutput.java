@@ -102,7 +102,7 @@ public interface ReplayOutput extends AutoCloseable {
     // One request in flight: the topic may have been created just above, and Kafka 4.4 brokers can refuse a new
     // partition's first request and append the pipelined second one, after which the first fails with
     // OUT_OF_ORDER_SEQUENCE_NUMBER until it expires (KAFKA-15591, fixed in 4.5). Batches of many alerts make this cheap.
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION_CONFIG, 1);
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     KafkaProducer<String, Alert> producer = new KafkaProducer<>(props, topic.keySerde().serializer(),
         topic.valueSerde().serializer());
     return new ReplayOutput() {
