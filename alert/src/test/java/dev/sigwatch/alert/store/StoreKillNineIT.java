@@ -135,7 +135,7 @@ class StoreKillNineIT {
           marker.setEntryKind(LogPositionMarker.KIND);
           marker.setLogIndex(1_000_000L + i); // an index of its own: stored, it would be counted
           for (int p = 0; p < topics.identities().partitions(); p++) {
-            sent.add(ids.send(new ProducerRecord<>(topics.identities().name(), p, "~position|" + Events.REKOR, marker)));
+            sent.add(ids.send(new ProducerRecord<>(topics.identities().name(), p, LogPositionMarker.KEY_PREFIX + Events.REKOR, marker)));
           }
         }
         if (i % 5 == 0) {

@@ -31,7 +31,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class LogPositions {
   static final String KIND = LogPositionMarker.KIND;
-  static final String KEY_PREFIX = "~position|";
+  static final String KEY_PREFIX = LogPositionMarker.KEY_PREFIX;
 
   private LogPositions() {}
 

@@ -7,12 +7,14 @@ import dev.sigwatch.schemas.IdentityEvent;
  * precertificate TBS hash, the same for a CT precertificate and the Rekor entry that uses the issued certificate) and
  * is also the input of match's CT ⋈ Rekor join; so that the join knows how far each log is proven, match writes a
  * marker behind each log's entries to every partition: an {@link IdentityEvent} of {@code entryKind}
- * {@value #KIND}, key {@code ~position|<logId>}, {@code logIndex} = the audited size every entry below it precedes.
+ * {@value #KIND}, key {@value #KEY_PREFIX}{@code <logId>}, {@code logIndex} = the audited size every entry below it precedes.
  * A marker names no identity: consumers of identities skip it ({@link #is}).
  */
 public final class LogPositionMarker {
   /** The {@code entryKind} of a marker. */
   public static final String KIND = "log-position";
+  /** A marker's key: this, then the log id. */
+  public static final String KEY_PREFIX = "~position|";
 
   private LogPositionMarker() {}
 
