@@ -27,7 +27,7 @@ final class Oversized {
   /** A smaller copy of an entry: first without what the tree does not cover, else with its leaf truncated. */
   static SpecificRecord shrink(SpecificRecord entry, boolean truncateLeaf) {
     if (entry instanceof RekorEntry r) {
-      RekorEntry.Builder b = RekorEntry.newBuilder(r).setRaw(null);
+      RekorEntry.Builder b = RekorEntry.newBuilder(r).setRaw(null).setRawBodyAt(null);
       if (truncateLeaf) {
         byte[] body = bytes(r.getBody());
         b.setBody(ByteBuffer.wrap(body, 0, Math.min(KEEP, body.length)).slice())

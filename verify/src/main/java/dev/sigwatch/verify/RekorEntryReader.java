@@ -46,6 +46,7 @@ final class RekorEntryReader implements Deserializer<AuditInput> {
     long observedAt = c.varLong();
     ByteBuffer truncatedLeafHash = c.optionalBytes(); // leafHash: set only for an entry too big for one record
     if (c.varLong() != 0) c.varLong(); // servedBytes
+    if (c.varLong() != 0) c.varLong(); // rawBodyAt: raw without the body's text is still the JSON the anchor reads
     if (c.pos != data.length) {
       throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
           "RekorEntry has %d trailing bytes after its last field", data.length - c.pos));

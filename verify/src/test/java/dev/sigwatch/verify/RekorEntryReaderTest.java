@@ -23,12 +23,16 @@ class RekorEntryReaderTest {
 
   static Stream<RekorEntry> entries() {
     byte[] json = "{\"x\":{\"body\":\"e30=\",\"verification\":{}}}".getBytes(StandardCharsets.UTF_8);
+    byte[] cut = "{\"x\":{\"body\":\"\",\"verification\":{}}}".getBytes(StandardCharsets.UTF_8);
+    int cutAt = "{\"x\":{\"body\":\"".length();
     return Stream.of(
         LOG.entry(0, 5),
         LOG.entry(1, LOG.bodies.get(1), json, 1_700_000_000_000L),
         RekorEntry.newBuilder(LOG.entry(2, LOG.bodies.get(2), json, 9)).setTreeId("1234").setUuid("abcd")
             .setIntegratedTime(1_700_000_000L).setLogIndex(987_654_321L).build(),
-        RekorEntry.newBuilder(LOG.entry(1L << 40, new byte[0], null, 1)).build());
+        RekorEntry.newBuilder(LOG.entry(1L << 40, new byte[0], null, 1)).build(),
+        // as ingest publishes a served entry: raw without the body's text, which goes back at rawBodyAt
+        RekorEntry.newBuilder(LOG.entry(1, LOG.bodies.get(1), cut, 3)).setRawBodyAt(cutAt).build());
   }
 
   byte[] encode(RekorEntry e) {

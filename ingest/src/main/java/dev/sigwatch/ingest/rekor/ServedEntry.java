@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.sigwatch.ingest.http.MalformedResponseException;
+import dev.sigwatch.schemas.ServedRaw;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,10 +25,13 @@ import java.util.OptionalLong;
  *     {@code asText} gives it); empty when absent, null, an object or an array; null when that text is not base64
  * @param bodyError why {@code body} is null (the entry is rejected, not the response); null when it is not
  * @param proofLogIndex {@code verification.inclusionProof.logIndex}, if it is a number
- * @param raw the object's exact served bytes (published as they are)
+ * @param raw the object's exact served bytes
+ * @param bodyFrom where in {@code raw} the text of the body string starts, when that text is exactly
+ *     {@code base64(body)} (so it can be cut out losslessly: {@link ServedRaw}); -1 when it is not
+ * @param bodyTo where that text ends (exclusive); -1 with {@code bodyFrom}
  */
 public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTime, byte[] body, String bodyError,
-    OptionalLong proofLogIndex, byte[] raw) {
+    OptionalLong proofLogIndex, byte[] raw, int bodyFrom, int bodyTo) {
 
   /**
    * A factory for one parse. Every entry's field name is its own UUID, and a shared factory's symbol table keeps them:
@@ -47,6 +51,17 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
     if ((body == null) == (bodyError == null)) {
       throw new IllegalArgumentException("exactly one of body and bodyError must be null");
     }
+    if (bodyFrom == -1 ? bodyTo != -1 : body == null || bodyFrom < 0 || bodyTo < bodyFrom || bodyTo > raw.length) {
+      throw new IllegalArgumentException("body text [" + bodyFrom + ", " + bodyTo + ") is not a range of raw");
+    }
+  }
+
+  /**
+   * What the entries topic keeps of {@link #raw}: without the body's text when it can be cut losslessly (the body is
+   * the record's own field, and {@code rawBodyAt} is {@link #bodyFrom}), else {@code raw} whole.
+   */
+  public byte[] rawForTopic() {
+    return bodyFrom < 0 ? raw : ServedRaw.cut(raw, bodyFrom, bodyTo);
   }
 
   /**
@@ -103,6 +118,8 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
     Long proofIndex = null;
     byte[] body = new byte[0];
     String bodyError = null;
+    int bodyFrom = -1;
+    int bodyTo = -1;
     if (t == JsonToken.START_OBJECT) {
       String f;
       while ((f = p.nextFieldName()) != null) {
@@ -111,8 +128,21 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
           case "logIndex" -> logIndex = asLong(p, v);
           case "integratedTime" -> integratedTime = asLong(p, v);
           case "body" -> {
+            bodyFrom = -1;
+            bodyTo = -1;
             try {
-              body = v.isScalarValue() && v != JsonToken.VALUE_NULL ? base64(p, v, source, latin1) : new byte[0];
+              if (v.isScalarValue() && v != JsonToken.VALUE_NULL) {
+                long at = v == JsonToken.VALUE_STRING ? p.currentTokenLocation().getByteOffset() : -1;
+                int end = at >= 0 && at < source.length && source[(int) at] == '"' ? latin1.indexOf('"', (int) at + 1)
+                    : -1;
+                body = base64(p, end < 0 ? -1 : (int) at + 1, end, source);
+                if (end >= 0 && ServedRaw.canCut(source, (int) at + 1, end, body)) {
+                  bodyFrom = (int) at + 1 - from;
+                  bodyTo = end - from;
+                }
+              } else {
+                body = new byte[0];
+              }
               bodyError = null;
             } catch (IllegalArgumentException e) {
               body = null;
@@ -143,31 +173,25 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
       throw new IllegalStateException("parser offsets [" + from + ", " + to + ") outside " + source.length + " bytes");
     }
     return new ServedEntry(uuid, logIndex, optional(integratedTime), body, bodyError, optional(proofIndex),
-        Arrays.copyOfRange(source, from, to));
+        Arrays.copyOfRange(source, from, to), bodyFrom, bodyTo);
   }
 
   /**
-   * The current scalar decoded as base64. A string is first decoded straight from the served bytes up to the next
-   * quote (found with the JDK's vectorized {@code String.indexOf} over {@code latin1}, the same bytes as ISO-8859-1
-   * text): base64 has neither quotes nor backslashes, so when that range decodes it is exactly the string's value, and
-   * when it does not (an escape, a character outside base64) the string is decoded from its parsed text instead, as
-   * anything that is not a string is.
+   * The current scalar decoded as base64. A string is first decoded straight from the served bytes
+   * {@code source[from, to)}, from its opening quote to the next quote (found by the caller with the JDK's vectorized
+   * {@code String.indexOf} over the same bytes as ISO-8859-1 text; {@code from} is -1 for anything else): base64 has
+   * neither quotes nor backslashes, so when that range decodes it is exactly the string's value, and when it does not
+   * (an escape, a character outside base64) the string is decoded from its parsed text instead, as anything that is
+   * not a string is.
    *
    * @throws IllegalArgumentException when the text is not base64
    */
-  private static byte[] base64(JsonParser p, JsonToken t, byte[] source, String latin1) throws IOException {
-    if (t == JsonToken.VALUE_STRING) {
-      long at = p.currentTokenLocation().getByteOffset();
-      if (at >= 0 && at < source.length && source[(int) at] == '"') {
-        int from = (int) at + 1;
-        int to = latin1.indexOf('"', from);
-        if (to >= 0) {
-          try {
-            return Base64.getDecoder().decode(Arrays.copyOfRange(source, from, to));
-          } catch (IllegalArgumentException escapedOrNotBase64) {
-            // decided below, from the parsed text
-          }
-        }
+  private static byte[] base64(JsonParser p, int from, int to, byte[] source) throws IOException {
+    if (from >= 0) {
+      try {
+        return Base64.getDecoder().decode(Arrays.copyOfRange(source, from, to));
+      } catch (IllegalArgumentException escapedOrNotBase64) {
+        // decided below, from the parsed text
       }
     }
     return Base64.getDecoder().decode(p.getText());

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sigwatch.ingest.http.MalformedResponseException;
+import dev.sigwatch.schemas.LogType;
+import dev.sigwatch.schemas.RekorEntry;
+import dev.sigwatch.schemas.ServedRaw;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +67,48 @@ class ServedEntryTest {
     assertThat(got.bodyError()).isNull();
     JsonNode proof = e.path("verification").path("inclusionProof").path("logIndex");
     assertThat(got.proofLogIndex()).isEqualTo(proof.isMissingNode() ? OptionalLong.empty() : OptionalLong.of(proof.asLong()));
+
+    // Real logs serve canonical base64, so the topic keeps the entry without the body's text: still the same JSON
+    // with "body": "" (what the audit reads from it), and the served bytes exactly, once the body is put back.
+    assertThat(got.bodyFrom()).isPositive();
+    byte[] kept = got.rawForTopic();
+    assertThat(got.raw().length - kept.length).isEqualTo(e.get("body").asText().length());
+    ObjectNode withoutBody = root.deepCopy();
+    ((ObjectNode) withoutBody.get(uuid)).put("body", "");
+    assertThat(TREE.readTree(kept)).isEqualTo(withoutBody);
+    assertThat(ServedRaw.served(topicRecord(got))).isEqualTo(got.raw());
+  }
+
+  /** The entries-topic record of {@code e}, with what ingest publishes of its JSON. */
+  static RekorEntry topicRecord(ServedEntry e) {
+    return RekorEntry.newBuilder().setLogId("log").setLogType(LogType.REKOR_V1).setLeafIndex(e.logIndex())
+        .setLogIndex(e.logIndex()).setUuid(e.uuid()).setBody(ByteBuffer.wrap(e.body()))
+        .setRaw(ByteBuffer.wrap(e.rawForTopic())).setRawBodyAt(e.bodyFrom() < 0 ? null : e.bodyFrom())
+        .setObservedAtMillis(0).build();
+  }
+
+  @Test
+  void aBodyWhoseServedTextIsNotExactlyItsBase64StaysInTheJson() throws IOException {
+    byte[] raw = servedShape().map(ServedEntryTest::read) // one whose body needs padding
+        .filter(r -> bodyText(r).endsWith("=")).findFirst().orElseThrow();
+    String json = new String(raw, StandardCharsets.UTF_8).strip(); // the object's bytes, as the parser keeps them
+    String text = bodyText(raw);
+    byte[] body = Base64.getDecoder().decode(text);
+    String unpadded = Base64.getEncoder().withoutPadding().encodeToString(body);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    int last = alphabet.indexOf(unpadded.charAt(unpadded.length() - 1));
+    String spareBits = unpadded.substring(0, unpadded.length() - 1) + alphabet.charAt(last ^ 1) // the lowest bit is spare
+        + text.substring(unpadded.length());
+    for (String served : List.of(json.replace(text, unpadded), json.replace(text, spareBits),
+        json.replace(text, text.replace("/", "\\/")))) {
+      if (served.equals(json)) continue; // no '/' to escape in this body
+      ServedEntry e = ServedEntry.parse(served.getBytes(StandardCharsets.UTF_8));
+      assertThat(e.bodyFrom()).as(served).isEqualTo(-1);
+      assertThat(e.rawForTopic()).isEqualTo(served.getBytes(StandardCharsets.UTF_8));
+      assertThat(ServedRaw.served(topicRecord(e))).isEqualTo(served.getBytes(StandardCharsets.UTF_8));
+    }
+    // The JDK decoder reads both the unpadded text and the one with spare bits set, so the body decodes the same.
+    assertThat(ServedEntry.parse(json.replace(text, unpadded).getBytes(StandardCharsets.UTF_8)).body()).isEqualTo(body);
   }
 
   @Test
@@ -99,6 +145,14 @@ class ServedEntryTest {
         .isInstanceOf(MalformedResponseException.class).hasMessageStartingWith("retrieve: bad JSON");
     assertThatThrownBy(() -> ServedEntry.parse("{\"a\":{\"logIndex\":1}} {}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(MalformedResponseException.class).hasMessage("retrieve: trailing data after the entry");
+  }
+
+  private static String bodyText(byte[] served) {
+    try {
+      return TREE.readTree(served).elements().next().get("body").asText();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] read(Path p) {
