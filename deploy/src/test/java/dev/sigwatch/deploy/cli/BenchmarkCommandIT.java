@@ -36,7 +36,7 @@ class BenchmarkCommandIT {
     assertThat(stderr).contains("benchmark: ingest+verify: 6000 entries in").contains("benchmark: ingest+match: 6000 entries in")
         .containsPattern("CPU per entry over the whole run .*simulator \\d+, ingest \\d+, verify \\d+, match [1-9]\\d*,"
             + " broker \\d+, other \\d+, jvm \\(jit, gc\\) \\d+, total [1-9]\\d* µs CPU/entry")
-        .containsPattern("broker, whole run: (\\w+ \\d+\\.\\d\\d, )*Produce \\d+\\.\\d\\d(, \\w+ \\d+\\.\\d\\d)* requests per entry; [\\d,]+ bytes and"
+        .containsPattern("broker, whole run: (\\w+ [\\d,]+\\.\\d\\d, )*Produce [\\d,]+\\.\\d\\d(, \\w+ [\\d,]+\\.\\d\\d)* requests per 1,000 entries; [\\d,]+ bytes and"
             + " \\d+\\.\\d records appended")
         .containsPattern("sustained: \\d+ entries/s logged, [1-9]\\d* entries/s matched over \\d+ s")
         .containsPattern("sustained: CPU per entry matched in that window .*match [1-9]\\d*, broker \\d+,")
