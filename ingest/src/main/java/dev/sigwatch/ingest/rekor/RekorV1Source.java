@@ -253,7 +253,7 @@ public final class RekorV1Source implements LogSource {
       RekorEntry entry = RekorEntry.newBuilder().setLogId(key).setLogType(LogType.REKOR_V1)
           .setLeafIndex(leafIndex).setLogIndex(index).setTreeId(shard.treeId()).setUuid(uuid)
           .setIntegratedTime(it.isPresent() ? it.getAsLong() : null).setBody(ByteBuffer.wrap(body))
-          .setRaw(ByteBuffer.wrap(served.rawForTopic())).setRawBodyAt(served.bodyFrom() < 0 ? null : served.bodyFrom())
+          .setRaw(ByteBuffer.wrap(served.rawForTopic())).setRawBodyAt(served.rawBodyAt())
           .setObservedAtMillis(now).build();
       String leafHex = HEX.formatHex(Rfc6962.leafHash(body));
       String uuidHash = uuid.length() > 64 ? uuid.substring(uuid.length() - 64) : uuid;

@@ -64,6 +64,11 @@ public record ServedEntry(String uuid, long logIndex, OptionalLong integratedTim
     return bodyFrom < 0 ? raw : ServedRaw.cut(raw, bodyFrom, bodyTo);
   }
 
+  /** The record's {@code rawBodyAt} with {@link #rawForTopic}: {@link #bodyFrom}, or null when nothing is cut. */
+  public Integer rawBodyAt() {
+    return bodyFrom < 0 ? null : bodyFrom;
+  }
+
   /**
    * Reads one {@code {uuid: entry}} object. A number is read as a long when it fits one (a fraction is truncated, as
    * Jackson's {@code JsonNode.asLong} does); a duplicated field keeps its last value.

@@ -83,7 +83,7 @@ class ServedEntryTest {
   static RekorEntry topicRecord(ServedEntry e) {
     return RekorEntry.newBuilder().setLogId("log").setLogType(LogType.REKOR_V1).setLeafIndex(e.logIndex())
         .setLogIndex(e.logIndex()).setUuid(e.uuid()).setBody(ByteBuffer.wrap(e.body()))
-        .setRaw(ByteBuffer.wrap(e.rawForTopic())).setRawBodyAt(e.bodyFrom() < 0 ? null : e.bodyFrom())
+        .setRaw(ByteBuffer.wrap(e.rawForTopic())).setRawBodyAt(e.rawBodyAt())
         .setObservedAtMillis(0).build();
   }
 
